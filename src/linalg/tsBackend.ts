@@ -3,6 +3,8 @@ import type { KernelBackend } from './backend.ts';
 /**
  * gemm in plain TypeScript. Loop orders keep the innermost loop on contiguous memory
  * (i-p-j for a·b and aᵀ·b, i-j-p dot products for a·bᵀ), which is what V8 runs fastest.
+ * The order of operations is part of the contract: the batched engine (optim/batchedGD.ts)
+ * repeats it lane by lane so that its results are bit-identical to single-network runs.
  */
 function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
   a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void {
@@ -14,7 +16,6 @@ function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
       const ci = i * n;
       for (let p = 0; p < k; p++) {
         const aip = alpha * (transA ? a[p * m + i] : a[i * k + p]);
-        if (aip === 0) continue;
         const bp = p * n;
         for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
       }

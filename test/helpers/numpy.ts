@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Runs a python3 script that reads JSON from stdin (as `data`) and prints JSON; returns the parsed
+ * output, or null when python3 or numpy is not available (the caller then skips its test).
+ * The prelude imports json, sys and numpy as np and binds `data`; the script must call `emit(obj)`.
+ */
+export function runNumpy(script: string, input: unknown): unknown {
+  const prelude = [
+    'import json, sys',
+    'try:',
+    '    import numpy as np',
+    'except ImportError:',
+    '    sys.exit(77)',
+    'data = json.load(sys.stdin)',
+    'def emit(obj):',
+    '    json.dump(obj, sys.stdout)',
+  ].join('\n');
+  const res = spawnSync('python3', ['-c', `${prelude}\n${script}`], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (res.error !== undefined || res.status === 77) return null;
+  if (res.status !== 0) throw new Error(`runNumpy: python3 failed: ${res.stderr}`);
+  return JSON.parse(res.stdout);
+}

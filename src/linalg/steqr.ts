@@ -9,9 +9,26 @@ const EPS2 = EPS * EPS;
 const SAFMIN = 2.2250738585072014e-308;
 const MAXIT = 30;
 
-/** z ← z·G_{hi−1}⋯G_lo on columns lo..hi (dlasr 'R','V','B'); one pass per row keeps memory access contiguous. */
+/**
+ * z ← z·G_{hi−1}⋯G_lo on columns lo..hi (dlasr 'R','V','B'). Each row is one dependent chain of
+ * rotations; four rows go side by side so that the chains overlap instead of waiting on each other.
+ */
 function rotateBackward(z: Float64Array, n: number, lo: number, hi: number, cs: Float64Array, sn: Float64Array): void {
-  for (let r = 0; r < n * n; r += n) {
+  let r = 0;
+  for (; r + 4 * n <= n * n; r += 4 * n) {
+    const r1 = r + n, r2 = r1 + n, r3 = r2 + n;
+    let k0 = z[r + hi], k1 = z[r1 + hi], k2 = z[r2 + hi], k3 = z[r3 + hi];
+    for (let j = hi - 1; j >= lo; j--) {
+      const c = cs[j], s = sn[j];
+      const x0 = z[r + j], x1 = z[r1 + j], x2 = z[r2 + j], x3 = z[r3 + j];
+      z[r + j + 1] = c * k0 - s * x0; k0 = s * k0 + c * x0;
+      z[r1 + j + 1] = c * k1 - s * x1; k1 = s * k1 + c * x1;
+      z[r2 + j + 1] = c * k2 - s * x2; k2 = s * k2 + c * x2;
+      z[r3 + j + 1] = c * k3 - s * x3; k3 = s * k3 + c * x3;
+    }
+    z[r + lo] = k0; z[r1 + lo] = k1; z[r2 + lo] = k2; z[r3 + lo] = k3;
+  }
+  for (; r < n * n; r += n) {
     let carry = z[r + hi];
     for (let j = hi - 1; j >= lo; j--) {
       const x = z[r + j], c = cs[j], s = sn[j];
@@ -22,9 +39,23 @@ function rotateBackward(z: Float64Array, n: number, lo: number, hi: number, cs: 
   }
 }
 
-/** z ← z·G_lo⋯G_{hi−1} on columns lo..hi (dlasr 'R','V','F'). */
+/** z ← z·G_lo⋯G_{hi−1} on columns lo..hi (dlasr 'R','V','F'), four rows side by side as above. */
 function rotateForward(z: Float64Array, n: number, lo: number, hi: number, cs: Float64Array, sn: Float64Array): void {
-  for (let r = 0; r < n * n; r += n) {
+  let r = 0;
+  for (; r + 4 * n <= n * n; r += 4 * n) {
+    const r1 = r + n, r2 = r1 + n, r3 = r2 + n;
+    let k0 = z[r + lo], k1 = z[r1 + lo], k2 = z[r2 + lo], k3 = z[r3 + lo];
+    for (let j = lo; j < hi; j++) {
+      const c = cs[j], s = sn[j];
+      const x0 = z[r + j + 1], x1 = z[r1 + j + 1], x2 = z[r2 + j + 1], x3 = z[r3 + j + 1];
+      z[r + j] = s * x0 + c * k0; k0 = c * x0 - s * k0;
+      z[r1 + j] = s * x1 + c * k1; k1 = c * x1 - s * k1;
+      z[r2 + j] = s * x2 + c * k2; k2 = c * x2 - s * k2;
+      z[r3 + j] = s * x3 + c * k3; k3 = c * x3 - s * k3;
+    }
+    z[r + hi] = k0; z[r1 + hi] = k1; z[r2 + hi] = k2; z[r3 + hi] = k3;
+  }
+  for (; r < n * n; r += n) {
     let carry = z[r + lo];
     for (let j = lo; j < hi; j++) {
       const x = z[r + j + 1], c = cs[j], s = sn[j];

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { Rng } from '../linalg/rng.ts';
+import { type Mat, zeros, fromRows } from '../linalg/mat.ts';
+import { matmul } from '../linalg/matmul.ts';
+import { statsFromData } from '../model/stats.ts';
+import { InputError, PremiseError } from '../errors.ts';
+import { dataSpectrum } from './spectrum.ts';
+import { criticalValues } from './criticalValues.ts';
+import { randomData, gaussian } from '../../test/helpers/randomInstance.ts';
+
+const EPS = 2.220446049250313e-16;
+
+test('dataSpectrum returns λ descending with orthonormal U and ΣU = UΛ', () => {
+  for (const [dx, dy] of [[5, 4], [6, 2], [4, 4], [3, 1]]) {
+    const stats = statsFromData(randomData(dx, dy, 40, new Rng(dx * 10 + dy)));
+    const { lambda, u, sigma, distinct, warnings } = dataSpectrum(stats);
+    assert.ok(distinct, warnings.join('; '));
+    for (let i = 0; i + 1 < dy; i++) assert.ok(lambda[i] >= lambda[i + 1]);
+    const scale = lambda[0];
+    for (let a = 0; a < dy; a++) {
+      for (let b = 0; b < dy; b++) {
+        let utu = 0, res = 0;
+        for (let k = 0; k < dy; k++) {
+          utu += u.data[k * dy + a] * u.data[k * dy + b];
+          res += sigma.data[a * dy + k] * u.data[k * dy + b];
+        }
+        res -= u.data[a * dy + b] * lambda[b];
+        assert.ok(Math.abs(utu - (a === b ? 1 : 0)) <= 10 * dy * EPS);
+        assert.ok(Math.abs(res) <= 10 * dy * EPS * scale, `(ΣU − UΛ)[${a},${b}] = ${res}`);
+      }
+    }
+  }
+});
+
+test('dataSpectrum: Σ = Σ_YX Σ_XX⁻¹ Σ_XY equals M Σ_XX Mᵀ when Y = M X exactly', () => {
+  const x = fromRows([[1, 1, -1, 0], [0, 2, 0, -2], [4, 0, 0, 0]]);
+  const mm = fromRows([[1, 2, 0], [0, 1, 3]]);
+  const stats = statsFromData({ x, y: matmul(zeros(2, 4), mm, x) });
+  const sxx = matmul(zeros(3, 3), x, { rows: 4, cols: 3, data: Float64Array.from([1, 0, 4, 1, 2, 0, -1, 0, 0, 0, -2, 0]) });
+  const want = matmul(zeros(2, 2), matmul(zeros(2, 3), mm, sxx), fromRows([[1, 0], [2, 1], [0, 3]]));
+  const { sigma } = dataSpectrum(stats);
+  const big = Math.max(...want.data.map(Math.abs));
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(sigma.data[i] - want.data[i]) <= 1e-13 * big, `Σ entry ${i}: ${sigma.data[i]} vs ${want.data[i]}`);
+});
+
+test('dataSpectrum rejects a singular Σ_XX with a PremiseError naming its rank', () => {
+  const rng = new Rng(3);
+  const x = matmul(zeros(5, 30), gaussian(5, 3, rng), gaussian(3, 30, rng));
+  const stats = statsFromData({ x, y: gaussian(2, 30, rng) });
+  assert.throws(() => dataSpectrum(stats), (e: unknown) => e instanceof PremiseError && e.exitCode === 3
+    && e.message === 'Σ_XX is singular (rank 3 < d_x = 5)');
+  assert.throws(() => criticalValues(stats, [5, 2, 2]), PremiseError);
+});
+
+test('dataSpectrum warns that S is ambiguous when Σ has a repeated eigenvalue', () => {
+  // Σ_XX = I, Σ_YX = diag(2, 2, 1): Σ = diag(4, 4, 1).
+  const x = fromRows([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+  const y = fromRows([[2, 0, 0], [0, 2, 0], [0, 0, 1]]);
+  const spec = dataSpectrum(statsFromData({ x, y }));
+  assert.equal(spec.distinct, false);
+  assert.equal(spec.warnings.length, 1);
+  assert.match(spec.warnings[0], /λ_1 and λ_2 of Σ are repeated .*ambiguous/);
+  assert.deepEqual(Array.from(spec.lambda).map((l) => Math.round(l * 1e12) / 1e12), [4, 4, 1]);
+});
+
+test('criticalValues lists ½(tr Σ_YY − Σ_{i∈S}λ_i) for every |S| ≤ r_max, sorted, with S = {1..r_max} the global minimum', () => {
+  const rng = new Rng(8);
+  const data = randomData(5, 4, 30, rng);
+  const stats = statsFromData(data);
+  const res = criticalValues(stats, [5, 3, 4]);
+  assert.equal(res.rMax, 3);
+  assert.equal(res.values.length, 1 + 4 + 6 + 4);
+  for (let k = 0; k + 1 < res.values.length; k++) assert.ok(res.values[k].loss <= res.values[k + 1].loss);
+  assert.deepEqual(res.values[0].subset, [1, 2, 3]);
+  assert.deepEqual(res.globalMinimum.subset, [1, 2, 3]);
+  assert.deepEqual(res.values[res.values.length - 1].subset, []);
+  assert.equal(res.plateaus.length, 4);
+  const trYY = stats.trYY;
+  for (const v of res.values) {
+    let sum = 0;
+    for (const i of v.subset) sum += res.lambda[i - 1];
+    assert.equal(v.rank, v.subset.length);
+    assert.ok(Math.abs(v.loss - 0.5 * (trYY - sum)) <= 1e-12 * trYY, `S = {${v.subset}}`);
+  }
+  assert.ok(Math.abs(res.values[res.values.length - 1].loss - 0.5 * trYY) <= 1e-12 * trYY, 'S = ∅ gives ½‖Y‖²');
+});
+
+test('criticalValues rejects widths that do not fit the data and enumerations that are too large', () => {
+  const stats = statsFromData(randomData(5, 4, 30, new Rng(9)));
+  assert.throws(() => criticalValues(stats, [4, 3, 4]), (e: unknown) => e instanceof InputError && /d_0 = d_x = 5/.test(e.message));
+  assert.throws(() => criticalValues(stats, [5, 0, 4]), InputError);
+  assert.throws(() => criticalValues(stats, [5, 4, 4], { maxCount: 10 }), /16 index sets .* exceed the limit of 10/);
+});
+
+function numpyCriticalValues(x: Mat, y: Mat, rMax: number): number[] | null {
+  const script = `
+import json, sys, itertools
+import numpy as np
+d = json.load(sys.stdin)
+X = np.array(d['x']).reshape(d['dx'], -1); Y = np.array(d['y']).reshape(d['dy'], -1)
+Sxx = X @ X.T; Syx = Y @ X.T
+S = Syx @ np.linalg.solve(Sxx, Syx.T)
+lam = np.sort(np.linalg.eigvalsh((S + S.T) / 2))[::-1]
+tr = np.sum(Y * Y)
+vals = sorted(0.5 * (tr - sum(lam[list(s)])) for r in range(d['rmax'] + 1) for s in itertools.combinations(range(d['dy']), r))
+print(json.dumps(vals))
+`;
+  const input = JSON.stringify({ x: Array.from(x.data), y: Array.from(y.data), dx: x.rows, dy: y.rows, rmax: rMax });
+  const out = spawnSync('python3', ['-c', script], { input, encoding: 'utf8' });
+  if (out.status !== 0) return null;
+  return JSON.parse(out.stdout) as number[];
+}
+
+test('criticalValues agrees with an independent numpy computation', (t) => {
+  const data = randomData(6, 4, 50, new Rng(21));
+  const want = numpyCriticalValues(data.x, data.y, 3);
+  if (want === null) { t.skip('python3 with numpy is not available'); return; }
+  const got = criticalValues(statsFromData(data), [6, 4, 3, 4]).values.map((v) => v.loss);
+  assert.equal(got.length, want.length);
+  for (let k = 0; k < got.length; k++) assert.ok(Math.abs(got[k] - want[k]) <= 1e-10 * want[k], `value ${k}: ${got[k]} vs numpy ${want[k]}`);
+});

@@ -4,67 +4,12 @@
  * top is larger than its bottom and as QR otherwise, so graded matrices converge from the small end.
  */
 
+import { rotateBackward, rotateForward } from './rotations.ts';
+
 const EPS = Number.EPSILON / 2;
 const EPS2 = EPS * EPS;
 const SAFMIN = 2.2250738585072014e-308;
 const MAXIT = 30;
-
-/**
- * z ← z·G_{hi−1}⋯G_lo on columns lo..hi (dlasr 'R','V','B'). Each row is one dependent chain of
- * rotations; four rows go side by side so that the chains overlap instead of waiting on each other.
- */
-function rotateBackward(z: Float64Array, n: number, lo: number, hi: number, cs: Float64Array, sn: Float64Array): void {
-  let r = 0;
-  for (; r + 4 * n <= n * n; r += 4 * n) {
-    const r1 = r + n, r2 = r1 + n, r3 = r2 + n;
-    let k0 = z[r + hi], k1 = z[r1 + hi], k2 = z[r2 + hi], k3 = z[r3 + hi];
-    for (let j = hi - 1; j >= lo; j--) {
-      const c = cs[j], s = sn[j];
-      const x0 = z[r + j], x1 = z[r1 + j], x2 = z[r2 + j], x3 = z[r3 + j];
-      z[r + j + 1] = c * k0 - s * x0; k0 = s * k0 + c * x0;
-      z[r1 + j + 1] = c * k1 - s * x1; k1 = s * k1 + c * x1;
-      z[r2 + j + 1] = c * k2 - s * x2; k2 = s * k2 + c * x2;
-      z[r3 + j + 1] = c * k3 - s * x3; k3 = s * k3 + c * x3;
-    }
-    z[r + lo] = k0; z[r1 + lo] = k1; z[r2 + lo] = k2; z[r3 + lo] = k3;
-  }
-  for (; r < n * n; r += n) {
-    let carry = z[r + hi];
-    for (let j = hi - 1; j >= lo; j--) {
-      const x = z[r + j], c = cs[j], s = sn[j];
-      z[r + j + 1] = c * carry - s * x;
-      carry = s * carry + c * x;
-    }
-    z[r + lo] = carry;
-  }
-}
-
-/** z ← z·G_lo⋯G_{hi−1} on columns lo..hi (dlasr 'R','V','F'), four rows side by side as above. */
-function rotateForward(z: Float64Array, n: number, lo: number, hi: number, cs: Float64Array, sn: Float64Array): void {
-  let r = 0;
-  for (; r + 4 * n <= n * n; r += 4 * n) {
-    const r1 = r + n, r2 = r1 + n, r3 = r2 + n;
-    let k0 = z[r + lo], k1 = z[r1 + lo], k2 = z[r2 + lo], k3 = z[r3 + lo];
-    for (let j = lo; j < hi; j++) {
-      const c = cs[j], s = sn[j];
-      const x0 = z[r + j + 1], x1 = z[r1 + j + 1], x2 = z[r2 + j + 1], x3 = z[r3 + j + 1];
-      z[r + j] = s * x0 + c * k0; k0 = c * x0 - s * k0;
-      z[r1 + j] = s * x1 + c * k1; k1 = c * x1 - s * k1;
-      z[r2 + j] = s * x2 + c * k2; k2 = c * x2 - s * k2;
-      z[r3 + j] = s * x3 + c * k3; k3 = c * x3 - s * k3;
-    }
-    z[r + hi] = k0; z[r1 + hi] = k1; z[r2 + hi] = k2; z[r3 + hi] = k3;
-  }
-  for (; r < n * n; r += n) {
-    let carry = z[r + lo];
-    for (let j = lo; j < hi; j++) {
-      const x = z[r + j + 1], c = cs[j], s = sn[j];
-      z[r + j] = s * x + c * carry;
-      carry = c * x - s * carry;
-    }
-    z[r + hi] = carry;
-  }
-}
 
 /** Eigen-decomposition of [[a, b], [b, c]]: out = [rt1, rt2, cs, sn], (cs, sn) the unit eigenvector of rt1 (LAPACK dlaev2). */
 function eig2(a: number, b: number, c: number, out: Float64Array): void {
@@ -119,7 +64,7 @@ export function steqr(d: Float64Array, e: Float64Array, z: Float64Array | null, 
         if (m === l) { if (++l <= lend) continue; break; }
         if (m === l + 1) {
           eig2(d[l], e[l], d[l + 1], two);
-          if (z) { cs[l] = two[2]; sn[l] = two[3]; rotateBackward(z, n, l, l + 1, cs, sn); }
+          if (z) { cs[l] = two[2]; sn[l] = two[3]; rotateBackward(z, n, n, l, l + 1, cs, sn); }
           d[l] = two[0]; d[l + 1] = two[1]; e[l] = 0;
           if ((l += 2) <= lend) continue;
           break;
@@ -141,7 +86,7 @@ export function steqr(d: Float64Array, e: Float64Array, z: Float64Array | null, 
           g = c * r - b;
           cs[i] = c; sn[i] = -s;
         }
-        if (z) rotateBackward(z, n, l, m, cs, sn);
+        if (z) rotateBackward(z, n, n, l, m, cs, sn);
         d[l] -= p; e[l] = g;
       }
     } else {
@@ -151,7 +96,7 @@ export function steqr(d: Float64Array, e: Float64Array, z: Float64Array | null, 
         if (m === l) { if (--l >= lend) continue; break; }
         if (m === l - 1) {
           eig2(d[l - 1], e[l - 1], d[l], two);
-          if (z) { cs[l - 1] = two[2]; sn[l - 1] = two[3]; rotateForward(z, n, l - 1, l, cs, sn); }
+          if (z) { cs[l - 1] = two[2]; sn[l - 1] = two[3]; rotateForward(z, n, n, l - 1, l, cs, sn); }
           d[l - 1] = two[0]; d[l] = two[1]; e[l - 1] = 0;
           if ((l -= 2) >= lend) continue;
           break;
@@ -173,7 +118,7 @@ export function steqr(d: Float64Array, e: Float64Array, z: Float64Array | null, 
           g = c * r - b;
           cs[i] = c; sn[i] = s;
         }
-        if (z) rotateForward(z, n, m, l, cs, sn);
+        if (z) rotateForward(z, n, n, m, l, cs, sn);
         d[l] -= p; e[l - 1] = g;
       }
     }

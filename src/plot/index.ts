@@ -1,13 +1,6 @@
-// Public API of dln's charts: pure vega-lite spec builders (browser-safe) and Node renderers.
-export { lineChart, type LineChartOptions, type Series } from './lineChart.ts';
-export { histogram, type HistogramOptions, type HistogramGroup, type HistogramLine } from './histogram.ts';
-export { scatterChart, type ScatterChartOptions } from './scatterChart.ts';
-export { loglogFit, type PowerLaw } from './loglogFit.ts';
-export { type HLine, type VLine } from './referenceLayers.ts';
-export { type ChartBaseOptions, CHART_FONT, SERIES_COLORS } from './chartTheme.ts';
-export { binEdges, binCounts } from './binEdges.ts';
-export { downsampleMinMax } from './downsampleMinMax.ts';
+// Public API of dln's charts: the browser-safe spec builders (chartSpecs.ts) and the Node renderers.
+export * from './chartSpecs.ts';
 export { renderSvg } from './renderSvg.ts';
 export { renderPng, renderRgba, type RenderPngOptions, type RgbaImage } from './renderPng.ts';
 export { renderChart, type RenderedChart } from './renderChart.ts';
-export { sampleFigures } from './sampleFigures.ts';
+export { svgTexts } from './svgTexts.ts';

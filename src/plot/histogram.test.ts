@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TopLevelSpec } from 'vega-lite';
+import { histogram } from './histogram.ts';
+import { renderSvg } from './renderSvg.ts';
+import { svgTexts } from './svgTexts.ts';
+
+type Bar = { group: string; x0: number; x1: number; count: number };
+
+/** Bars of every layer (rows with a count), per panel: one panel unless the layout is 'facet'. */
+function panels(spec: TopLevelSpec): Bar[][] {
+  const layersOf = (s: object): object[] => ('layer' in s ? (s.layer as object[]) : []);
+  const views = 'vconcat' in spec ? (spec.vconcat as object[]) : [spec];
+  return views.map((v) => layersOf(v).flatMap((l) => {
+    const values = 'data' in l ? ((l.data as { values?: Bar[] }).values ?? []) : [];
+    return values.filter((r) => r.count !== undefined);
+  }));
+}
+
+const spread = (n: number, lo: number, hi: number) => Array.from({ length: n }, (_, i) => lo * (hi / lo) ** ((i * 0.618034) % 1));
+
+test('histogram with log bins counts every positive value into log-spaced bins from 1e-7 to 1e-4', async () => {
+  const a = spread(500, 1e-7, 1e-4);
+  const b = spread(500, 1e-6, 1e-4);
+  const spec = histogram({
+    title: 'η_max', xLabel: 'η_max', yLabel: 'instances', logBins: true, bins: 30,
+    groups: [{ name: '5-5-5-5', values: a }, { name: '5-2-2-5', values: b }],
+    vlines: [{ x: 1e-4, label: 'report ≈ 1e-4' }, { x: 3e-6, label: 'median', group: '5-2-2-5' }],
+  });
+  const [bars] = panels(spec);
+  for (const g of ['5-5-5-5', '5-2-2-5']) assert.equal(bars.filter((r) => r.group === g).reduce((s, r) => s + r.count, 0), 500);
+  const ratios = bars.filter((r) => r.group === '5-5-5-5').map((r) => r.x1 / r.x0);
+  assert.ok(ratios.every((q) => Math.abs(q / ratios[1] - 1) < 1e-6), 'log-spaced');
+  assert.ok(bars[0].x0 <= 1e-7 && bars[bars.length - 1].x1 >= 1e-4 * (1 - 1e-12));
+  const texts = svgTexts(await renderSvg(spec));
+  for (const t of ['η_max', 'instances', '5-5-5-5', '5-2-2-5', 'report ≈ 1e-4', 'median']) assert.ok(texts.includes(t), `missing '${t}' in ${JSON.stringify(texts)}`);
+});
+
+test('histogram with log bins leaves out values <= 0 and NaN and says so', async () => {
+  const spec = histogram({ title: 'h', logBins: true, groups: [{ name: 'g', values: [0, -1, NaN, 1e-3, 2e-3, 5e-2] }] });
+  assert.equal(panels(spec)[0].reduce((s, r) => s + r.count, 0), 3);
+  const texts = svgTexts(await renderSvg(spec));
+  assert.ok(texts.includes('log bins: 2 values ≤ 0 not counted'), JSON.stringify(texts));
+  assert.ok(texts.includes('1 non-finite value (NaN/∞) not counted'));
+});
+
+test('histogram facet layout gives one panel per group with its own lines', async () => {
+  const spec = histogram({
+    title: 'Facets', xLabel: 'value', layout: 'facet',
+    groups: [{ name: 'first group', values: [1, 2, 2, 3] }, { name: 'second group', values: [2, 3, 3, 4] }],
+    vlines: [{ x: 2, label: 'median one', group: 'first group' }, { x: 3, label: 'median two', group: 'second group' }, { x: 2.5, label: 'shared' }],
+  });
+  const ps = panels(spec);
+  assert.equal(ps.length, 2);
+  assert.deepEqual(ps.map((p) => p.reduce((s, r) => s + r.count, 0)), [4, 4]);
+  const texts = svgTexts(await renderSvg(spec));
+  for (const t of ['first group', 'second group', 'median one', 'median two', 'value']) assert.ok(texts.includes(t), `missing '${t}'`);
+  assert.equal(texts.filter((t) => t === 'shared').length, 2, 'a line without a group appears in every panel');
+  assert.equal(texts.filter((t) => t === 'median one').length, 1, 'a group line appears only in its panel');
+});
+
+test('histogram with explicit edges counts values outside them in a note', async () => {
+  const spec = histogram({ title: 'h', edges: [0, 1, 2], groups: [{ name: 'g', values: [0.5, 1.5, 2, 7] }] });
+  assert.deepEqual(panels(spec)[0].map((r) => r.count), [1, 2]);
+  assert.ok(svgTexts(await renderSvg(spec)).includes('1 value outside the bin edges not counted'));
+  assert.throws(() => histogram({ title: 'h', edges: [0, 0], groups: [] }), /ascending/);
+});
+
+test('histogram of no values renders an empty chart with a note; bad groups are rejected', async () => {
+  const texts = svgTexts(await renderSvg(histogram({ title: 'Empty', logBins: true, groups: [{ name: 'g', values: [] }] })));
+  assert.ok(texts.includes('nothing to plot: the chart is empty'), JSON.stringify(texts));
+  assert.throws(() => histogram({ title: 'h', groups: [{ name: 'g', values: [1] }], vlines: [{ x: 1, label: 'l', group: 'nope' }] }), /unknown group 'nope'/);
+  assert.throws(() => histogram({ title: 'h', groups: [{ name: 'g', values: [1] }, { name: 'g', values: [2] }] }), /distinct/);
+});

@@ -2,11 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Rng } from '../linalg/rng.ts';
-import { type Mat, zeros, fromRows } from '../linalg/mat.ts';
+import { type Mat, zeros, fromRows, transposed } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { statsFromData } from '../model/stats.ts';
 import { InputError, PremiseError } from '../errors.ts';
-import { dataSpectrum } from './spectrum.ts';
+import { dataSpectrum, bestRankR } from './spectrum.ts';
+import { svd } from '../linalg/svd.ts';
+import { invSqrtSPD } from '../linalg/cholesky.ts';
+import { lossAndGrad, createGradWorkspace } from '../model/lossAndGrad.ts';
 import { criticalValues } from './criticalValues.ts';
 import { randomData, gaussian } from '../../test/helpers/randomInstance.ts';
 
@@ -120,4 +123,62 @@ test('criticalValues agrees with an independent numpy computation', (t) => {
   const got = criticalValues(statsFromData(data), [6, 4, 3, 4]).values.map((v) => v.loss);
   assert.equal(got.length, want.length);
   for (let k = 0; k < got.length; k++) assert.ok(Math.abs(got[k] - want[k]) <= 1e-10 * want[k], `value ${k}: ${got[k]} vs numpy ${want[k]}`);
+});
+
+function lossOfProduct(r: Mat, stats: ReturnType<typeof statsFromData>): number {
+  return lossAndGrad([r], stats, null, createGradWorkspace([r.cols, r.rows]));
+}
+
+test('bestRankR equals the whitened Eckart–Young product (QΣ_XX^{−1/2}, Q = Σ_YXΣ_XX^{−1/2} truncated)', () => {
+  for (const [dx, dy, seed] of [[5, 4, 1], [6, 3, 2], [4, 4, 3]]) {
+    const stats = statsFromData(randomData(dx, dy, 40, new Rng(seed)));
+    const isq = invSqrtSPD(stats.sxx);
+    const { u, s, vt } = svd(matmul(zeros(dy, dx), stats.syx, isq));
+    const big = Math.max(...stats.ols.data.map(Math.abs));
+    for (let r = 0; r <= dy; r++) {
+      const trunc = zeros(dy, dx);
+      for (let i = 0; i < dy; i++) {
+        for (let j = 0; j < dx; j++) {
+          let v = 0;
+          for (let k = 0; k < r; k++) v += u.data[i * u.cols + k] * s[k] * vt.data[k * dx + j];
+          trunc.data[i * dx + j] = v;
+        }
+      }
+      const want = matmul(zeros(dy, dx), trunc, isq);
+      const best = bestRankR(stats, r);
+      for (let i = 0; i < want.data.length; i++) {
+        assert.ok(Math.abs(best.product.data[i] - want.data[i]) <= 1e-13 * big, `dx ${dx}, r = ${r}: entry ${i} differs by ${Math.abs(best.product.data[i] - want.data[i])}`);
+      }
+      const direct = lossOfProduct(best.product, stats);
+      assert.ok(Math.abs(best.loss - direct) <= 1e-12 * direct, `r = ${r}: loss ${best.loss} vs ½‖R*X − Y‖² = ${direct}`);
+      assert.ok(best.unique);
+    }
+  }
+});
+
+test('no random or nearby rank-r product beats bestRankR', () => {
+  const rng = new Rng(31);
+  const dx = 5, dy = 4, r = 2;
+  const stats = statsFromData(randomData(dx, dy, 40, rng));
+  const best = bestRankR(stats, r);
+  const spec = dataSpectrum(stats);
+  // R* = U_[r]·(U_[r]ᵀA): perturb both factors (stays rank ≤ r).
+  const ur = zeros(dy, r);
+  for (let i = 0; i < dy; i++) for (let k = 0; k < r; k++) ur.data[i * r + k] = spec.u.data[i * dy + k];
+  const right = matmul(zeros(r, dx), transposed(ur), spec.ols);
+  let worst = Infinity;
+  for (let t = 0; t < 2000; t++) {
+    const near = t % 2 === 0;
+    const b = near ? ur.data.map((v) => v + 0.05 * rng.normal()) : gaussian(dy, r, rng).data;
+    const c = near ? right.data.map((v) => v + 0.05 * rng.normal()) : gaussian(r, dx, rng).data;
+    const cand = matmul(zeros(dy, dx), { rows: dy, cols: r, data: b }, { rows: r, cols: dx, data: c });
+    worst = Math.min(worst, lossOfProduct(cand, stats) - best.loss);
+  }
+  assert.ok(worst >= -1e-12 * best.loss, `a candidate beat R*_r by ${-worst}`);
+});
+
+test('bestRankR rejects a rank outside 0..d_y', () => {
+  const stats = statsFromData(randomData(5, 4, 30, new Rng(3)));
+  assert.throws(() => bestRankR(stats, 5), (e: unknown) => e instanceof InputError && /0..d_y = 4, got 5/.test(e.message));
+  assert.throws(() => bestRankR(stats, -1), InputError);
 });

@@ -2,13 +2,13 @@ export { dataSpectrum, bestRankR, subsetOfCriticalPoint, criticalProduct, critic
 export type { DataSpectrum, BestRankResult, SubsetResult, SubsetOptions } from './spectrum.ts';
 export { criticalValues } from './criticalValues.ts';
 export type { CriticalValue, CriticalValuesResult, CriticalValuesOptions } from './criticalValues.ts';
-export { criticality, DEFAULT_GRADIENT_TOL } from './criticality.ts';
+export { criticality, requireCriticalPoint, DEFAULT_GRADIENT_TOL } from './criticality.ts';
 export type { CriticalityResult } from './criticality.ts';
 export { buildCriticalPoint } from './criticalPoint.ts';
 export type { CriticalPointOptions, CriticalPointResult } from './criticalPoint.ts';
 export { tightening, productRank, DEFAULT_RANK_TOL } from './tightening.ts';
 export type { TighteningResult, TighteningOptions, PivotRanks } from './tightening.ts';
-export { theorem7 } from './theorem7.ts';
+export { theorem7, expectedType } from './theorem7.ts';
 export type { CriticalType, Verdict, Theorem7Result, Theorem7Options } from './theorem7.ts';
 export { hessianVerdict, DEFAULT_SIGN_TOL } from './hessianVerdict.ts';
 export type { HessianVerdictOptions, HessianVerdictResult } from './hessianVerdict.ts';

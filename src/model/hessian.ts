@@ -117,7 +117,10 @@ export function hessianVectorProduct(weights: readonly Mat[], stats: Stats, v: F
     throw new RangeError(`hessianVectorProduct: expected ${n} layers and vectors of length ${o[n]}, got ${weights.length} layers, v ${v.length}, out ${out.length}`);
   }
   const gemm = getBackend().gemm;
-  for (let j = 1; j <= n; j++) w.v[j - 1].data.set(v.subarray(o[j - 1], o[j]));
+  for (let j = 1; j <= n; j++) {
+    const vj = w.v[j - 1].data, off = o[j - 1];
+    for (let i = 0; i < vj.length; i++) vj[i] = v[off + i];
+  }
   const { f, df, r, dr } = w;
   f[1].data.set(weights[0].data);
   df[1].data.set(w.v[0].data);

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { type CliContext, type CliIO, dlnVersion, processIO, runCli } from './run.ts';
+import { register as registerTrain } from './train.ts';
+
+/**
+ * The `dln` program. Each subcommand lives in its own file and exports
+ * `register(program, ctx)`; adding one is an import and a call below.
+ */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('dln')
+    .description('A float64 laboratory for the gradient-descent dynamics of deep linear networks')
+    .version(dlnVersion(), '-V, --version', 'print the version of dln')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => { ctx.io.stdout.write(s); },
+      writeErr: (s) => { ctx.io.stderr.write(s); },
+      // runCli reports errors itself, as one line.
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(true);
+  registerTrain(program, ctx);
+  return program;
+}
+
+/** Runs `dln argv…` and returns the exit code (0 ok, 1 internal error, 2 bad input, 3 failed premise, 130 Ctrl-C). */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  return runCli(argv, createProgram, io);
+}

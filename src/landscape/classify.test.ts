@@ -138,3 +138,17 @@ test('weights that are not critical: Theorem 7 and the Hessian say so, tightenin
     && /tightening needs a first-order critical point, but the relative gradient norm is/.test(e.message));
   assert.equal(theorem7(w, stats).subset, null);
 });
+
+test('the verdicts do not depend on the units of the data (X scaled by 1e-4 and 1e4)', () => {
+  const rng = new Rng(14);
+  const data = randomData(5, 4, 40, rng);
+  for (const f of [1e-4, 1e4]) {
+    const stats = statsFromData({ x: { ...data.x, data: data.x.data.map((v) => v * f) }, y: data.y });
+    for (const [kind, want] of [['strict', 'strict-saddle'], ['non-strict', 'non-strict-saddle']] as const) {
+      const cp = buildCriticalPoint(stats, [5, 4, 3, 4], [1, 2], { kind, gauge: 'random', rng });
+      const res = classify(cp.weights, stats);
+      assert.equal(res.theorem7.type, want, `scale ${f}, ${kind}`);
+      assert.equal(res.hessian.verdict, want, `scale ${f}, ${kind}: ${res.hessian.reason}`);
+    }
+  }
+});

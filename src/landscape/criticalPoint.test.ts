@@ -122,3 +122,14 @@ test('a built point is critical to about ε whatever the data scale', () => {
     assert.ok(criticality(cp.weights, stats).relative <= 1e3 * EPS, `scale ${f}`);
   }
 });
+
+test('subsetOfCriticalPoint returns null for weights that are not critical', () => {
+  const rng = new Rng(10);
+  const stats = statsFromData(randomData(5, 4, 30, rng));
+  const cp = buildCriticalPoint(stats, [5, 4, 4, 4], [2, 4], { kind: 'strict', gauge: 'random', rng });
+  const sub = subsetOfCriticalPoint(cp.weights, stats);
+  assert.ok(sub !== null && sub.deviation <= 1e-10, `membership ${sub?.membership}`);
+  cp.weights[1].data[0] += 1e-3;
+  assert.equal(subsetOfCriticalPoint(cp.weights, stats), null);
+  assert.ok(subsetOfCriticalPoint(cp.weights, stats, { gradientTol: 1 }) !== null, 'a loose tolerance accepts it');
+});

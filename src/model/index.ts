@@ -1,0 +1,7 @@
+export { type Weights, validateDims, depth, maxRank, parameterCount, zeroWeights, dimsOf, assertWeightsMatch, cloneWeights } from './network.ts';
+export { type Dataset, type Stats, statsFromData, statsFromMoments } from './stats.ts';
+export {
+  type GradWorkspace, type DataWorkspace, createGradWorkspace, createDataWorkspace, forwardProducts, product, backwardFromG,
+  lossAndGrad, lossAndGradData,
+} from './lossAndGrad.ts';
+export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';

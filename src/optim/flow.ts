@@ -1,0 +1,145 @@
+import type { Mat } from '../linalg/mat.ts';
+import type { Stats } from '../model/stats.ts';
+import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
+import { invariants, balancedness } from '../theory/balancedness.ts';
+import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
+import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
+import { type TrainResult, type TrainStatus, assertFitsData } from './train.ts';
+
+/** Options of gradientFlow; every optional field states its default. */
+export interface FlowOptions {
+  /** Integrate over t ∈ [0, tEnd]. */
+  tEnd: number;
+  /** Relative tolerance per step (default 1e-8). */
+  rtol?: number;
+  /** Absolute tolerance per step (default 1e-10). */
+  atol?: number;
+  /** Most accepted Runge–Kutta steps (default 100000). */
+  maxSteps?: number;
+  /** First trial step (default: Hairer's automatic choice). */
+  h0?: number;
+  /** Record every this many accepted steps, and at the end (default 10); ignored when recordDt is set. */
+  recordEvery?: number;
+  /** Record at t = 0, dt, 2dt, … exactly (steps are shortened to land on these times) and at the end. */
+  recordDt?: number;
+  /** Stop as 'converged' once L ≤ lossTol (default: never). */
+  lossTol?: number;
+  /** Stop as 'converged' once ‖∇L‖_F ≤ gradTol (default: never). */
+  gradTol?: number;
+  /** Stop as 'diverged' once L > divergeAbove or is not finite (default 1e12). */
+  divergeAbove?: number;
+  onRecord?(record: TrajectoryRecord): void;
+  /** Called with (step, loss, t) after every accepted step and at t = 0. */
+  onProgress?(step: number, loss: number, t: number): void;
+  /** Polled after every accepted step; true stops the run as 'interrupted'. */
+  shouldStop?(): boolean;
+}
+
+/** 'end-time': t reached tEnd; 'diverged' also covers a step size that underflowed (a failed integration). */
+export type FlowStatus = TrainStatus | 'end-time';
+
+/** A TrainResult whose steps are accepted Runge–Kutta steps, plus the time reached and the work done. */
+export interface FlowResult extends Omit<TrainResult, 'status'> {
+  status: FlowStatus;
+  t: number;
+  rejectedSteps: number;
+  gradientEvaluations: number;
+}
+
+function views(flat: Float64Array, shapes: readonly Mat[]): Mat[] {
+  let off = 0;
+  return shapes.map((w) => {
+    const m = { rows: w.rows, cols: w.cols, data: flat.subarray(off, off + w.rows * w.cols) };
+    off += w.rows * w.cols;
+    return m;
+  });
+}
+
+/**
+ * Gradient flow dW_j/dt = −∇_{W_j}L(W) (THEORY §1.6) by Dormand–Prince 5(4) with adaptive steps,
+ * from the weights passed in (updated in place). Along the exact flow every C_j is constant (§3.1);
+ * the integrator keeps them to about the tolerances. The step loop allocates nothing.
+ */
+export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions): FlowResult {
+  const dims = assertFitsData(weights, stats.dx, stats.dy);
+  const rtol = options.rtol ?? 1e-8, atol = options.atol ?? 1e-10, maxSteps = options.maxSteps ?? 100000;
+  const recordEvery = options.recordEvery ?? 10, dt = options.recordDt, tEnd = options.tEnd;
+  const divergeAbove = options.divergeAbove ?? 1e12, lossTol = options.lossTol ?? -Infinity, gradTol = options.gradTol ?? -Infinity;
+  if (!(Number.isFinite(tEnd) && tEnd >= 0)) throw new RangeError(`gradientFlow: tEnd must be a finite number ≥ 0, got ${tEnd}`);
+  if (!(rtol > 0 && atol > 0)) throw new RangeError(`gradientFlow: rtol and atol must be > 0, got ${rtol}, ${atol}`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new RangeError(`gradientFlow: maxSteps must be an integer ≥ 0, got ${maxSteps}`);
+  if (!Number.isInteger(recordEvery) || recordEvery < 1) throw new RangeError(`gradientFlow: recordEvery must be an integer ≥ 1, got ${recordEvery}`);
+  if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new RangeError(`gradientFlow: recordDt must be > 0, got ${dt}`);
+  if (options.h0 !== undefined && !(options.h0 > 0)) throw new RangeError(`gradientFlow: h0 must be > 0, got ${options.h0}`);
+
+  const n = weights.reduce((s, w) => s + w.data.length, 0);
+  const y = new Float64Array(n), wFlat = new Float64Array(n), gFlat = new Float64Array(n);
+  const yW = views(y, weights), wViews = views(wFlat, weights), gViews = views(gFlat, weights);
+  yW.forEach((v, j) => v.data.set(weights[j].data));
+  const gws = createGradWorkspace(dims), rk = createDopri5Workspace(n);
+  let evaluations = 0;
+  const f = (yv: Float64Array, out: Float64Array): number => {
+    evaluations++;
+    wFlat.set(yv);
+    const loss = lossAndGrad(wViews, stats, gViews, gws);
+    for (let i = 0; i < n; i++) out[i] = -gFlat[i];
+    return loss;
+  };
+  const c0 = invariants(weights);
+  const recorder = createRecorder(dims, c0);
+  const trajectory: TrajectoryRecord[] = [];
+  let t = 0, steps = 0, rejected = 0, nextRecord = 1, lastRecorded = -1;
+  let loss = f(y, rk.k[0]);
+  const gradNorm = (): number => { let s = 0; for (let i = 0; i < n; i++) s += rk.k[0][i] * rk.k[0][i]; return Math.sqrt(s); };
+  const record = (): void => {
+    if (lastRecorded === steps) return;
+    const r = recorder.record(steps, loss, gradNorm(), yW, t);
+    trajectory.push(r);
+    lastRecorded = steps;
+    options.onRecord?.(r);
+  };
+  let h = options.h0 ?? (Number.isFinite(loss) ? initialStepSize(f, y, rk, rtol, atol) : 0);
+  let facMax = 10, status: FlowStatus;
+  record();
+  options.onProgress?.(steps, loss, t);
+  for (;;) {
+    const gn = gradNorm();
+    if (!Number.isFinite(loss) || loss > divergeAbove || !Number.isFinite(gn)) { status = 'diverged'; break; }
+    if (loss <= lossTol || gn <= gradTol) { status = 'converged'; break; }
+    if (t >= tEnd) { status = 'end-time'; break; }
+    if (steps >= maxSteps) { status = 'max-steps'; break; }
+    if (steps > 0 && options.shouldStop?.()) { status = 'interrupted'; break; }
+    // Land exactly on tEnd and on the requested record times.
+    const target = dt !== undefined ? Math.min(tEnd, nextRecord * dt) : tEnd;
+    let hTry = h, tNew = t + h;
+    const clipped = tNew >= target || target - tNew < 1e-12 * target;
+    if (clipped) { hTry = target - t; tNew = target; }
+    if (!(hTry > 4 * Number.EPSILON * Math.max(Math.abs(t), 1e-300))) { status = 'diverged'; break; }
+    const err = dopri5Step(f, y, hTry, rk, rtol, atol);
+    if (err <= 1) {
+      y.set(rk.yNew);
+      rk.k[0].set(rk.k[6]);
+      loss = rk.auxNew;
+      t = tNew;
+      steps++;
+      const onGrid = dt !== undefined ? t === nextRecord * dt || t === tEnd : steps % recordEvery === 0;
+      if (dt !== undefined && t === nextRecord * dt) nextRecord++;
+      if (onGrid && Number.isFinite(loss)) record();
+      options.onProgress?.(steps, loss, t);
+      // A step shortened to hit a target says nothing against the longer step proposed before it.
+      h = clipped ? Math.max(h, nextStepSize(hTry, err, facMax)) : nextStepSize(hTry, err, facMax);
+      facMax = 10;
+    } else {
+      rejected++;
+      h = nextStepSize(hTry, err, 1);
+      facMax = 1;
+    }
+  }
+  record();
+  weights.forEach((w, j) => w.data.set(yW[j].data));
+  const bal = Number.isFinite(loss) && y.every(Number.isFinite) ? balancedness(weights) : Number.NaN;
+  return {
+    status, steps, loss, gradNorm: gradNorm(), balancedness: bal, weights, trajectory, c0, t,
+    rejectedSteps: rejected, gradientEvaluations: evaluations,
+  };
+}

@@ -1,0 +1,9 @@
+export { type Schedule, constantSchedule, powerSchedule, validateSchedule, stepSize } from './schedules.ts';
+export { type Optimizer, type GdState, gd, gdStep, assertGradsMatch, tupleNorm } from './gd.ts';
+export { type TrajectoryRecord, type Recorder, createRecorder, trajectoryToCsv } from './trajectory.ts';
+export {
+  type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, trainGD, normalizeTrainOptions, assertFitsData,
+} from './train.ts';
+export { type FlowOptions, type FlowStatus, type FlowResult, gradientFlow } from './flow.ts';
+export { type Rhs, type Dopri5Workspace, createDopri5Workspace, dopri5Step, nextStepSize, initialStepSize } from './dopri5.ts';
+export { type SgdOptions, trainSGD } from './sgd.ts';

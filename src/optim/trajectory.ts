@@ -1,0 +1,65 @@
+import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
+import { singularValues } from '../linalg/svd.ts';
+import { type GradWorkspace, createGradWorkspace, product } from '../model/lossAndGrad.ts';
+import { type BalanceWorkspace, createBalanceWorkspace, balanceMeasures } from '../theory/balancedness.ts';
+
+/** One sample of a training run, taken every recordEvery steps and at the end. */
+export interface TrajectoryRecord {
+  /** Iteration (GD/SGD step or accepted Runge–Kutta step). */
+  step: number;
+  /** Time along the gradient flow (flow only). */
+  t?: number;
+  loss: number;
+  /** √(Σ_j ‖∇_{W_j}L‖_F²). */
+  gradNorm: number;
+  /** max_j ‖C_j‖₂ (THEORY §3.3). */
+  balancedness: number;
+  /** max_j ‖C_j − C_j(0)‖₂ (THEORY §3.4). */
+  drift: number;
+  /** Singular values of the product P = W_N⋯W_1, descending (min(d_0, d_N) of them). */
+  singularValues: number[];
+}
+
+/** Takes trajectory records for one network shape; owns its buffers so that recording never disturbs a step. */
+export interface Recorder {
+  record(step: number, loss: number, gradNorm: number, weights: readonly Mat[], t?: number): TrajectoryRecord;
+}
+
+/** A recorder for networks of widths dims whose invariants started at c0. */
+export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Recorder {
+  const gws: GradWorkspace = createGradWorkspace(dims);
+  const bws: BalanceWorkspace = createBalanceWorkspace(dims);
+  const p = zeros(dims[dims.length - 1], dims[0]);
+  const r = Math.min(p.rows, p.cols);
+  return {
+    record(step, loss, gradNorm, weights, t) {
+      product(p, weights, gws);
+      // SVD and eigensolvers must never see NaN/Inf: a diverged state is recorded with NaN measures.
+      const finite = isFiniteMat(p) && weights.every(isFiniteMat);
+      const sv = finite ? Array.from(singularValues(p)) : new Array<number>(r).fill(Number.NaN);
+      const { balancedness, drift } = finite ? balanceMeasures(weights, c0, bws) : { balancedness: Number.NaN, drift: Number.NaN };
+      const rec: TrajectoryRecord = { step, loss, gradNorm, balancedness, drift, singularValues: sv };
+      if (t !== undefined) rec.t = t;
+      return rec;
+    },
+  };
+}
+
+/**
+ * CSV text of a trajectory: columns step,loss,grad_norm,balancedness,drift,sv1..svr (plus t after
+ * step when the records carry times). Numbers are written in their shortest round-trip form, so a
+ * reader recovers every value exactly; non-finite values appear as NaN / Infinity.
+ */
+export function trajectoryToCsv(records: readonly TrajectoryRecord[]): string {
+  const hasT = records.some((r) => r.t !== undefined);
+  const r = records.reduce((m, rec) => Math.max(m, rec.singularValues.length), 0);
+  const header = ['step', ...(hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
+  for (let i = 1; i <= r; i++) header.push(`sv${i}`);
+  const lines = [header.join(',')];
+  for (const rec of records) {
+    const row = [rec.step, ...(hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
+    for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
+    lines.push(row.map(String).join(','));
+  }
+  return lines.join('\n') + '\n';
+}

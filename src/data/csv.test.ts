@@ -8,7 +8,7 @@ import { parseCsv, parseCsvTable, encodeCsv, formatNumber } from './csv.ts';
 import { fromRows, toRows } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const hasNumpy = spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
 
 function python(code: string, ...args: string[]): string {
   const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });

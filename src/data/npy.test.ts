@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { parseNpy, encodeNpy, matFromNpy } from './npy.ts';
 import { fromRows } from '../linalg/mat.ts';
 import { InputError } from '../errors.ts';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const hasNumpy = spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
 
 function python(code: string, ...args: string[]): string {
   const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
@@ -53,42 +53,44 @@ save('v2.npy', floats, (2, 0))
 save('v3.npy', floats, (3, 0))
 save('vector.npy', rng.standard_normal(5), (1, 0))
 save('big_i8.npy', np.array([2**53, -2**53, 2**62], dtype='<i8'), (1, 0))
-print(json.dumps(cases))
-`;
-
-test('parseNpy reads every supported dtype, byte order, memory order and format version exactly as numpy.load does', { skip: !hasNumpy && 'numpy not available' }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
-  try {
-    const cases = JSON.parse(python(WRITE_ALL_KINDS, dir)) as { file: string; shape: number[]; values: number[]; fortran: boolean }[];
-    assert.ok(cases.length >= 40);
-    for (const c of cases) {
-      const p = parseNpy(readFileSync(join(dir, c.file)), c.file);
-      assert.deepEqual(p.shape, c.shape, c.file);
-      assert.equal(p.fortranOrder, c.fortran, c.file);
-      assert.deepEqual(Array.from(p.data), c.values, c.file);
-    }
-  } finally { rmSync(dir, { recursive: true, force: true }); }
-});
-
-test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and subnormals included', { skip: !hasNumpy && 'numpy not available' }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
-  try {
-    python(`
-import numpy as np, sys, os
-d = sys.argv[1]
 rng = np.random.default_rng(3)
 special = np.array([[np.nan, np.inf, -np.inf], [-0.0, 5e-324, 1.7976931348623157e308]])
 arrays = [rng.standard_normal((3, 4)), np.ones((1, 1)), np.zeros((0, 5)), rng.standard_normal((1000, 5)),
           rng.standard_normal((123456, 1)), special]
 for k, a in enumerate(arrays):
     np.save(os.path.join(d, f'ref{k}.npy'), a)
-`, dir);
-    for (let k = 0; k < 6; k++) {
-      const ref = readFileSync(join(dir, `ref${k}.npy`));
-      const mat = matFromNpy(parseNpy(ref));
-      assert.deepEqual(Buffer.from(encodeNpy(mat)), ref, `ref${k}.npy`);
-    }
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+print(json.dumps(cases))
+`;
+
+/** Files numpy wrote once for the whole file, with the values it saved. */
+let numpyWritten: { dir: string; cases: { file: string; shape: number[]; values: number[]; fortran: boolean }[] } | undefined;
+
+before(() => {
+  if (!hasNumpy) return;
+  const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
+  numpyWritten = { dir, cases: JSON.parse(python(WRITE_ALL_KINDS, dir)) };
+});
+
+after(() => { if (numpyWritten !== undefined) rmSync(numpyWritten.dir, { recursive: true, force: true }); });
+
+test('parseNpy reads every supported dtype, byte order, memory order and format version exactly as numpy.load does', { skip: !hasNumpy && 'numpy not available' }, () => {
+  const { dir, cases } = numpyWritten!;
+  assert.ok(cases.length >= 40);
+  for (const c of cases) {
+    const p = parseNpy(readFileSync(join(dir, c.file)), c.file);
+    assert.deepEqual(p.shape, c.shape, c.file);
+    assert.equal(p.fortranOrder, c.fortran, c.file);
+    assert.deepEqual(Array.from(p.data), c.values, c.file);
+  }
+});
+
+test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and subnormals included', { skip: !hasNumpy && 'numpy not available' }, () => {
+  const { dir } = numpyWritten!;
+  for (let k = 0; k < 6; k++) {
+    const ref = readFileSync(join(dir, `ref${k}.npy`));
+    const mat = matFromNpy(parseNpy(ref));
+    assert.deepEqual(Buffer.from(encodeNpy(mat)), ref, `ref${k}.npy`);
+  }
 });
 
 test('numpy.load reads what encodeNpy writes', { skip: !hasNumpy && 'numpy not available' }, () => {

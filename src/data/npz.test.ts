@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { encodeNpy } from './npy.ts';
 import { fromRows, type Mat } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const hasNumpy = spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
 
 function python(code: string, ...args: string[]): string {
   const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
@@ -27,25 +27,37 @@ function randomMat(rng: Rng, rows: number, cols: number): Mat {
   return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) };
 }
 
-test('parseNpz reads what numpy.savez and numpy.savez_compressed write, float32 and Fortran order included', { skip: !hasNumpy && 'numpy not available' }, () => {
-  withDir((dir) => {
-    const expected = JSON.parse(python(`
+/** Arrays numpy wrote once for the whole file: plain.npz, packed.npz, w.npz and their values. */
+let numpyWritten: { dir: string; expected: Record<string, { shape: number[]; values: number[] }> } | undefined;
+
+before(() => {
+  if (!hasNumpy) return;
+  const dir = mkdtempSync(join(tmpdir(), 'dln-npz-'));
+  const expected = JSON.parse(python(`
 import numpy as np, sys, os, json
+d = sys.argv[1]
 rng = np.random.default_rng(11)
 arrs = {'X': rng.standard_normal((40, 5)), 'Y': np.asfortranarray(rng.standard_normal((40, 3))),
         'small': rng.standard_normal((2, 2)).astype(np.float32), 'v': np.arange(4)}
-np.savez(os.path.join(sys.argv[1], 'plain.npz'), **arrs)
-np.savez_compressed(os.path.join(sys.argv[1], 'packed.npz'), **arrs)
-print(json.dumps({k: {'shape': list(a.shape), 'values': a.astype(np.float64).ravel().tolist()} for k, a in arrs.items()}))`, dir)) as Record<string, { shape: number[]; values: number[] }>;
-    for (const file of ['plain.npz', 'packed.npz']) {
-      const arrays = parseNpz(readFileSync(join(dir, file)), file);
-      assert.deepEqual([...arrays.keys()], ['X', 'Y', 'small', 'v'], file);
-      for (const [key, p] of arrays) {
-        assert.deepEqual(p.shape, expected[key].shape, `${file} ${key}`);
-        assert.deepEqual(Array.from(p.data), expected[key].values, `${file} ${key}`);
-      }
+np.savez(os.path.join(d, 'plain.npz'), **arrs)
+np.savez_compressed(os.path.join(d, 'packed.npz'), **arrs)
+np.savez_compressed(os.path.join(d, 'w.npz'), W2=rng.standard_normal((3, 4)), W1=rng.standard_normal((4, 5)).astype(np.float32), W3=np.ones((2, 3)))
+print(json.dumps({k: {'shape': list(a.shape), 'values': a.astype(np.float64).ravel().tolist()} for k, a in arrs.items()}))`, dir));
+  numpyWritten = { dir, expected };
+});
+
+after(() => { if (numpyWritten !== undefined) rmSync(numpyWritten.dir, { recursive: true, force: true }); });
+
+test('parseNpz reads what numpy.savez and numpy.savez_compressed write, float32 and Fortran order included', { skip: !hasNumpy && 'numpy not available' }, () => {
+  const { dir, expected } = numpyWritten!;
+  for (const file of ['plain.npz', 'packed.npz']) {
+    const arrays = parseNpz(readFileSync(join(dir, file)), file);
+    assert.deepEqual([...arrays.keys()], ['X', 'Y', 'small', 'v'], file);
+    for (const [key, p] of arrays) {
+      assert.deepEqual(p.shape, expected[key].shape, `${file} ${key}`);
+      assert.deepEqual(Array.from(p.data), expected[key].values, `${file} ${key}`);
     }
-  });
+  }
 });
 
 test('numpy.load reads the arrays of encodeNpz, stored and compressed', { skip: !hasNumpy && 'numpy not available' }, () => {
@@ -54,12 +66,15 @@ test('numpy.load reads the arrays of encodeNpz, stored and compressed', { skip: 
     const a = randomMat(rng, 7, 3), b = randomMat(rng, 1, 4);
     writeFileSync(join(dir, 'stored.npz'), encodeNpz({ a, b }));
     writeFileSync(join(dir, 'deflated.npz'), encodeNpz({ a, b }, { compress: true }));
-    for (const file of ['stored.npz', 'deflated.npz']) {
-      const got = JSON.parse(python(`
+    const got = JSON.parse(python(`
 import numpy as np, sys, json
-z = np.load(sys.argv[1])
-print(json.dumps({k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'values': z[k].ravel().tolist()} for k in z.files}))`, join(dir, file)));
-      assert.deepEqual(got, {
+out = {}
+for path in sys.argv[1:]:
+    z = np.load(path)
+    out[path] = {k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'values': z[k].ravel().tolist()} for k in z.files}
+print(json.dumps(out))`, join(dir, 'stored.npz'), join(dir, 'deflated.npz'))) as Record<string, unknown>;
+    for (const file of ['stored.npz', 'deflated.npz']) {
+      assert.deepEqual(got[join(dir, file)], {
         a: { dtype: 'float64', shape: [7, 3], values: Array.from(a.data) },
         b: { dtype: 'float64', shape: [1, 4], values: Array.from(b.data) },
       }, file);
@@ -68,23 +83,17 @@ print(json.dumps({k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'valu
 });
 
 test('decodeWeights reads W1..WN that numpy wrote, and numpy reads encodeWeights as W1..WN', { skip: !hasNumpy && 'numpy not available' }, () => {
-  withDir((dir) => {
-    python(`
-import numpy as np, sys, os
-rng = np.random.default_rng(2)
-np.savez_compressed(os.path.join(sys.argv[1], 'w.npz'), W2=rng.standard_normal((3, 4)), W1=rng.standard_normal((4, 5)).astype(np.float32), W3=np.ones((2, 3)))
-`, dir);
-    const w = decodeWeights(readFileSync(join(dir, 'w.npz')), 'w.npz');
-    assert.deepEqual(w.map((m) => [m.rows, m.cols]), [[4, 5], [3, 4], [2, 3]]);
-    assert.deepEqual(Array.from(w[2].data), new Array(6).fill(1));
-    writeFileSync(join(dir, 'back.npz'), encodeWeights(w));
-    const same = python(`
+  const { dir } = numpyWritten!;
+  const w = decodeWeights(readFileSync(join(dir, 'w.npz')), 'w.npz');
+  assert.deepEqual(w.map((m) => [m.rows, m.cols]), [[4, 5], [3, 4], [2, 3]]);
+  assert.deepEqual(Array.from(w[2].data), new Array(6).fill(1));
+  writeFileSync(join(dir, 'back.npz'), encodeWeights(w));
+  const same = python(`
 import numpy as np, sys
 a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
 print(sorted(b.files), all(np.array_equal(a[k].astype(np.float64), b[k]) and b[k].dtype == np.float64 for k in a.files))`,
-    join(dir, 'w.npz'), join(dir, 'back.npz'));
-    assert.equal(same.trim(), "['W1', 'W2', 'W3'] True");
-  });
+  join(dir, 'w.npz'), join(dir, 'back.npz'));
+  assert.equal(same.trim(), "['W1', 'W2', 'W3'] True");
 });
 
 test('decodeWeights(encodeWeights(w)) returns the same shapes and bits', () => {

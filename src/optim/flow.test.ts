@@ -108,7 +108,7 @@ test('one GD step changes C_j by exactly η²(G_{j+1}ᵀG_{j+1} − G_jG_jᵀ)',
   }
 });
 
-test('gradientFlow stops at tEnd exactly, honours maxSteps, and rejects bad options', () => {
+test('gradientFlow stops at tEnd exactly, honours maxSteps and gradTol, reports a NaN start as diverged, and rejects bad options', () => {
   const { stats, w0 } = problem(4);
   const res = gradientFlow(stats, cloneWeights(w0), { tEnd: 0.3, recordEvery: 1 });
   assert.equal(res.t, 0.3);
@@ -118,6 +118,13 @@ test('gradientFlow stops at tEnd exactly, honours maxSteps, and rejects bad opti
   assert.equal(cut.status, 'max-steps');
   assert.equal(cut.steps, 3);
   assert.ok(cut.t > 0 && cut.t < 100);
+  const conv = gradientFlow(stats, cloneWeights(w0), { tEnd: 1e4, gradTol: 1e-6 });
+  assert.equal(conv.status, 'converged');
+  assert.ok(conv.gradNorm <= 1e-6 && conv.t < 1e4);
+  const nan = cloneWeights(w0);
+  nan[1].data[0] = Number.NaN;
+  const bad = gradientFlow(stats, nan, { tEnd: 1 });
+  assert.deepEqual([bad.status, bad.steps], ['diverged', 0]);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: -1 }), /tEnd must be/);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1, rtol: 0 }), /rtol and atol/);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1, recordDt: 0 }), /recordDt/);

@@ -77,6 +77,14 @@ export function assertFitsData(weights: readonly Mat[], dx: number, dy: number):
   return dims;
 }
 
+function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
+  if (!Number.isInteger(resume.step) || resume.step < 0) throw new RangeError(`resume.step must be an integer ≥ 0, got ${resume.step}`);
+  const c0 = resume.c0;
+  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
+    throw new RangeError(`resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
+  }
+}
+
 /**
  * Gradient descent W(k+1) = W(k) − η_k ∇L(W(k)) on the loss given by sufficient statistics (THEORY
  * §1.6). The weights passed in are updated in place and returned in the result. Each iteration
@@ -88,7 +96,7 @@ export function assertFitsData(weights: readonly Mat[], dx: number, dy: number):
 export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, resume?: TrainResume): TrainResult {
   const opt = normalizeTrainOptions(options);
   const dims = assertFitsData(weights, stats.dx, stats.dy);
-  if (resume && (!Number.isInteger(resume.step) || resume.step < 0)) throw new RangeError(`resume.step must be an integer ≥ 0, got ${resume.step}`);
+  if (resume) assertResumeFits(resume, dims);
   const c0 = resume ? resume.c0 : invariants(weights);
   const trajectory = resume ? resume.trajectory.slice() : [];
   const grads = weights.map((w) => zeros(w.rows, w.cols));

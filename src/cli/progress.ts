@@ -58,7 +58,8 @@ export function createProgress(total: number, options: ProgressOptions): Progres
       if (!tty) return `${label}: ${counts} (${pct}%)${loss}, ${elapsed}`;
       const size = opts.barsize ?? 24, full = Math.round((params.progress ?? 0) * size);
       const barText = '█'.repeat(full) + '░'.repeat(Math.max(0, size - full));
-      return `${label} ${barText} ${pct}% | ${counts} | loss ${fmtLoss(payload.loss)} | ${elapsed}`;
+      const eta = params.value > 0 && params.value < params.total && Number.isFinite(params.eta) ? ` | ETA ${fmtSeconds(1000 * params.eta)}` : '';
+      return `${label} ${barText} ${pct}% | ${counts} | loss ${fmtLoss(payload.loss)} | ${elapsed}${eta}`;
     },
   });
   bar.start(total, 0, {});

@@ -2,13 +2,14 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
-import type { Mat } from '../linalg/mat.ts';
+import { type Mat, isFiniteMat } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 import { type Dataset, statsFromData } from '../model/stats.ts';
 import type { Schedule } from '../optim/schedules.ts';
 import { type TrainResult, type TrainResume, trainGD } from '../optim/train.ts';
 import { type FlowResult, gradientFlow } from '../optim/flow.ts';
 import { trajectoryToCsv } from '../optim/trajectory.ts';
+import { invariantDrift } from '../theory/balancedness.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { commitStagingDir, createStagingDir, discardStagingDir, readWeightsFile } from './files.ts';
 import {
@@ -166,7 +167,13 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
 
 /** What the worker thread does: statistics, then GD or flow, polling the shared stop flag. */
 export interface TrainJob { settings: TrainSettings; dataset: Dataset; weights: Mat[]; resume?: TrainResume; shared: SharedArrayBuffer }
-export interface TrainOutcome { result: TrainResult | FlowResult; seconds: number; lossOLS: number }
+export interface TrainOutcome {
+  result: TrainResult | FlowResult;
+  seconds: number;
+  lossOLS: number;
+  /** max_j ‖C_j − C_j(0)‖₂ of the final weights (THEORY §3.4); NaN when they are not finite. */
+  drift: number;
+}
 
 /** Runs a job (in a worker thread): shared holds an Int32 stop flag, then Float64 [progress, loss]. */
 export function trainJob(job: TrainJob, started: () => void): TrainOutcome {
@@ -182,7 +189,9 @@ export function trainJob(job: TrainJob, started: () => void): TrainOutcome {
   const result = s.method === 'gd'
     ? trainGD(stats, job.weights, { ...common, schedule: s.schedule as Schedule, onProgress(step, loss) { live[0] = step; live[1] = loss; } }, job.resume)
     : gradientFlow(stats, job.weights, { ...common, tEnd: s.tEnd as number, rtol: s.rtol, atol: s.atol, onProgress(_step, loss, t) { live[0] = t; live[1] = loss; } });
-  return { result, seconds: (performance.now() - t0) / 1000, lossOLS: stats.lossOLS };
+  const seconds = (performance.now() - t0) / 1000;
+  const drift = result.weights.every(isFiniteMat) ? invariantDrift(result.weights, result.c0) : Number.NaN;
+  return { result, seconds, lossOLS: stats.lossOLS, drift };
 }
 
 // JSON that keeps every float64 bit: typed arrays as base64, non-finite numbers and −0 tagged.
@@ -249,10 +258,9 @@ async function execute(job: Omit<TrainJob, 'shared'>, io: CliIO, progressOn: boo
 /** The numbers a run ends with (summary.json and --json). */
 function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSeconds: number): Record<string, unknown> {
   const r = outcome.result;
-  const last = r.trajectory[r.trajectory.length - 1];
   return {
     status: r.status, steps: r.steps, ...('t' in r ? { t: r.t } : {}),
-    loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: last?.drift ?? null,
+    loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,
   };
 }
@@ -332,7 +340,8 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
       }
       writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json']);
     }
-    io.stdout.write(flags.json === true ? `${JSON.stringify(summary, null, 2)}\n` : human(summary, out));
+    const printed = out !== undefined ? { ...summary, out } : summary;
+    io.stdout.write(flags.json === true ? `${JSON.stringify(printed, null, 2)}\n` : human(summary, out));
     return r.status === 'interrupted' ? EXIT_INTERRUPTED : 0;
   } finally {
     off();

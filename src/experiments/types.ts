@@ -1,0 +1,71 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/** How an experiment is run: size, seed, and hooks for progress and interruption. */
+export interface ExperimentContext {
+  /** The same experiment, smaller (a few seconds). */
+  readonly quick: boolean;
+  readonly seed: number;
+  /** Reports progress in [0, 1] with an optional short message (shown on stderr by the CLI). */
+  progress?(fraction: number, message?: string): void;
+  /** Polled between units of work; true asks the experiment to stop early (Ctrl-C). */
+  shouldStop?(): boolean;
+}
+
+/** One of dln's headline numbers next to what the source document reports. */
+export interface Comparison {
+  quantity: string;
+  dln: number | string;
+  /** The paper's number, in dln's convention (THEORY §1.7) where it applies; null when lost or unstated. */
+  paper: number | string | null;
+  note?: string;
+}
+
+/** A claim the experiment checks about its own result (the tests assert these in --quick form). */
+export interface Check {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+/** A table written as CSV. */
+export interface Table {
+  header: string[];
+  rows: (number | string)[][];
+}
+
+/** A figure: a vega-lite spec (rendered to SVG and PNG by the CLI, live in the browser). */
+export interface Figure {
+  name: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+/** What an experiment returns: plain data, no files. */
+export interface ExperimentResult {
+  /** dln's headline numbers. */
+  headline: Record<string, number | string | boolean | null>;
+  comparisons: Comparison[];
+  /** 'agrees', 'agrees in order of magnitude', or 'differs: …' — said plainly. */
+  verdict: string;
+  checks: Check[];
+  tables: Record<string, Table>;
+  figures: Figure[];
+}
+
+/** An experiment of the source documents (THEORY §8), or one of dln's own. */
+export interface Experiment<C extends object = Record<string, unknown>> {
+  /** Short kebab-case name used on the command line. */
+  readonly name: string;
+  readonly title: string;
+  /** Where it comes from, e.g. "[REP] Figure 1 (THEORY §8.1)". */
+  readonly source: string;
+  /** The question it answers, one or two sentences for the report. */
+  readonly question: string;
+  /** Full-run configuration. */
+  readonly defaults: C;
+  /** The --quick configuration (same experiment, smaller). */
+  readonly quick: C;
+  /** Whether it is long enough to deserve a progress bar. */
+  readonly long?: boolean;
+  run(config: C, ctx: ExperimentContext): ExperimentResult | Promise<ExperimentResult>;
+}

@@ -1,0 +1,96 @@
+import type { Mat } from '../../linalg/mat.ts';
+import type { Stats } from '../../model/stats.ts';
+import { validateDims } from '../../model/network.ts';
+import { laneGemm, packLane, unpackLane } from './laneKernels.ts';
+
+/**
+ * B networks of the same widths, each with its own data statistics, stored lane-batched
+ * (laneKernels.ts). Every array can live in a SharedArrayBuffer so that threads can step
+ * disjoint lane ranges of one batch.
+ */
+export interface Batch {
+  readonly dims: readonly number[];
+  readonly lanes: number;
+  /** weights[j] holds W_{j+1} of every lane (d_{j+1}·d_j·B). */
+  readonly weights: Float64Array[];
+  readonly grads: Float64Array[];
+  readonly sxx: Float64Array;
+  readonly ols: Float64Array;
+  readonly lossOLS: Float64Array;
+  readonly fwd: Float64Array[];
+  readonly back: Float64Array[];
+  readonly e: Float64Array;
+  readonly g: Float64Array;
+  readonly acc: Float64Array;
+  /** Loss of every lane at its current weights (written by batchLossAndGrad). */
+  readonly loss: Float64Array;
+  /** Squared Frobenius norm of every lane's gradient tuple. */
+  readonly gradSq: Float64Array;
+}
+
+/** Allocates a batch; shared = true places every array in a SharedArrayBuffer. */
+export function createBatch(dims: readonly number[], lanes: number, shared = false): Batch {
+  validateDims(dims);
+  if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`createBatch: lanes must be a positive integer, got ${lanes}`);
+  const alloc = (n: number): Float64Array => shared
+    ? new Float64Array(new SharedArrayBuffer(n * lanes * 8)) : new Float64Array(n * lanes);
+  const n = dims.length - 1, d0 = dims[0], dy = dims[n];
+  const weights: Float64Array[] = [], grads: Float64Array[] = [], fwd: Float64Array[] = [], back: Float64Array[] = [];
+  for (let j = 0; j < n; j++) { weights.push(alloc(dims[j + 1] * dims[j])); grads.push(alloc(dims[j + 1] * dims[j])); }
+  for (let j = 0; j <= n; j++) { fwd.push(alloc(dims[j] * d0)); back.push(alloc(dims[j] * d0)); }
+  return {
+    dims: [...dims], lanes, weights, grads, fwd, back,
+    sxx: alloc(d0 * d0), ols: alloc(dy * d0), lossOLS: alloc(1),
+    e: alloc(dy * d0), g: alloc(dy * d0), acc: alloc(1), loss: alloc(1), gradSq: alloc(1),
+  };
+}
+
+/** Places a network's weights and data statistics into lane b. */
+export function setLane(batch: Batch, b: number, weights: readonly Mat[], stats: Stats): void {
+  const B = batch.lanes;
+  for (let j = 0; j < weights.length; j++) packLane(batch.weights[j], B, b, weights[j].data);
+  packLane(batch.sxx, B, b, stats.sxx.data);
+  packLane(batch.ols, B, b, stats.ols.data);
+  batch.lossOLS[b] = stats.lossOLS;
+}
+
+/** The weights of lane b as row-major matrices. */
+export function laneWeights(batch: Batch, b: number): Mat[] {
+  const { dims, lanes } = batch;
+  return batch.weights.map((w, j) => ({
+    rows: dims[j + 1], cols: dims[j],
+    data: unpackLane(new Float64Array(dims[j + 1] * dims[j]), w, lanes, b),
+  }));
+}
+
+/**
+ * Loss and gradients of lanes [lo, hi), with the operations of model/lossAndGrad.ts in the same
+ * order (bit-identical per lane). Writes batch.loss, batch.grads and batch.gradSq.
+ */
+export function batchLossAndGrad(batch: Batch, lo = 0, hi = batch.lanes): void {
+  const { dims, lanes: B, weights, fwd, back, grads, acc } = batch;
+  const n = dims.length - 1, d0 = dims[0], dy = dims[n];
+  const f1 = fwd[1], w1 = weights[0];
+  for (let i = 0; i < dims[1] * d0; i++) { const o = i * B; for (let l = lo; l < hi; l++) f1[o + l] = w1[o + l]; }
+  for (let j = 2; j <= n; j++) laneGemm(false, false, dims[j], d0, dims[j - 1], weights[j - 1], fwd[j - 1], fwd[j], B, lo, hi, acc);
+  const p = fwd[n], a = batch.ols, e = batch.e, g = batch.g;
+  for (let i = 0; i < dy * d0; i++) { const o = i * B; for (let l = lo; l < hi; l++) e[o + l] = p[o + l] - a[o + l]; }
+  laneGemm(false, false, dy, d0, d0, e, batch.sxx, g, B, lo, hi, acc);
+  for (let l = lo; l < hi; l++) acc[l] = 0;
+  for (let i = 0; i < dy * d0; i++) { const o = i * B; for (let l = lo; l < hi; l++) acc[l] += e[o + l] * g[o + l]; }
+  for (let l = lo; l < hi; l++) batch.loss[l] = batch.lossOLS[l] + 0.5 * Math.max(acc[l], 0);
+  let r = g;
+  for (let j = n; j >= 1; j--) {
+    const gj = grads[j - 1];
+    if (j === 1) { for (let i = 0; i < dims[1] * d0; i++) { const o = i * B; for (let l = lo; l < hi; l++) gj[o + l] = r[o + l]; } }
+    else laneGemm(false, true, dims[j], dims[j - 1], d0, r, fwd[j - 1], gj, B, lo, hi, acc);
+    if (j > 1) {
+      laneGemm(true, false, dims[j - 1], d0, dims[j], weights[j - 1], r, back[j - 1], B, lo, hi, acc);
+      r = back[j - 1];
+    }
+  }
+  for (let l = lo; l < hi; l++) batch.gradSq[l] = 0;
+  for (const gj of grads) {
+    for (let i = 0; i < gj.length / B; i++) { const o = i * B; for (let l = lo; l < hi; l++) batch.gradSq[l] += gj[o + l] * gj[o + l]; }
+  }
+}

@@ -87,7 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--resume <dir>', 'continue the interrupted run saved in dir (writes back into dir unless --out)')
     .addHelpText('after', `
 Examples:
-  dln train --data report-sec4 --dims 5,4,4,5 --lr 1e-4 --steps 5000 --out runs/sec4
+  dln train --data report-sec4 --dims 5,4,4,5 --lr 1e-5 --steps 20000 --out runs/sec4
   dln train --x X.npy --y Y.npy --dims 5,4,4,5 --init balanced --lr 1e-4 --schedule power --power-p 0.5 --json
   dln train --data nrt --dims 10,12,12,8 --init balanced --flow --t-end 50
   dln train --resume runs/sec4        (after Ctrl-C: continue to the original --steps)

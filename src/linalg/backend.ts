@@ -1,3 +1,5 @@
+import { tsBackend } from './tsBackend.ts';
+
 /**
  * The kernel interface: the few hot routines that a backend (TypeScript reference, WASM SIMD,
  * native BLAS) implements. Everything else in linalg is written on top of these. Matrices are flat
@@ -12,18 +14,33 @@ export interface KernelBackend {
    */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
+  /**
+   * Optional (LAPACK dsyevd): the symmetric eigendecomposition a = V·diag(w)·Vᵀ of the n×n
+   * row-major a (its upper triangle is read). a is overwritten by V (eigenvectors as columns,
+   * orthonormal), w (n) by the eigenvalues in ascending order. Throws when LAPACK fails.
+   */
+  syevd?(n: number, a: Float64Array, w: Float64Array): void;
+  /**
+   * Optional (LAPACK dgesdd): the SVD a = U·diag(s)·Vᵀ of the m×n row-major a, which is destroyed.
+   * s (r = min(m, n)) is descending; thin (full = false): u is m×r, vt r×n; full: u m×m, vt n×n.
+   */
+  gesdd?(m: number, n: number, a: Float64Array, s: Float64Array, u: Float64Array, vt: Float64Array,
+    full: boolean): void;
+  /** Optional: the number of threads the backend's kernels run on. */
+  threads?(): number;
+  /** Optional: sets the number of threads (n ≥ 1) the backend's kernels run on. */
+  setThreads?(n: number): void;
 }
 
-let active: KernelBackend | undefined;
+let active: KernelBackend = tsBackend;
 
 /** The backend in use (the TypeScript reference unless another was selected). */
 export function getBackend(): KernelBackend {
-  if (active === undefined) throw new Error('getBackend: no kernel backend registered');
   return active;
 }
 
 /** Selects the backend used by every kernel from now on; returns the previous one. */
-export function setBackend(b: KernelBackend): KernelBackend | undefined {
+export function setBackend(b: KernelBackend): KernelBackend {
   const prev = active;
   active = b;
   return prev;

@@ -1,8 +1,5 @@
-import { getBackend, setBackend } from './backend.ts';
-import { tsBackend } from './tsBackend.ts';
+import { getBackend } from './backend.ts';
 import type { Mat } from './mat.ts';
-
-setBackend(tsBackend);
 
 function check(fn: string, out: Mat, m: number, n: number, k1: number, k2: number, a: Mat, b: Mat): void {
   if (k1 !== k2 || out.rows !== m || out.cols !== n) {

@@ -151,7 +151,10 @@ export function nrtBound(data: Stats | BoundData, weights: readonly Mat[], optio
   };
 }
 
-/** The δ > bal(W(0)) maximising η_max(δ) of (2.8) (THEORY §4.4(b)): log grid plus golden section. */
+/**
+ * The δ > bal(W(0)) maximising η_max(δ) of (2.8) (THEORY §4.4(b)): log grid plus golden section. For N = 1,
+ * η_max grows with δ towards 1/(e‖X‖²) and the largest δ of the grid (8 decades above M²/4) is returned.
+ */
 export function optimalDelta(inputs: NrtInputs): number {
   const typical = Math.pow(inputs.M, 2 / inputs.N) / (inputs.N * Math.max(inputs.cN, 1));
   const scale = Math.max(typical, inputs.balancedness, Number.MIN_VALUE);

@@ -1,3 +1,4 @@
+import { pythag } from './pythag.ts';
 import { rotateForward } from './rotations.ts';
 
 const EPS = Number.EPSILON;
@@ -53,7 +54,7 @@ export function bdsqr(d: Float64Array, eIn: Float64Array, n: number, u: Rotation
       let f = e[p - 2];
       e[p - 2] = 0;
       for (let j = p - 2; j >= k; j--) {
-        const t = Math.hypot(s[j], f), c = s[j] / t, sn = f / t;
+        const t = pythag(s[j], f), c = s[j] / t, sn = f / t;
         s[j] = t;
         if (j !== k) { f = -sn * e[j - 1]; e[j - 1] = c * e[j - 1]; }
         if (v) rotatePair(v, j, p - 1, c, sn);
@@ -63,7 +64,7 @@ export function bdsqr(d: Float64Array, eIn: Float64Array, n: number, u: Rotation
       let f = e[k - 1];
       e[k - 1] = 0;
       for (let j = k; j < p; j++) {
-        const t = Math.hypot(s[j], f), c = s[j] / t, sn = f / t;
+        const t = pythag(s[j], f), c = s[j] / t, sn = f / t;
         s[j] = t;
         f = -sn * e[j];
         e[j] = c * e[j];
@@ -80,14 +81,14 @@ export function bdsqr(d: Float64Array, eIn: Float64Array, n: number, u: Rotation
       if (b !== 0 || cc !== 0) { shift = Math.sqrt(b * b + cc); if (b < 0) shift = -shift; shift = cc / (b + shift); }
       let f = (sk + sp) * (sk - sp) + shift, g = sk * ek;
       for (let j = k; j < p - 1; j++) {
-        let t = Math.hypot(f, g), c = f / t, sn = g / t;
+        let t = pythag(f, g), c = t === 0 ? 1 : f / t, sn = t === 0 ? 0 : g / t;
         if (j !== k) e[j - 1] = t;
         f = c * s[j] + sn * e[j];
         e[j] = c * e[j] - sn * s[j];
         g = sn * s[j + 1];
         s[j + 1] = c * s[j + 1];
         vc[j] = c; vs[j] = sn;
-        t = Math.hypot(f, g); c = f / t; sn = g / t;
+        t = pythag(f, g); c = t === 0 ? 1 : f / t; sn = t === 0 ? 0 : g / t;
         s[j] = t;
         f = c * e[j] + sn * s[j + 1];
         s[j + 1] = -sn * e[j] + c * s[j + 1];

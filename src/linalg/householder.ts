@@ -1,3 +1,5 @@
+import { pythag } from './pythag.ts';
+
 /**
  * Householder reflectors shared by qr, svd (bidiagonalisation) and eigh (tridiagonalisation).
  * Unchecked internal kernels: offsets and lengths are the caller's responsibility.
@@ -25,7 +27,7 @@ export function nrm2(x: Float64Array, off: number, len: number): number {
 export function householder(alpha: number, x: Float64Array, off: number, len: number, out: Float64Array): number {
   const xnorm = nrm2(x, off, len);
   if (xnorm === 0) { out[0] = alpha; return 0; }
-  const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+  const beta = -(alpha >= 0 ? 1 : -1) * pythag(alpha, xnorm);
   const denom = alpha - beta;
   for (let i = off; i < off + len; i++) x[i] /= denom;
   out[0] = beta;

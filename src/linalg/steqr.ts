@@ -4,6 +4,7 @@
  * top is larger than its bottom and as QR otherwise, so graded matrices converge from the small end.
  */
 
+import { pythag } from './pythag.ts';
 import { rotateBackward, rotateForward } from './rotations.ts';
 
 const EPS = Number.EPSILON / 2;
@@ -27,12 +28,6 @@ function eig2(a: number, b: number, c: number, out: Float64Array): void {
   else { const tn = -cs / tb; cs1 = 1 / Math.sqrt(1 + tn * tn); sn1 = tn * cs1; }
   if (sgn1 === sgn2) { const tn = cs1; cs1 = -sn1; sn1 = tn; }
   out[0] = rt1; out[1] = rt2; out[2] = cs1; out[3] = sn1;
-}
-
-/** √(a² + b²), with the fast path unless squaring would leave the normal range. */
-function pythag(a: number, b: number): number {
-  const r = Math.sqrt(a * a + b * b);
-  return r > 1e-150 && r < 1e150 ? r : Math.hypot(a, b);
 }
 
 /**

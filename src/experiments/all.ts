@@ -1,0 +1,7 @@
+import type { Experiment } from './types.ts';
+
+/**
+ * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
+ * import and one entry per experiment file; the registry (registry.ts) reads this list.
+ */
+export const allExperiments: Experiment<any>[] = [];

@@ -28,7 +28,7 @@ function cases(): [string, Mat][] {
     ['identity 7×7', eye(7)],
     ['GOE 5×5', randomSymmetric(5, rng)],
     ['GOE 40×40', randomSymmetric(40, rng)],
-    ['GOE 120×120', randomSymmetric(120, rng)],
+    ['GOE 80×80', randomSymmetric(80, rng)],
     ['repeated eigenvalues', withSpectrum([1, 1, 1, 2, 2, 3, 3, 3, 3, -2], rng)],
     ['clustered eigenvalues', withSpectrum([1, 1 + 1e-12, 1 + 2e-12, 1 + 3e-12, 2, 2 + 1e-14, 5], rng)],
     ['rank 2 of 9', withSpectrum([0, 0, 0, 0, 4, 0, 0, -7, 0], rng)],

@@ -5,3 +5,4 @@ export {
   lossAndGrad, lossAndGradData,
 } from './lossAndGrad.ts';
 export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
+export { type HvpWorkspace, hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';

@@ -7,3 +7,9 @@ export {
 export { type FlowOptions, type FlowStatus, type FlowResult, gradientFlow } from './flow.ts';
 export { type Rhs, type Dopri5Workspace, createDopri5Workspace, dopri5Step, nextStepSize, initialStepSize } from './dopri5.ts';
 export { type SgdOptions, trainSGD } from './sgd.ts';
+export { type PgdOptions, type PgdConstants, type PgdResult, pgd, pgdConstants } from './pgd.ts';
+export { type LocalSmoothness, localSmoothness } from './localSmoothness.ts';
+export {
+  type Batch, createBatch, setLane, laneWeights, batchLossAndGrad,
+} from './batched/batch.ts';
+export { type BatchTrainOptions, type BatchTrainResult, trainBatched, trainBatchRange } from './batched/trainBatched.ts';

@@ -53,3 +53,10 @@ test('spectralNorm agrees with ml-matrix and with numpy.linalg.norm(a, 2) to wit
   if (out === null) { t.skip('python3 with numpy is not available'); return; }
   cases.forEach((a, i) => assert.ok(Math.abs(spectralNorm(a) - out[i]) <= 4 * Math.max(a.rows, a.cols) * EPS * out[i], `case ${i}`));
 });
+
+test('spectral norms of non-finite matrices are NaN or ∞ like the Frobenius norm', () => {
+  assert.ok(Number.isNaN(spectralNorm(fromRows([[1, NaN]]))));
+  assert.equal(spectralNorm(fromRows([[1], [-Infinity]])), Infinity);
+  assert.ok(Number.isNaN(symmetricSpectralNorm(fromRows([[1, 0], [NaN, 1]]))));
+  assert.equal(symmetricSpectralNorm(fromRows([[1, NaN], [0, 1]])), 1);
+});

@@ -73,3 +73,9 @@ emit(res)`, all.map(([, a]) => ({ m: a.rows, n: a.cols, a: Array.from(a.data) })
     assert.ok(diff(pinv(a), ref) <= 8 * Math.max(a.rows, a.cols) * EPS * kappa * Math.max(frob(ref), 1), `${name}: ${diff(pinv(a), ref)}`);
   });
 });
+
+test('pinv and numericalRank reject non-finite entries and a negative rtol with a RangeError naming the function', () => {
+  assert.throws(() => pinv(fromRows([[1, NaN]])), { name: 'RangeError', message: /^pinv: matrix has non-finite entries/ });
+  assert.throws(() => numericalRank(fromRows([[Infinity]])), { name: 'RangeError', message: /^numericalRank: matrix has non-finite entries/ });
+  assert.throws(() => pinv(eye(2), -1), { name: 'RangeError', message: /^pinv: rtol must be a non-negative number/ });
+});

@@ -8,9 +8,13 @@ export type Layer = LayeredSpec['layer'][number];
 /** The font every chart uses; the PNG renderer loads the same family from the system. */
 export const CHART_FONT = 'DejaVu Sans';
 
-/** Colour-blind-safe series colours (Okabe–Ito, black dropped: it is kept for reference lines). */
+/**
+ * Series colours: Okabe–Ito (colour-blind safe; its pale yellow dropped, unreadable on white), then
+ * four of Paul Tol's muted scheme, so that 12 series get distinct colours before the cycle repeats.
+ */
 export const SERIES_COLORS: readonly string[] = [
-  '#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000',
+  '#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000',
+  '#882255', '#999933', '#332288', '#44AA99', '#AA4499',
 ];
 
 /** Colour of reference lines and their labels. */

@@ -3,7 +3,7 @@ import { binCounts, binEdges } from './binEdges.ts';
 import {
   chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, SERIES_COLORS, titleBlock, type ChartBaseOptions, type Layer,
 } from './chartTheme.ts';
-import { extent, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
+import { extent, logTicks, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
 import { referenceLayers, type VLine } from './referenceLayers.ts';
 
 /** One named sample whose values are counted into bins. */
@@ -80,6 +80,7 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
     ? (log ? padLogDomain([lo, hi], 0.03) : [lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)])
     : [edges[0], edges[edges.length - 1]];
   const xFormat = tickFormat(xDomain, log);
+  const xValues = log ? logTicks(xDomain) : undefined;
   const color = (g: number) => SERIES_COLORS[g % SERIES_COLORS.length];
   const groupScale = { domain: names, range: names.map((_, i) => color(i)) };
   const legend = layout === 'overlay' && names.length > 1 ? { title: opts.legendTitle ?? null, symbolType: 'square' } : null;
@@ -95,7 +96,7 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
       data: { values: counts[g].map((c, j) => ({ group: names[g], x0: edges[j], x1: edges[j + 1], count: c })) },
       mark: { type: 'rect' as const, fillOpacity: groupIdx.length > 1 ? 0.4 : 0.75, strokeWidth: 0.7 },
       encoding: {
-        x: { field: 'x0', type: 'quantitative', scale: log ? { type: 'log' as const, domain: [xDomain[0], xDomain[1]], nice: false } : { type: 'linear' as const, domain: [xDomain[0], xDomain[1]], nice: false, zero: false }, axis: { title: xTitle, ...(xFormat === undefined ? {} : { format: xFormat }) } },
+        x: { field: 'x0', type: 'quantitative', scale: log ? { type: 'log' as const, domain: [xDomain[0], xDomain[1]], nice: false } : { type: 'linear' as const, domain: [xDomain[0], xDomain[1]], nice: false, zero: false }, axis: { title: xTitle, ...(xFormat === undefined ? {} : { format: xFormat }), ...(xValues === undefined ? {} : { values: xValues }) } },
         x2: { field: 'x1' },
         y: { field: 'count', type: 'quantitative', scale: { domain: [yDomain[0], yDomain[1]], nice: false }, axis: { title: opts.yLabel ?? 'count', tickMinStep: 1 } },
         y2: { datum: 0 },

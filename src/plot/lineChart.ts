@@ -3,7 +3,7 @@ import {
   chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, SERIES_COLORS, titleBlock, type ChartBaseOptions, type Layer,
 } from './chartTheme.ts';
 import { downsampleMinMax } from './downsampleMinMax.ts';
-import { extent, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
+import { extent, logTicks, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
 import { referenceLayers, type HLine, type VLine } from './referenceLayers.ts';
 
 /** One named series of points (x[i], y[i]); x defaults to 0, 1, …, n − 1 (iterations). */
@@ -81,7 +81,8 @@ const scale = (log: boolean, domain: Domain) =>
 
 const axis = (title: string, log: boolean, domain: Domain) => {
   const format = tickFormat(domain, log);
-  return format === undefined ? { title } : { title, format };
+  const values = log ? logTicks(domain) : undefined;
+  return { title, ...(format === undefined ? {} : { format }), ...(values === undefined ? {} : { values }) };
 };
 
 /**

@@ -65,3 +65,26 @@ export function padLogDomain(d: Domain, pad: number): Domain {
   const w = (b - a) * pad;
   return [10 ** (a - w), 10 ** (b + w)];
 }
+
+/**
+ * Tick values of a log axis: the powers of ten in the domain (every 2nd, 3rd, … beyond 8 decades);
+ * 1, 2, 5 × 10^k when it spans fewer than 3 decades; 1…9 × 10^k under one. Undefined when fewer
+ * than 2 such ticks fit, leaving the choice to vega.
+ */
+export function logTicks(domain: Domain): number[] | undefined {
+  const [lo, hi] = domain[0] <= domain[1] ? domain : [domain[1], domain[0]];
+  const a = Math.floor(Math.log10(lo));
+  const b = Math.ceil(Math.log10(hi));
+  const decades = Math.log10(hi / lo);
+  const mantissas = decades >= 3 ? [1] : decades >= 1 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const every = Math.max(1, Math.ceil(decades / 8));
+  const ticks: number[] = [];
+  for (let k = a; k <= b; k++) {
+    if (decades >= 3 && k % every !== 0) continue;
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** k).toPrecision(12));
+      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push(v);
+    }
+  }
+  return ticks.length >= 2 ? ticks : undefined;
+}

@@ -34,6 +34,22 @@ export function spreadLabels(positions: readonly number[], gap: number, lo: numb
   return p;
 }
 
+/**
+ * The lowest row above the plot for a label spanning [left, end] whose leader rises at px through
+ * the rows below it: no overlap with a label in that row, its leader crosses no lower label, and no
+ * leader rising higher crosses it.
+ */
+function labelRow(placed: readonly { left: number; end: number; px: number; row: number }[], left: number, end: number, px: number): number {
+  const hits = (a: number, b: number, x: number) => x >= a - 2 && x <= b + 2;
+  const free = (row: number, leaders: boolean) => placed.every((p) =>
+    !(p.row === row && p.left < end + 2 && left < p.end + 2) &&
+    !(leaders && p.row < row && hits(p.left, p.end, px)) &&
+    !(leaders && p.row > row && hits(left, end, p.px)));
+  for (let row = 0; row <= placed.length; row++) if (free(row, true)) return row;
+  // Lines closer than a label's width: a leader has to cross a label; keep the labels apart at least.
+  for (let row = 0; ; row++) if (free(row, false)) return row;
+}
+
 const ruleMark = (color: string | undefined) =>
   ({ type: 'rule' as const, strokeDash: [6, 4], strokeWidth: 1.2, color: color ?? REFERENCE_COLOR });
 
@@ -63,16 +79,25 @@ export function referenceLayers(hlines: readonly HLine[], vlines: readonly VLine
   hPx.forEach((e, i) => layers.push(textLayer(e.h.label, frame.width + 6, hPlaced[i], 'left', 'middle', e.h.color)));
 
   for (const v of vs) layers.push({ data: { values: [{ x: v.x }] }, mark: ruleMark(v.color), encoding: { x: { field: 'x', type: 'quantitative' } } });
-  const vPx = vs.map((v) => ({ v, px: frame.width * axisFraction(v.x, frame.xDomain, frame.logX) })).sort((a, b) => a.px - b.px);
-  const rowEnds: number[] = [];
+  // Labels run right of lines in the left 60 % and left of lines beyond; placing each kind starting
+  // from the side its labels point to lets a stacked label's leader pass beside the labels below it.
+  const vPx = vs.map((v) => ({ v, px: frame.width * axisFraction(v.x, frame.xDomain, frame.logX) }))
+    .sort((a, b) => {
+      const ra = a.px > frame.width * 0.6;
+      const rb = b.px > frame.width * 0.6;
+      return ra !== rb ? (ra ? 1 : -1) : ra ? a.px - b.px : b.px - a.px;
+    });
+  const placed: { left: number; end: number; px: number; row: number }[] = [];
   for (const { v, px } of vPx) {
     const w = labelWidth(v.label);
     const right = px > frame.width * 0.6;
     const [left, end] = right ? [px - w, px] : [px, px + w];
-    let row = rowEnds.findIndex((e) => e < left);
-    if (row < 0) row = rowEnds.push(-Infinity) - 1;
-    rowEnds[row] = end;
-    layers.push(textLayer(v.label, right ? px - 4 : px + 4, -4 - row * LABEL_GAP, right ? 'right' : 'left', 'bottom', v.color));
+    const row = labelRow(placed, left, end, px);
+    placed.push({ left, end, px, row });
+    const baseline = -4 - row * LABEL_GAP;
+    layers.push(textLayer(v.label, right ? px - 4 : px + 4, baseline, right ? 'right' : 'left', 'bottom', v.color));
+    // A leader from the plot's top edge up beside the label ties a stacked label to its line.
+    layers.push({ data: { values: [{}] }, mark: { ...ruleMark(v.color), strokeDash: [2, 2] }, encoding: { x: { value: px }, y: { value: baseline - 9 }, y2: { value: 0 } } });
   }
   return { layers, notes };
 }

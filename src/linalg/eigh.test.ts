@@ -6,6 +6,14 @@ import { type Mat, fromRows, zeros, eye } from './mat.ts';
 import { Rng } from './rng.ts';
 import { EPS, eigResidual, frob, hilbert, orthogonalityError, randomSymmetric, withSpectrum } from '../../test/helpers/linalgChecks.ts';
 import { runNumpy } from '../../test/helpers/numpy.ts';
+import { type KernelBackend, getBackend, setBackend } from './backend.ts';
+import { loadNativeAddon, nativeBackendFromAddon } from './backends/nativeBackend.ts';
+
+/** Runs f with backend b selected, restoring the previous backend afterwards. */
+function withBackend<T>(b: KernelBackend, f: () => T): T {
+  const prev = setBackend(b);
+  try { return f(); } finally { setBackend(prev); }
+}
 
 function scaled(a: Mat, s: number): Mat {
   return { rows: a.rows, cols: a.cols, data: a.data.map((x) => s * x) };
@@ -112,4 +120,33 @@ test('eigh of a 0×0 matrix is empty', () => {
 test('eigh and eigvalsh reject non-square and non-finite input with a RangeError naming the function', () => {
   assert.throws(() => eigh(zeros(2, 3)), { name: 'RangeError', message: /^eigh: matrix must be square, got 2×3/ });
   assert.throws(() => eigvalsh(fromRows([[1, 0], [NaN, 1]])), { name: 'RangeError', message: /^eigvalsh: .*non-finite/ });
+});
+
+test('eigh and eigvalsh hand a copy symmetrised from the lower triangle to the backend’s syevd when it has one', () => {
+  const seen: Float64Array[] = [];
+  const fake: KernelBackend = {
+    ...getBackend(),
+    name: 'fake-lapack',
+    syevd(n, a, w) { seen.push(a.slice()); w.set([-1, 2]); a.set([0, 1, 1, 0]); },
+  };
+  const a = fromRows([[1, 99], [3, 4]]), before = a.data.slice();
+  const r = withBackend(fake, () => eigh(a));
+  assert.deepEqual(Array.from(seen[0]), [1, 3, 3, 4]);
+  assert.deepEqual([Array.from(r.values), Array.from(r.vectors.data)], [[-1, 2], [0, 1, 1, 0]]);
+  assert.deepEqual(Array.from(withBackend(fake, () => eigvalsh(a))), [-1, 2]);
+  assert.deepEqual(a.data, before);
+  assert.throws(() => withBackend(fake, () => eigh(fromRows([[NaN]]))), { name: 'RangeError', message: /^eigh: .*non-finite/ });
+});
+
+test('eigh through the native LAPACK backend meets the same ordering, residual and orthogonality bounds', (t) => {
+  const r = loadNativeAddon();
+  if ('reason' in r) { t.skip(r.reason); return; }
+  withBackend(nativeBackendFromAddon(r.addon), () => {
+    for (const [name, a] of cases()) {
+      const n = a.rows, { values, vectors } = eigh(a);
+      for (let k = 1; k < n; k++) assert.ok(values[k - 1] <= values[k], `${name}: values not ascending at ${k}`);
+      assert.ok(eigResidual(a, values, vectors) <= 4 * n * EPS, `${name}: residual ${eigResidual(a, values, vectors)}`);
+      assert.ok(orthogonalityError(vectors) <= 4 * n * EPS, `${name}: orthogonality ${orthogonalityError(vectors)}`);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { getBackend } from './backend.ts';
 import { type Mat, shapeOf } from './mat.ts';
 import { steqr } from './steqr.ts';
 import { tridiagonalize, tridiagonalQ } from './tridiagonalize.ts';
@@ -5,17 +6,32 @@ import { tridiagonalize, tridiagonalQ } from './tridiagonalize.ts';
 /** Eigenvalues ascending; vectors.data[i·n + k] is component i of the unit eigenvector of values[k]. */
 export interface EighResult { values: Float64Array; vectors: Mat }
 
-/**
- * Copies the lower triangle of a into column-major order scaled by a power of two (exact), so that
- * the largest entry lies in [1, 2): no overflow or underflow in the iteration. Returns the scale.
- */
-function scaledLower(fn: string, a: Mat, w: Float64Array): number {
+/** Checks that a is square with a finite lower triangle; returns the largest |a_ij| there. */
+function lowerMaxAbs(fn: string, a: Mat): number {
   const n = a.rows;
   if (a.cols !== n) throw new RangeError(`${fn}: matrix must be square, got ${shapeOf(a)}`);
   let big = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) big = Math.max(big, Math.abs(a.data[i * n + j]));
   if (!Number.isFinite(big)) throw new RangeError(`${fn}: matrix has non-finite entries`);
-  const scale = big === 0 ? 1 : 2 ** Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(big))));
+  return big;
+}
+
+/** LAPACK dsyevd of the active backend, when it has one, on a copy symmetrised from the lower triangle. */
+function backendEigh(a: Mat): EighResult | null {
+  const backend = getBackend(), n = a.rows;
+  if (backend.syevd === undefined || n === 0) return null;
+  const v = new Float64Array(n * n), values = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { v[i * n + j] = a.data[i * n + j]; v[j * n + i] = a.data[i * n + j]; }
+  backend.syevd(n, v, values);
+  return { values, vectors: { rows: n, cols: n, data: v } };
+}
+
+/**
+ * Copies the lower triangle of a into column-major order scaled by a power of two (exact), so that
+ * the largest entry lies in [1, 2): no overflow or underflow in the iteration. Returns the scale.
+ */
+function scaledLower(a: Mat, big: number, w: Float64Array): number {
+  const n = a.rows, scale = big === 0 ? 1 : 2 ** Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(big))));
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) w[j * n + i] = scale * a.data[i * n + j];
   return scale;
 }
@@ -23,10 +39,13 @@ function scaledLower(fn: string, a: Mat, w: Float64Array): number {
 /**
  * Eigen-decomposition a = V·diag(values)·Vᵀ of a symmetric n×n matrix, reading only its lower triangle.
  * Householder tridiagonalisation (dsytrd) + implicit QL/QR with Wilkinson shifts (dsteqr); ~9n³ flops.
+ * A backend with LAPACK (getBackend().syevd) does the work instead.
  */
 export function eigh(a: Mat): EighResult {
+  const big = lowerMaxAbs('eigh', a), viaBackend = backendEigh(a);
+  if (viaBackend !== null) return viaBackend;
   const n = a.rows, w = new Float64Array(n * n);
-  const scale = scaledLower('eigh', a, w);
+  const scale = scaledLower(a, big, w);
   const { d, e, tau } = tridiagonalize(w, n);
   const q = tridiagonalQ(w, n, tau);
   steqr(d, e, q, n);
@@ -40,10 +59,15 @@ export function eigh(a: Mat): EighResult {
   return { values, vectors: { rows: n, cols: n, data: vectors } };
 }
 
-/** Eigenvalues (ascending) of a symmetric n×n matrix from its lower triangle; O(n²) after the 4n³/3 reduction. */
+/**
+ * Eigenvalues (ascending) of a symmetric n×n matrix from its lower triangle; O(n²) after the 4n³/3
+ * reduction. A backend with LAPACK computes them with dsyevd (vectors included: still faster).
+ */
 export function eigvalsh(a: Mat): Float64Array {
+  const big = lowerMaxAbs('eigvalsh', a), viaBackend = backendEigh(a);
+  if (viaBackend !== null) return viaBackend.values;
   const n = a.rows, w = new Float64Array(n * n);
-  const scale = scaledLower('eigvalsh', a, w);
+  const scale = scaledLower(a, big, w);
   const { d, e } = tridiagonalize(w, n);
   steqr(d, e, null, n);
   const values = d.sort();

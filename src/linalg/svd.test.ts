@@ -6,6 +6,14 @@ import { type Mat, eye, fromRows, toRows, transposed, zeros } from './mat.ts';
 import { Rng } from './rng.ts';
 import { EPS, hilbert, orthogonalityError, svdResidual, withSingularValues } from '../../test/helpers/linalgChecks.ts';
 import { runNumpy } from '../../test/helpers/numpy.ts';
+import { type KernelBackend, getBackend, setBackend } from './backend.ts';
+import { loadNativeAddon, nativeBackendFromAddon } from './backends/nativeBackend.ts';
+
+/** Runs f with backend b selected, restoring the previous backend afterwards. */
+function withBackend<T>(b: KernelBackend, f: () => T): T {
+  const prev = setBackend(b);
+  try { return f(); } finally { setBackend(prev); }
+}
 
 function gaussian(m: number, n: number, rng: Rng, std = 1): Mat {
   const a = zeros(m, n);
@@ -119,4 +127,29 @@ test('svd of an empty matrix has empty factors (identities when full)', () => {
 test('svd and singularValues reject non-finite entries with a RangeError naming the function', () => {
   assert.throws(() => svd(fromRows([[1, Infinity]])), { name: 'RangeError', message: /^svd: .*non-finite/ });
   assert.throws(() => singularValues(fromRows([[NaN], [1]])), { name: 'RangeError', message: /^singularValues: .*non-finite/ });
+});
+
+test('svd and singularValues hand a copy of a and buffers of the thin or full shapes to the backend’s gesdd', () => {
+  const calls: unknown[][] = [];
+  const fake: KernelBackend = {
+    ...getBackend(),
+    name: 'fake-lapack',
+    gesdd(m, n, a, s, u, vt, full) { calls.push([m, n, Array.from(a), u.length, vt.length, full]); a.fill(0); s.set([5, 1]); u.fill(1); vt.fill(2); },
+  };
+  const a = fromRows([[1, 2, 3], [4, 5, 6]]), before = a.data.slice();
+  const thin = withBackend(fake, () => svd(a)), full = withBackend(fake, () => svd(a, { full: true }));
+  assert.deepEqual(calls, [[2, 3, [1, 2, 3, 4, 5, 6], 4, 6, false], [2, 3, [1, 2, 3, 4, 5, 6], 4, 9, true]]);
+  assert.deepEqual([thin.u.rows, thin.u.cols, thin.vt.rows, thin.vt.cols, full.vt.rows], [2, 2, 2, 3, 3]);
+  assert.deepEqual(Array.from(thin.s), [5, 1]);
+  assert.deepEqual(Array.from(withBackend(fake, () => singularValues(a))), [5, 1]);
+  assert.deepEqual(a.data, before);
+  assert.throws(() => withBackend(fake, () => svd(fromRows([[NaN]]))), { name: 'RangeError', message: /^svd: .*non-finite/ });
+});
+
+test('svd through the native LAPACK backend meets the same shape, ordering, residual and orthogonality bounds', (t) => {
+  const r = loadNativeAddon();
+  if ('reason' in r) { t.skip(r.reason); return; }
+  withBackend(nativeBackendFromAddon(r.addon), () => {
+    for (const [name, a] of cases()) { checkDecomposition(name, a, false); checkDecomposition(name, a, true); }
+  });
 });

@@ -1,4 +1,5 @@
-import { type Mat, eye, zeros } from './mat.ts';
+import { getBackend } from './backend.ts';
+import { type Mat, eye, isFiniteMat, zeros } from './mat.ts';
 import { bdsqr } from './bdsqr.ts';
 import { bidiagonalize } from './bidiagonalize.ts';
 import { householderProduct } from './householderProduct.ts';
@@ -18,10 +19,9 @@ interface TallSvd { s: Float64Array; order: number[]; u: Float64Array; v: Float6
  * bidiagonalise, form Q (m×uCols) and P (n×n) when uCols > 0, run bdsqr. order lists the
  * indices of s by decreasing value.
  */
-function tallSvd(fn: string, c: Float64Array, m: number, n: number, uCols: number): TallSvd {
+function tallSvd(c: Float64Array, m: number, n: number, uCols: number): TallSvd {
   let big = 0;
   for (let i = 0; i < c.length; i++) big = Math.max(big, Math.abs(c[i]));
-  if (!Number.isFinite(big)) throw new RangeError(`${fn}: matrix has non-finite entries`);
   // A power of two scales exactly; the shifts' squares then neither overflow nor underflow.
   const scale = big === 0 ? 1 : 2 ** Math.max(-1000, Math.min(1000, -Math.floor(Math.log2(big))));
   for (let i = 0; i < c.length; i++) c[i] *= scale;
@@ -33,6 +33,15 @@ function tallSvd(fn: string, c: Float64Array, m: number, n: number, uCols: numbe
   for (let k = 0; k < n; k++) d[k] /= scale;
   const order = Array.from(d.keys()).sort((x, y) => d[y] - d[x]);
   return { s: Float64Array.from(order, (k) => d[k]), order, u, v };
+}
+
+/** LAPACK dgesdd of the active backend, when it has one (k = min(m, n) > 0). */
+function backendSvd(a: Mat, full: boolean): SvdResult | null {
+  const backend = getBackend(), { rows: m, cols: n } = a, k = Math.min(m, n);
+  if (backend.gesdd === undefined) return null;
+  const u = zeros(m, full ? m : k), s = new Float64Array(k), vt = zeros(full ? n : k, n);
+  backend.gesdd(m, n, a.data.slice(), s, u.data, vt.data, full);
+  return { u, s, vt };
 }
 
 /** The column-major copy of a (m ≥ n) or of aᵀ (m < n), which for row-major storage is a itself. */
@@ -49,13 +58,17 @@ function tallCopy(a: Mat): Float64Array {
  * Golub–Kahan bidiagonalisation + Golub–Reinsch implicit-shift QR (normwise backward stable, like
  * LAPACK's dgesvd), chosen over one-sided Jacobi for speed: about 17n³ flops for a square matrix
  * where Jacobi needs 6–10 sweeps of ~6n³; Jacobi's extra relative accuracy for tiny singular values
- * is not needed here. Wide matrices are decomposed through aᵀ.
+ * is not needed here. Wide matrices are decomposed through aᵀ. A backend with LAPACK
+ * (getBackend().gesdd) does the work instead.
  */
 export function svd(a: Mat, options: SvdOptions = {}): SvdResult {
   const full = options.full ?? false, { rows: m, cols: n } = a, k = Math.min(m, n);
+  if (!isFiniteMat(a)) throw new RangeError('svd: matrix has non-finite entries');
   if (k === 0) return { u: full ? eye(m) : zeros(m, 0), s: new Float64Array(0), vt: full ? eye(n) : zeros(0, n) };
+  const viaBackend = backendSvd(a, full);
+  if (viaBackend !== null) return viaBackend;
   const tall = m >= n, mt = tall ? m : n, uCols = full ? mt : k;
-  const r = tallSvd('svd', tallCopy(a), mt, k, uCols);
+  const r = tallSvd(tallCopy(a), mt, k, uCols);
   // Tall: a = U·S·Vᵀ. Wide: aᵀ = U·S·Vᵀ, so a = V·S·Uᵀ.
   const left = tall ? { z: r.u, ld: uCols } : { z: r.v, ld: k };
   const right = tall ? { z: r.v, ld: k } : { z: r.u, ld: uCols };
@@ -69,9 +82,15 @@ export function svd(a: Mat, options: SvdOptions = {}): SvdResult {
   return { u, s: r.s, vt };
 }
 
-/** Singular values of an m×n matrix, descending (length min(m, n)); no singular vectors are formed. */
+/**
+ * Singular values of an m×n matrix, descending (length min(m, n)); no singular vectors are formed
+ * (except by a LAPACK backend, whose dgesdd with thin vectors is still faster than this).
+ */
 export function singularValues(a: Mat): Float64Array {
   const { rows: m, cols: n } = a;
+  if (!isFiniteMat(a)) throw new RangeError('singularValues: matrix has non-finite entries');
   if (Math.min(m, n) === 0) return new Float64Array(0);
-  return tallSvd('singularValues', tallCopy(a), Math.max(m, n), Math.min(m, n), 0).s;
+  const viaBackend = backendSvd(a, false);
+  if (viaBackend !== null) return viaBackend.s;
+  return tallSvd(tallCopy(a), Math.max(m, n), Math.min(m, n), 0).s;
 }

@@ -116,6 +116,29 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, alpha: f
   }
 }
 
+// Products up to this m·n·k skip the packing (which costs more than it saves on tiny operands)
+// and run as plain dot products.
+const SMALL_MNK: i32 = 512;
+
+// c += alpha·op(a)·op(b) over the unpacked operands (strides as in gemm). The i-p-j order keeps
+// n independent updates in flight instead of one latency-bound dot-product chain.
+function smallGemm(m: i32, n: i32, k: i32, alpha: f64, a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32, c: usize): void {
+  const sb = <usize>bcs << 3;
+  for (let i = 0; i < m; i++) {
+    const ci = c + (<usize>(i * n) << 3);
+    for (let p = 0; p < k; p++) {
+      const x = alpha * load<f64>(a + (<usize>(i * ars + p * acs) << 3));
+      let pb = b + (<usize>(p * brs) << 3), pc = ci;
+      for (let j = 0; j < n; j++) {
+        store<f64>(pc, load<f64>(pc) + x * load<f64>(pb));
+        pb += sb;
+        pc += 8;
+      }
+    }
+  }
+}
+
 /**
  * c = alpha·op(a)·op(b) + beta·c, row-major (byte offsets a, b, c in linear memory); op(a) is m×k
  * (a stored k×m when ta), op(b) is k×n (b stored n×k when tb). beta = 0 overwrites c, so NaN
@@ -138,6 +161,10 @@ export function gemm(ta: bool, tb: bool, m: i32, n: i32, k: i32, alpha: f64, a: 
   if (k <= 0 || alpha == 0) return;
   const ars = ta ? 1 : k, acs = ta ? m : 1;
   const brs = tb ? 1 : n, bcs = tb ? k : 1;
+  if (mn * k <= SMALL_MNK) {
+    smallGemm(m, n, k, alpha, a, ars, acs, b, brs, bcs, c);
+    return;
+  }
   const packedA = work;
   const packedB = work + (<usize>(MC * KC) << 3);
   const edge = packedB + (<usize>(KC * NC) << 3);

@@ -9,13 +9,15 @@ interface KernelExports {
     a: number, b: number, beta: number, c: number, work: number): void;
 }
 
-/** Below this many elements the result is copied out element by element: no view allocated. */
-const COPY_LOOP_MAX = 4096;
+/**
+ * Up to this many entries operands are copied by a plain loop: TypedArray.prototype.set costs
+ * ~50 ns a call, and a loop needs no subarray view (no allocation) for the result.
+ */
+const COPY_LOOP_MAX = 256;
 
-// Copies src[0, len) to dst at offset off without allocating a view (subarray) in the common
-// case where src holds exactly len entries.
+// Copies src[0, len) to dst at offset off; set() only when src is exactly len long (no view).
 function copyIn(dst: Float64Array, off: number, src: Float64Array, len: number): void {
-  if (src.length === len) dst.set(src, off);
+  if (len > COPY_LOOP_MAX && src.length === len) dst.set(src, off);
   else for (let i = 0; i < len; i++) dst[off + i] = src[i];
 }
 
@@ -36,12 +38,15 @@ function backendFromInstance(instance: WebAssembly.Instance): KernelBackend {
   const work = align(x.heapBase());
   const arena = work + align(x.workBytes());
   let mem = new Float64Array(x.memory.buffer);
+  // Tracked here because reading memory.buffer costs a call into the engine on every product.
+  let capacity = mem.byteLength;
 
   function reserve(bytes: number): void {
-    const need = arena + bytes - x.memory.buffer.byteLength;
+    const need = arena + bytes - capacity;
     if (need > 0) {
       x.memory.grow(Math.ceil(need / 65536));
       mem = new Float64Array(x.memory.buffer);
+      capacity = mem.byteLength;
     }
   }
 

@@ -20,7 +20,7 @@ export interface HistogramOptions extends ChartBaseOptions {
   bins?: number;
   /** Explicit bin edges, ascending (overrides bins); values outside them are left out with a note. */
   edges?: readonly number[];
-  /** 'overlay': groups share one plot in translucent colours; 'facet': one panel per group, stacked. Default 'overlay'. */
+  /** 'overlay': groups share one plot in translucent colours; 'facet': one panel per group, stacked, on shared axes. Default 'overlay'. */
   layout?: 'overlay' | 'facet';
   /** Dashed vertical reference lines with labels above the plot (e.g. the report's value, a median). Default none. */
   vlines?: readonly HistogramLine[];
@@ -86,7 +86,8 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
   const legend = layout === 'overlay' && names.length > 1 ? { title: opts.legendTitle ?? null, symbolType: 'square' } : null;
   const colorOf = (group: string | undefined) => (group === undefined ? undefined : color(names.indexOf(group)));
   const panel = (groupIdx: number[], height: number, xTitle: string | null): { layers: Layer[]; notes: string[] } => {
-    const maxCount = Math.max(1, ...groupIdx.flatMap((g) => counts[g]));
+    // Every panel shares one count axis, so that bar heights compare across panels.
+    const maxCount = Math.max(1, ...counts.flat());
     const yDomain = niceDomain(0, maxCount * 1.05, false, 8);
     const lines = (opts.vlines ?? [])
       .filter((l) => l.group === undefined || groupIdx.some((g) => names[g] === l.group))

@@ -4,3 +4,4 @@ export { renderSvg } from './renderSvg.ts';
 export { renderPng, renderRgba, type RenderPngOptions, type RgbaImage } from './renderPng.ts';
 export { renderChart, type RenderedChart } from './renderChart.ts';
 export { svgTexts } from './svgTexts.ts';
+export { writeSampleFigures } from './writeSampleFigures.ts';

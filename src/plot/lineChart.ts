@@ -135,7 +135,9 @@ export function lineChart(opts: LineChartOptions): TopLevelSpec {
   notes.push(...ref.notes);
 
   const colorScale = { domain: names, range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]) };
-  const legend = names.length > 1 ? { title: opts.legendTitle ?? null, encode: { symbols: { update: legendSymbols(series) } } } : null;
+  // The legend starts right of the hline labels, which sit in the same column from the top down.
+  const offset = hlines.length > 0 ? Math.max(...hlines.map((h) => h.label.length * 6.6 + 6)) + 16 : 18;
+  const legend = names.length > 1 ? { title: opts.legendTitle ?? null, offset, encode: { symbols: { update: legendSymbols(series) } } } : null;
   const seriesLayers: Layer[] = series.map((s) => ({
     data: { values: s.x.map((x, i) => ({ s: s.name, x, y: s.y[i] })) },
     mark: seriesMark(s),

@@ -1,38 +1,58 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { type Batch } from '../optim/batched/batch.ts';
-import { type BatchTrainOptions, type BatchTrainResult, STATUS_CODES, laneSchedules, trainBatchRange } from '../optim/batched/trainBatched.ts';
+import {
+  type BatchTrainOptions, type BatchTrainResult, STATUS_CODES, laneSchedules, laneRules, trainBatchRange,
+} from '../optim/batched/trainBatched.ts';
+import { compileLaneProgram, encodeSchedules } from '../optim/batched/laneProgram.ts';
 
-const shared = (n: number, bytes: number): ArrayBuffer | SharedArrayBuffer => new SharedArrayBuffer(n * bytes);
+const shared = (n: number, bytes: number): SharedArrayBuffer => new SharedArrayBuffer(n * bytes);
+
+/** Chunks per thread: small enough that a worker which starts late still gets an even share. */
+const CHUNKS_PER_THREAD = 16;
 
 /**
- * trainBatched on `threads` worker threads (default: the cores available), each training a
- * contiguous range of lanes of a batch created with shared = true. Lanes are independent, so the
- * results are bit-identical to trainBatched on one thread, whatever the number of threads.
+ * trainBatched on `threads` threads (default: the cores available): this thread and threads − 1
+ * workers claim chunks of lanes of a batch created with shared = true until none are left. Lanes are
+ * independent, so the results are bit-identical to trainBatched on one thread, whatever the number
+ * of threads. This thread computes too, so the event loop is blocked until its chunks are done.
  */
 export async function trainBatchedParallel(batch: Batch, options: BatchTrainOptions, threads = availableParallelism()): Promise<BatchTrainResult> {
   const B = batch.lanes;
-  laneSchedules(options.schedules, B);
+  const schedules = laneSchedules(options.schedules, B);
   if (!(batch.sxx.buffer instanceof SharedArrayBuffer)) throw new RangeError('trainBatchedParallel: create the batch with shared = true');
   const out = {
     status: new Int32Array(shared(B, 4)), steps: new Int32Array(shared(B, 4)),
     loss: new Float64Array(shared(B, 8)), gradNorm: new Float64Array(shared(B, 8)),
   };
   const t = Math.max(1, Math.min(threads, B));
-  if (t === 1) trainBatchRange(batch, options, 0, B, out);
-  else {
-    const url = new URL('./batchWorker.mjs', import.meta.url);
-    const jobs: Promise<void>[] = [];
-    for (let w = 0; w < t; w++) {
-      const lo = Math.floor((w * B) / t), hi = Math.floor(((w + 1) * B) / t);
-      jobs.push(new Promise((resolve, reject) => {
-        const worker = new Worker(url, { workerData: { batch, options, lo, hi, out } });
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-        worker.once('exit', (code) => { if (code !== 0) reject(new Error(`batch worker exited with code ${code}`)); });
-      }));
-    }
-    await Promise.all(jobs);
+  const chunkLanes = Math.max(1, Math.ceil(B / (CHUNKS_PER_THREAD * t)));
+  const chunks = Math.ceil(B / chunkLanes);
+  const next = new Int32Array(shared(1, 4));
+  const fast = compileLaneProgram(batch.dims);
+  const encoded = fast ? encodeSchedules(schedules) : undefined;
+  const rules = laneRules(options);
+  const run = (lo: number, hi: number): void => {
+    if (fast && encoded) {
+      fast.program(batch.weights, batch.sxx, batch.ols, batch.lossOLS, B, lo, hi, encoded, rules, out.status, out.steps, out.loss, out.gradNorm);
+    } else trainBatchRange(batch, options, lo, hi, out);
+  };
+  const url = new URL('./batchWorker.mjs', import.meta.url);
+  const jobs: Promise<void>[] = [];
+  for (let w = 1; w < t; w++) {
+    const workerData = { batch, options, out, next, chunks, chunkLanes, source: fast?.source, schedules: encoded, rules };
+    jobs.push(new Promise((resolve, reject) => {
+      const worker = new Worker(url, { workerData });
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => { if (code !== 0) reject(new Error(`batch worker exited with code ${code}`)); });
+    }));
   }
+  for (;;) {
+    const c = Atomics.add(next, 0, 1);
+    if (c >= chunks) break;
+    run(c * chunkLanes, Math.min(B, (c + 1) * chunkLanes));
+  }
+  await Promise.all(jobs);
   return { status: Array.from(out.status, (c) => STATUS_CODES[c]), steps: out.steps, loss: out.loss, gradNorm: out.gradNorm };
 }

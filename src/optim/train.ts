@@ -2,6 +2,7 @@ import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { dimsOf, validateDims } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
+import { compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
 import { invariants, balancedness } from '../theory/balancedness.ts';
 import { type Schedule, validateSchedule } from './schedules.ts';
 import { gd, tupleNorm } from './gd.ts';
@@ -113,10 +114,19 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
     lastRecorded = state.step;
     options.onRecord?.(r);
   };
+  // Small widths run a kernel generated for the shape (the TypeScript backend's bits, whatever the
+  // backend: a call into any backend costs more than these products), which also sums ‖∇L‖².
+  const unrolled = compileLossAndGrad(dims);
+  const gradSq = new Float64Array(1);
   let interrupted = false, status: TrainStatus, loss: number, gradNorm: number;
   for (;;) {
-    loss = lossAndGrad(weights, stats, grads, ws);
-    gradNorm = tupleNorm(grads);
+    if (unrolled !== null) {
+      loss = unrolled(weights, stats, grads, gradSq);
+      gradNorm = Math.sqrt(gradSq[0]);
+    } else {
+      loss = lossAndGrad(weights, stats, grads, ws);
+      gradNorm = tupleNorm(grads);
+    }
     if (!Number.isFinite(loss) || loss > opt.divergeAbove || !Number.isFinite(gradNorm)) { status = 'diverged'; break; }
     if (state.step % opt.recordEvery === 0) record(loss, gradNorm);
     options.onProgress?.(state.step, loss);

@@ -7,6 +7,7 @@ import { trainGD } from '../train.ts';
 import { createBatch, setLane, laneWeights } from './batch.ts';
 import { trainBatched } from './trainBatched.ts';
 import type { Schedule } from '../schedules.ts';
+import { unrollable } from '../../model/unrolledLossAndGrad.ts';
 
 function randomNormal(rows: number, cols: number, rng: Rng, std = 1): Mat {
   return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols), std) };
@@ -20,9 +21,8 @@ function instance(rng: Rng, dims: number[], m: number) {
   return { stats, weights };
 }
 
-test('every lane of a batched run ends with the bits trainGD gives that network alone', () => {
+for (const dims of [[5, 3, 4, 2], [12, 12, 12]]) test(`every lane of a batched run ends with the bits trainGD gives that network alone (${dims.join('-')}, ${unrollable(dims) ? 'generated' : 'generic'} kernels)`, () => {
   const rng = new Rng(7);
-  const dims = [5, 3, 4, 2];
   const lanes = 9;
   const batch = createBatch(dims, lanes);
   const cases = Array.from({ length: lanes }, () => instance(rng, dims, 8));

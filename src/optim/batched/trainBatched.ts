@@ -1,6 +1,7 @@
 import { type Batch, batchLossAndGrad } from './batch.ts';
 import { type Schedule, stepSize, validateSchedule } from '../schedules.ts';
 import type { TrainStatus } from '../train.ts';
+import { type LaneRules, compileLaneProgram, encodeSchedules } from './laneProgram.ts';
 
 /** Options of a batched run: the stop rules of trainGD, with a schedule per lane. */
 export interface BatchTrainOptions {
@@ -35,6 +36,13 @@ export const STATUS_CODES: readonly TrainStatus[] = ['max-steps', 'converged', '
  */
 export function trainBatchRange(batch: Batch, options: BatchTrainOptions, lo: number, hi: number,
   out: { status: Int32Array; steps: Int32Array; loss: Float64Array; gradNorm: Float64Array }): void {
+  const fast = compileLaneProgram(batch.dims);
+  if (fast !== null) {
+    const schedules = encodeSchedules(laneSchedules(options.schedules, batch.lanes));
+    fast.program(batch.weights, batch.sxx, batch.ols, batch.lossOLS, batch.lanes, lo, hi, schedules, laneRules(options),
+      out.status, out.steps, out.loss, out.gradNorm);
+    return;
+  }
   // Lanes are independent, so a chunk of lanes runs all its steps while its data stays in cache.
   for (let c = lo; c < hi; c += LANE_CHUNK) trainChunk(batch, options, c, Math.min(hi, c + LANE_CHUNK), out);
 }
@@ -74,6 +82,14 @@ function trainChunk(batch: Batch, options: BatchTrainOptions, lo: number, hi: nu
       }
     }
   }
+}
+
+/** The stop rules of options with their defaults (those of trainGD). */
+export function laneRules(options: BatchTrainOptions): LaneRules {
+  return {
+    maxSteps: options.maxSteps, lossTol: options.lossTol ?? -Infinity,
+    gradTol: options.gradTol ?? -Infinity, divergeAbove: options.divergeAbove ?? 1e12,
+  };
 }
 
 /** Trains every lane of a batch on this thread. */

@@ -1,0 +1,129 @@
+import type { Mat } from '../linalg/mat.ts';
+import type { Stats } from './stats.ts';
+import { validateDims } from './network.ts';
+
+/**
+ * Straight-line JavaScript for the loss and gradient of one small network (lossAndGrad.ts), generated
+ * per shape: every loop over i, j, p is unrolled and every intermediate is a local variable, so V8
+ * keeps values in registers instead of loading and storing typed arrays at each multiply-add. Each
+ * entry is summed in exactly the order of tsBackend's gemm (a·b and aᵀ·b: 0 + a_i0·b_0j + a_i1·b_1j
+ * + …; a·bᵀ: 0 + (0 + a_i0·b_j0 + …)), so the results are the very bits of lossAndGrad under the
+ * TypeScript backend. The batched engine (optim/batched/laneProgram.ts) builds on the same text.
+ */
+
+/** Multiply-adds of one loss-and-gradient evaluation for widths dims (forward, G = EΣ_XX, backward). */
+export function lossAndGradMultiplyAdds(dims: readonly number[]): number {
+  const n = dims.length - 1, d0 = dims[0];
+  let f = dims[n] * d0 * d0 + dims[n] * d0;
+  for (let j = 2; j <= n; j++) f += 3 * dims[j] * dims[j - 1] * d0;
+  return f;
+}
+
+/** Largest multiply-add count unrolled: beyond it V8 declines to optimise the function or spills heavily. */
+export const UNROLL_LIMIT = 3000;
+
+/** Whether widths dims are small enough for the unrolled kernel. */
+export function unrollable(dims: readonly number[]): boolean {
+  return lossAndGradMultiplyAdds(dims) <= UNROLL_LIMIT;
+}
+
+type Name = (r: number, c: number) => string;
+
+/** Declarations `const out(i,j) = Σ_p a(i,p)·b(p,j)` in tsBackend's summation order (nt: the a·bᵀ branch). */
+function product(m: number, n: number, k: number, a: Name, b: Name, out: Name, nt: boolean): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = '0';
+      for (let p = 0; p < k; p++) s += ` + ${a(i, p)} * ${b(p, j)}`;
+      lines.push(`const ${out(i, j)} = ${nt ? `0 + (${s})` : s};`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Statements that, given locals w{j}_{i} (entry i of weights[j], row-major), s_{i} (Σ_XX), a_{i}
+ * (the OLS map A) and lossOLS, declare `loss`, `gradSq` (Σ_j‖∇_{W_j}L‖_F², summed as gd.ts's
+ * tupleNorm) and g{j}_{i} (entry i of ∇_{W_{j+1}}L), with the operations of lossAndGrad.ts in order.
+ */
+export function lossAndGradStatements(dims: readonly number[]): string {
+  validateDims(dims);
+  const n = dims.length - 1, d0 = dims[0], dy = dims[n];
+  const w = (j: number, cols: number): Name => (r, c) => `w${j}_${r * cols + c}`;
+  const fwd = (j: number): Name => (j === 1 ? w(0, d0) : (r, c) => `f${j}_${r * d0 + c}`);
+  const out: string[] = [];
+  for (let j = 2; j <= n; j++) out.push(...product(dims[j], d0, dims[j - 1], w(j - 1, dims[j - 1]), fwd(j - 1), fwd(j), false));
+  const p = fwd(n);
+  for (let i = 0; i < dy; i++) for (let c = 0; c < d0; c++) out.push(`const e_${i * d0 + c} = ${p(i, c)} - a_${i * d0 + c};`);
+  const e: Name = (r, c) => `e_${r * d0 + c}`;
+  const sxx: Name = (r, c) => `s_${r * d0 + c}`;
+  const g0: Name = (r, c) => `G_${r * d0 + c}`;
+  out.push(...product(dy, d0, d0, e, sxx, g0, false));
+  let excess = '0';
+  for (let i = 0; i < dy * d0; i++) excess += ` + e_${i} * G_${i}`;
+  out.push(`const loss = lossOLS + 0.5 * Math.max(${excess}, 0);`);
+  let r = g0;
+  for (let j = n; j >= 1; j--) {
+    const grad: Name = (a, b) => `g${j - 1}_${a * dims[j - 1] + b}`;
+    if (j === 1) {
+      for (let a = 0; a < dims[1]; a++) for (let b = 0; b < d0; b++) out.push(`const ${grad(a, b)} = ${r(a, b)};`);
+      break;
+    }
+    const f = fwd(j - 1);
+    out.push(...product(dims[j], dims[j - 1], d0, r, (pp, c) => f(c, pp), grad, true));
+    const wt = w(j - 1, dims[j - 1]);
+    const back: Name = (a, b) => `b${j - 1}_${a * d0 + b}`;
+    out.push(...product(dims[j - 1], d0, dims[j], (a, pp) => wt(pp, a), r, back, false));
+    r = back;
+  }
+  let sq = '0';
+  for (let j = 0; j < n; j++) for (let i = 0; i < dims[j + 1] * dims[j]; i++) sq += ` + g${j}_${i} * g${j}_${i}`;
+  out.push(`const gradSq = ${sq};`);
+  return out.join('\n');
+}
+
+/**
+ * The loss and gradient of one network of fixed widths: writes ∇_{W_j}L into grads[j−1].data,
+ * Σ_j‖∇_{W_j}L‖_F² into gradSq[0], returns L. Bit-identical to lossAndGrad with the TS backend.
+ */
+export type UnrolledLossAndGrad = (weights: readonly Mat[], stats: Stats, grads: Mat[], gradSq: Float64Array) => number;
+
+/** JavaScript source of the UnrolledLossAndGrad for widths dims (a function expression). */
+export function unrolledLossAndGradSource(dims: readonly number[]): string {
+  const n = dims.length - 1, d0 = dims[0], dy = dims[n];
+  const lines = ['(function (weights, stats, grads, sqOut) {'];
+  for (let j = 0; j < n; j++) {
+    lines.push(`const W${j} = weights[${j}].data;`);
+    for (let i = 0; i < dims[j + 1] * dims[j]; i++) lines.push(`const w${j}_${i} = W${j}[${i}];`);
+  }
+  lines.push('const S = stats.sxx.data, A = stats.ols.data, lossOLS = stats.lossOLS;');
+  for (let i = 0; i < d0 * d0; i++) lines.push(`const s_${i} = S[${i}];`);
+  for (let i = 0; i < dy * d0; i++) lines.push(`const a_${i} = A[${i}];`);
+  lines.push(lossAndGradStatements(dims));
+  for (let j = 0; j < n; j++) {
+    lines.push(`const G${j} = grads[${j}].data;`);
+    for (let i = 0; i < dims[j + 1] * dims[j]; i++) lines.push(`G${j}[${i}] = g${j}_${i};`);
+  }
+  lines.push('sqOut[0] = gradSq;', 'return loss;', '})');
+  return lines.join('\n');
+}
+
+const cache = new Map<string, UnrolledLossAndGrad | null>();
+
+/**
+ * The compiled UnrolledLossAndGrad for widths dims, or null when dims are beyond UNROLL_LIMIT or the
+ * engine forbids generated code (a Content-Security-Policy without 'unsafe-eval'). Compiled once per shape.
+ */
+export function compileLossAndGrad(dims: readonly number[]): UnrolledLossAndGrad | null {
+  const key = dims.join(',');
+  let f = cache.get(key);
+  if (f === undefined) {
+    f = null;
+    if (unrollable(dims)) {
+      try { f = new Function(`return ${unrolledLossAndGradSource(dims)}`)() as UnrolledLossAndGrad; } catch { f = null; }
+    }
+    cache.set(key, f);
+  }
+  return f;
+}

@@ -72,3 +72,12 @@ test('histogram of no values renders an empty chart with a note; bad groups are 
   assert.throws(() => histogram({ title: 'h', groups: [{ name: 'g', values: [1] }], vlines: [{ x: 1, label: 'l', group: 'nope' }] }), /unknown group 'nope'/);
   assert.throws(() => histogram({ title: 'h', groups: [{ name: 'g', values: [1] }, { name: 'g', values: [2] }] }), /distinct/);
 });
+
+test('histogram(values) draws one unnamed sample without a legend; groups and values together are rejected', async () => {
+  const spec = histogram({ title: 'One sample', xLabel: 'first failing η', values: [0.01, 0.012, 0.02, 0.021, 0.03] });
+  assert.equal(panels(spec)[0].reduce((s, r) => s + r.count, 0), 5);
+  const texts = svgTexts(await renderSvg(spec));
+  assert.ok(texts.includes('first failing η') && texts.includes('count'));
+  assert.throws(() => histogram({ title: 'h', values: [1], groups: [{ name: 'g', values: [1] }] }), /either groups or values/);
+  assert.throws(() => histogram({ title: 'h' }), /either groups or values/);
+});

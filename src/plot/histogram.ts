@@ -13,7 +13,10 @@ export interface HistogramGroup { name: string; values: ArrayLike<number> }
 export interface HistogramLine extends VLine { group?: string }
 
 export interface HistogramOptions extends ChartBaseOptions {
-  groups: readonly HistogramGroup[];
+  /** The samples, one per group; give either groups or values. */
+  groups?: readonly HistogramGroup[];
+  /** A single unnamed sample (no legend): shorthand for groups: [{ name: '', values }]. */
+  values?: ArrayLike<number>;
   /** Log-spaced bins on a log x axis (e.g. η_max over 1000 instances); values ≤ 0 are left out with a note. Default false. */
   logBins?: boolean;
   /** About how many bins span the data. Default 30. */
@@ -36,7 +39,9 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
   const log = opts.logBins ?? false;
   const layout = opts.layout ?? 'overlay';
   const width = opts.width ?? DEFAULT_WIDTH;
-  const names = opts.groups.map((g) => g.name);
+  if ((opts.groups === undefined) === (opts.values === undefined)) throw new RangeError('histogram: give either groups or values');
+  const groups = opts.groups ?? [{ name: '', values: opts.values ?? [] }];
+  const names = groups.map((g) => g.name);
   if (new Set(names).size !== names.length) throw new RangeError(`histogram: group names must be distinct, got ${names.join(', ')}`);
   for (const l of opts.vlines ?? []) {
     if (l.group !== undefined && !names.includes(l.group)) throw new RangeError(`histogram: line '${l.label}' names unknown group '${l.group}'`);
@@ -44,7 +49,7 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
   const notes: string[] = [];
   let nonFinite = 0;
   let nonPositive = 0;
-  const kept = opts.groups.map((g) => {
+  const kept = groups.map((g) => {
     const v: number[] = [];
     for (let i = 0; i < g.values.length; i++) {
       const x = g.values[i];

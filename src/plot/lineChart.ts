@@ -6,7 +6,7 @@ import { downsampleMinMax } from './downsampleMinMax.ts';
 import { extent, logTicks, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
 import { referenceLayers, type HLine, type VLine } from './referenceLayers.ts';
 
-/** One named series of points (x[i], y[i]); x defaults to 0, 1, …, n − 1 (iterations). */
+/** One named series of points (x[i], y[i]); x defaults to 0, 1, …, n − 1 (iterations; on a log x axis step 0 is left out). */
 export interface Series {
   name: string;
   y: ArrayLike<number>;
@@ -27,9 +27,9 @@ export interface LineChartOptions extends ChartBaseOptions {
   hlines?: readonly HLine[];
   /** Dashed vertical reference lines, labelled above the plot. Default none. */
   vlines?: readonly VLine[];
-  /** Fixed x domain (points outside are clipped). Default: the data and lines, rounded. */
+  /** Fixed x domain (points outside are clipped). Default: the extent of data and lines, rounded (linear) or padded 3 % (log). */
   xDomain?: Domain;
-  /** Fixed y domain (points outside are clipped), e.g. to keep a diverging run from squashing the rest. */
+  /** Fixed y domain (points outside are clipped), e.g. to keep a diverging run from squashing the rest. Default like x, padded 5 % on a log axis. */
   yDomain?: Domain;
   /** Most points drawn per series; longer series keep their extrema (downsampleMinMax). Default 2000. */
   maxPointsPerSeries?: number;

@@ -1,9 +1,9 @@
 import { REFERENCE_COLOR, type Layer } from './chartTheme.ts';
 import { axisFraction, type Domain } from './niceDomain.ts';
 
-/** A dashed horizontal line at height y, labelled at the right edge of the plot (e.g. "r = 2"). */
+/** A dashed horizontal line at height y, labelled at the right edge of the plot (e.g. "r = 2"); color defaults to dark grey. */
 export interface HLine { y: number; label: string; color?: string }
-/** A dashed vertical line at x, labelled above the plot (e.g. "η_max bound"). */
+/** A dashed vertical line at x, labelled above the plot (e.g. "η_max bound"); color defaults to dark grey. */
 export interface VLine { x: number; label: string; color?: string }
 
 /** Geometry of the plotting area that reference labels are placed against. */

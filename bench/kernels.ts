@@ -1,8 +1,9 @@
 /**
- * `node --import tsx bench/kernels.ts [--threads N] [--sizes 5,64,256,512] [--json FILE]`:
+ * `node --import tsx bench/kernels.ts [--threads N] [--sizes 5,64,256,512] [--decomp] [--json FILE]`:
  * square gemm (c = a·b) GFLOP/s for every available kernel backend next to numpy's `matmul(a, b,
- * out=c)` in the same run (OPENBLAS_NUM_THREADS = the native backend's threads), as ratios; and the
- * N-API call overhead of the native backend.
+ * out=c)` in the same run (OPENBLAS_NUM_THREADS = the native backend's threads), as ratios; the
+ * N-API call overhead of the native backend; with --decomp, eigh 1000×1000 and full SVD 512×512
+ * through LAPACK (native) and the TypeScript implementations against numpy.linalg.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,11 +12,16 @@ import type { KernelBackend } from '../src/linalg/backend.ts';
 import { availableBackends, resolveBackend } from '../src/linalg/backends/selectBackend.ts';
 import { loadNativeAddon } from '../src/linalg/backends/nativeBackend.ts';
 import { Rng } from '../src/linalg/rng.ts';
+import { setBackend } from '../src/linalg/backend.ts';
+import { tsBackend } from '../src/linalg/tsBackend.ts';
+import { eigh } from '../src/linalg/eigh.ts';
+import { svd } from '../src/linalg/svd.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const sizes = (flag('--sizes') ?? '5,64,256,512').split(',').map(Number);
 const jsonFile = flag('--json');
+const decomp = args.includes('--decomp');
 const names = availableBackends();
 const native = names.includes('native') ? resolveBackend('native') : undefined;
 if (flag('--threads') !== undefined) native?.setThreads?.(Number(flag('--threads')));
@@ -78,6 +84,48 @@ function napiOverhead(): Record<string, number> | undefined {
   };
 }
 
+/** Best seconds of `rounds` calls of f. */
+function bestSeconds(f: () => void, rounds: number): number {
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) { const t0 = performance.now(); f(); best = Math.min(best, (performance.now() - t0) / 1e3); }
+  return best;
+}
+
+/** Seconds for eigh (n = 1000, symmetric Gaussian) and full SVD (512×512 Gaussian) per implementation. */
+function decompositions(): Record<string, { eigh: number; svd: number }> {
+  const rng = new Rng(7), ne = 1000, ns = 512;
+  const sym = { rows: ne, cols: ne, data: rng.fillNormal(new Float64Array(ne * ne)) };
+  for (let i = 0; i < ne; i++) for (let j = 0; j < i; j++) sym.data[j * ne + i] = sym.data[i * ne + j];
+  const g = { rows: ns, cols: ns, data: rng.fillNormal(new Float64Array(ns * ns)) };
+  const out: Record<string, { eigh: number; svd: number }> = {};
+  const prev = setBackend(tsBackend);
+  try {
+    if (native) {
+      setBackend(native);
+      out['native (LAPACK)'] = { eigh: bestSeconds(() => eigh(sym), 3), svd: bestSeconds(() => svd(g, { full: true }), 3) };
+    }
+    setBackend(tsBackend);
+    out.ts = { eigh: bestSeconds(() => eigh(sym), 1), svd: bestSeconds(() => svd(g, { full: true }), 1) };
+  } finally {
+    setBackend(prev);
+  }
+  const script = `
+import json, sys, time
+import numpy as np
+rng = np.random.default_rng(7)
+a = rng.standard_normal((${ne}, ${ne})); a = np.tril(a) + np.tril(a, -1).T
+g = rng.standard_normal((${ns}, ${ns}))
+def best(f):
+    t = float('inf')
+    for _ in range(3):
+        t0 = time.perf_counter(); f(); t = min(t, time.perf_counter() - t0)
+    return t
+json.dump({'eigh': best(lambda: np.linalg.eigh(a)), 'svd': best(lambda: np.linalg.svd(g, full_matrices=True))}, sys.stdout)`;
+  const res = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads) } });
+  if (res.status === 0) out.numpy = JSON.parse(res.stdout) as { eigh: number; svd: number };
+  return out;
+}
+
 const np = numpyGflops();
 console.log(`dln kernels — ${cpus()[0]?.model ?? 'unknown CPU'}; backends ${names.join(', ')}; threads ${threads} (native and numpy; wasm and ts use 1)`);
 if (native) console.log(`native: ${(loadNativeAddon() as { addon: { config(): string } }).addon.config()}`);
@@ -98,4 +146,13 @@ if (overhead) {
   console.log('\nnative call overhead, ns per call');
   for (const [k, v] of Object.entries(overhead)) console.log(`${v.toFixed(0).padStart(8)}  ${k}`);
 }
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ threads, backends: names, rows, napiOverheadNs: overhead }, null, 2));
+const dec = decomp ? decompositions() : undefined;
+if (dec) {
+  console.log('\ndecompositions, seconds (numpy/dln: ≥ 1 means dln is faster)');
+  console.log(['', 'eigh 1000×1000', 'full svd 512×512'].map((x, i) => (i === 0 ? x.padEnd(18) : x.padStart(24))).join(''));
+  for (const [k, v] of Object.entries(dec)) {
+    const r = (x: number, ref?: number): string => `${x.toFixed(3)}${ref && k !== 'numpy' ? ` (${(ref / x).toFixed(2)}×)` : ''}`.padStart(24);
+    console.log(k.padEnd(18) + r(v.eigh, dec.numpy?.eigh) + r(v.svd, dec.numpy?.svd));
+  }
+}
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ threads, backends: names, rows, napiOverheadNs: overhead, decompositionsSeconds: dec }, null, 2));

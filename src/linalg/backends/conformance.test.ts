@@ -137,6 +137,15 @@ function gemmSuite(be: KernelBackend): void {
     assert.deepEqual(Array.from(c), [24, 28, 43, 50]);
   });
 
+  test('gemm stays right across a product larger than any before it and a repeat of an earlier shape', () => {
+    const rng = new Rng(16);
+    for (const [m, n, k] of [[30, 40, 20], [700, 600, 3], [30, 40, 20]] as const) {
+      const a = gaussianArray(m * k, rng), b = gaussianArray(k * n, rng), c0 = gaussianArray(m * n, rng), c = c0.slice();
+      be.gemm(false, false, m, n, k, 1.5, a, b, -1, c);
+      assertClose(c, reference(false, false, m, n, k, 1.5, a, b, -1, c0), `${m}×${n}×${k}`);
+    }
+  });
+
   if (be.name !== 'ts') {
     test('gemm throws a RangeError instead of reading or writing past a too-short buffer', () => {
       const ok = new Float64Array(9);

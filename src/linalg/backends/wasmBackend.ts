@@ -9,11 +9,10 @@ interface KernelExports {
     a: number, b: number, beta: number, c: number, work: number): void;
 }
 
-/**
- * Up to this many entries operands are copied by a plain loop: TypedArray.prototype.set costs
- * ~50 ns a call, and a loop needs no subarray view (no allocation) for the result.
- */
+/** Up to this many entries operands are copied by a plain loop: TypedArray.prototype.set costs ~50 ns a call. */
 const COPY_LOOP_MAX = 256;
+/** Cached result views beyond this many are dropped (a shape sweep must not grow the cache forever). */
+const MAX_VIEWS = 256;
 
 // Copies src[0, len) to dst at offset off; set() only when src is exactly len long (no view).
 function copyIn(dst: Float64Array, off: number, src: Float64Array, len: number): void {
@@ -40,6 +39,10 @@ function backendFromInstance(instance: WebAssembly.Instance): KernelBackend {
   let mem = new Float64Array(x.memory.buffer);
   // Tracked here because reading memory.buffer costs a call into the engine on every product.
   let capacity = mem.byteLength;
+  // Views of result regions by start and length, so that copying a large result out (one memcpy)
+  // allocates no subarray once a loop's shapes have been seen.
+  const views = new Map<number, Map<number, Float64Array>>();
+  let viewCount = 0;
 
   function reserve(bytes: number): void {
     const need = arena + bytes - capacity;
@@ -47,7 +50,21 @@ function backendFromInstance(instance: WebAssembly.Instance): KernelBackend {
       x.memory.grow(Math.ceil(need / 65536));
       mem = new Float64Array(x.memory.buffer);
       capacity = mem.byteLength;
+      views.clear();
+      viewCount = 0;
     }
+  }
+
+  function resultView(start: number, len: number): Float64Array {
+    let byLen = views.get(start);
+    let v = byLen?.get(len);
+    if (v === undefined) {
+      if (viewCount >= MAX_VIEWS) { views.clear(); viewCount = 0; byLen = undefined; }
+      if (byLen === undefined) views.set(start, byLen = new Map());
+      byLen.set(len, v = mem.subarray(start, start + len));
+      viewCount++;
+    }
+    return v;
   }
 
   function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -62,7 +79,7 @@ function backendFromInstance(instance: WebAssembly.Instance): KernelBackend {
     if (beta !== 0) copyIn(mem, ec, c, lc);
     x.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, offA, offB, beta, offC, work);
     if (lc <= COPY_LOOP_MAX) for (let i = 0; i < lc; i++) c[i] = mem[ec + i];
-    else c.set(mem.subarray(ec, ec + lc));
+    else c.set(resultView(ec, lc));
   }
 
   return { name: 'wasm', gemm };

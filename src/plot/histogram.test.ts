@@ -63,7 +63,8 @@ test('histogram with explicit edges counts values outside them in a note', async
   const spec = histogram({ title: 'h', edges: [0, 1, 2], groups: [{ name: 'g', values: [0.5, 1.5, 2, 7] }] });
   assert.deepEqual(panels(spec)[0].map((r) => r.count), [1, 2]);
   assert.ok(svgTexts(await renderSvg(spec)).includes('1 value outside the bin edges not counted'));
-  assert.throws(() => histogram({ title: 'h', edges: [0, 0], groups: [] }), /ascending/);
+  assert.throws(() => histogram({ title: 'h', edges: [0, 0], groups: [{ name: 'g', values: [1] }] }), /ascending/);
+  assert.throws(() => histogram({ title: 'h', groups: [] }), /groups is empty/);
 });
 
 test('histogram of no values renders an empty chart with a note; bad groups are rejected', async () => {

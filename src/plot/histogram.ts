@@ -41,6 +41,7 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
   const width = opts.width ?? DEFAULT_WIDTH;
   if ((opts.groups === undefined) === (opts.values === undefined)) throw new RangeError('histogram: give either groups or values');
   const groups = opts.groups ?? [{ name: '', values: opts.values ?? [] }];
+  if (groups.length === 0) throw new RangeError('histogram: groups is empty; give at least one group (it may have no values)');
   const names = groups.map((g) => g.name);
   if (new Set(names).size !== names.length) throw new RangeError(`histogram: group names must be distinct, got ${names.join(', ')}`);
   for (const l of opts.vlines ?? []) {

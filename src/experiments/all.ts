@@ -1,7 +1,10 @@
 import type { Experiment } from './types.ts';
+import { plateaus } from './plateaus.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
  * import and one entry per experiment file; the registry (registry.ts) reads this list.
  */
-export const allExperiments: Experiment<any>[] = [];
+export const allExperiments: Experiment<any>[] = [
+  plateaus,
+];

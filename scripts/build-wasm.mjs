@@ -22,7 +22,7 @@ const { error, stderr } = await asc.main([
   join(root, 'wasm', 'kernels.ts'),
   '--outFile', join(out, 'kernels.wasm'),
   '--textFile', join(out, 'kernels.wat'),
-  '-O3', '--noAssert', '--converge',
+  '-O3', '--noAssert',
   '--enable', 'simd',
   '--runtime', 'stub',
   // abort is unreachable with --noAssert; dropping the import keeps the module import-free.

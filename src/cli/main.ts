@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { type CliContext, type CliIO, dlnVersion, processIO, runCli } from './run.ts';
 import { register as registerTrain } from './train.ts';
+import { register as registerCritical } from './critical.ts';
+import { register as registerCriticalPoint } from './criticalPoint.ts';
+import { register as registerHessian } from './hessian.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -20,6 +23,9 @@ export function createProgram(ctx: CliContext): Command {
     })
     .showSuggestionAfterError(true);
   registerTrain(program, ctx);
+  registerCritical(program, ctx);
+  registerCriticalPoint(program, ctx);
+  registerHessian(program, ctx);
   return program;
 }
 

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { InputError } from '../errors.ts';
+import { dimsOf, parameterCount } from '../model/network.ts';
+import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, classify, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
+import { readWeightsFile } from './files.ts';
+import { addDataOptions, addJsonOption, addSeedOption, oneOf, positiveNumber } from './options.ts';
+import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, setText, warn } from './critical.ts';
+import type { CliContext, CliIO } from './run.ts';
+
+/** The most parameters for which the dense Hessian (and --eigenvalues all) is used; Lanczos above. */
+const DENSE_LIMIT = 3000;
+
+interface HessianFlags extends TheoryDataFlags {
+  weights: string; eigenvalues: 'all' | 'extreme'; gradientTol: number; signTol: number; requireCritical?: true;
+}
+
+/** Adds `dln hessian` to program. */
+export function register(program: Command, ctx: CliContext): void {
+  const cmd = program.command('hessian').description('classify weights twice, by Theorem 7 and by the Hessian spectrum, and say whether the verdicts agree');
+  addDataOptions(cmd);
+  cmd
+    .requiredOption('--weights <file>', 'the weights W1..WN (.npz), e.g. from dln critical-point or dln train')
+    .addOption(new Option('--eigenvalues <which>', `all (dense Hessian, at most ${DENSE_LIMIT} parameters) or extreme (λ_min and λ_max)`)
+      .argParser(oneOf('--eigenvalues', ['all', 'extreme'] as const)).default('extreme'))
+    .addOption(new Option('--gradient-tol <t>', 'relative gradient norm up to which the weights count as a critical point')
+      .argParser(positiveNumber('--gradient-tol')).default(DEFAULT_GRADIENT_TOL, String(DEFAULT_GRADIENT_TOL)))
+    .addOption(new Option('--sign-tol <t>', 'eigenvalues below −t·max|λ| are negative, within ±t·max|λ| zero')
+      .argParser(positiveNumber('--sign-tol')).default(DEFAULT_SIGN_TOL, String(DEFAULT_SIGN_TOL)))
+    .option('--require-critical', 'fail (exit 2) unless the weights are a first-order critical point');
+  addSeedOption(cmd);
+  addJsonOption(cmd);
+  cmd.addHelpText('after', `
+Theorem 7 (THEORY §5.6) reads S off the product and applies the tightening test; the Hessian verdict
+comes from its spectrum (dense for up to ${DENSE_LIMIT} parameters, else Lanczos on exact Hessian-vector
+products): a negative eigenvalue means a strict saddle; otherwise the loss separates the global
+minimum from a non-strict saddle, since a DLN's Hessian always has zero eigenvalues.
+
+Weights that are not a first-order critical point are classified 'not-critical' by both (exit 0), so
+any weights, e.g. from dln train, can be inspected. A classification needs a critical point: with
+--require-critical such weights are an error (exit 2) instead.
+
+Examples:
+  dln critical-point --data report-sec4 --dims 5,4,4,5 --subset 1,2,3 --kind strict --out s.npz
+  dln hessian --data report-sec4 --weights s.npz --eigenvalues all --json
+
+JSON fields: weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
+lanczos), eigenvalues (all, ascending, or {min, max}), negative, zero (counts, null with Lanczos),
+tolerance (the absolute threshold used for the counts), subset (1-based S, when critical), rank,
+rMax, criticalValue, theorem7, tightened, hessianVerdict (each global-minimum, strict-saddle,
+non-strict-saddle or not-critical), agree, reasons, warnings.
+Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with --require-critical),
+3 Σ_XX singular (with --json also {error, premise} on stdout).`)
+    .action((flags: HessianFlags) => { ctx.exitCode = hessianCommand(flags, ctx.io); });
+}
+
+function hessianCommand(flags: HessianFlags, io: CliIO): number {
+  const weights = readWeightsFile(flags.weights);
+  const { stats } = loadStats(flags);
+  const dims = dimsOf(weights);
+  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
+    throw new InputError(`${flags.weights} maps ${dims[0]} → ${dims[dims.length - 1]} features (widths ${dims.join(',')}), but the data have ${stats.dx} → ${stats.dy}`);
+  }
+  const p = parameterCount(dims);
+  if (flags.eigenvalues === 'all' && p > DENSE_LIMIT) {
+    throw new InputError(`--eigenvalues all needs the dense Hessian of at most ${DENSE_LIMIT} parameters, but the network has ${p}; use --eigenvalues extreme`);
+  }
+  requireInvertibleSxx(stats, 'the classification (Theorem 7 and the global minimum)');
+  const crit = criticality(weights, stats, flags.gradientTol);
+  if (flags.requireCritical === true && !crit.critical) {
+    throw new InputError(`${flags.weights} is not a first-order critical point: relative gradient norm ${crit.relative.toExponential(2)} > --gradient-tol ${flags.gradientTol}`);
+  }
+  const c = classify(weights, stats, { eigenvalues: flags.eigenvalues, gradientTol: flags.gradientTol, signTol: flags.signTol, denseLimit: DENSE_LIMIT });
+  const t7 = c.theorem7, h = c.hessian;
+  warn(io, t7.warnings);
+  if (h.lanczos !== null && !h.lanczos.converged) warn(io, [`Lanczos did not converge in ${h.lanczos.iterations} iterations: λ_min and λ_max are estimates`]);
+  const subset = t7.subset;
+  const result = {
+    weights: resolve(flags.weights), dims, loss: crit.loss, gradNorm: crit.gradNorm, relativeGradient: crit.relative, critical: crit.critical,
+    parameters: p, method: h.method,
+    eigenvalues: h.eigenvalues !== null ? Array.from(h.eigenvalues) : { min: h.lambdaMin, max: h.lambdaMax },
+    negative: h.negativeCount, zero: h.zeroCount, tolerance: h.tolerance, signTol: flags.signTol,
+    subset, rank: t7.rank, rMax: t7.rMax, criticalValue: subset !== null ? criticalValueOf(dataSpectrum(stats), subset) : null,
+    theorem7: t7.type, tightened: t7.tightened, hessianVerdict: h.verdict, agree: c.agree,
+    reasons: { theorem7: t7.reason, hessian: h.reason }, ...(h.lanczos !== null ? { lanczos: h.lanczos } : {}), warnings: t7.warnings,
+  };
+  if (!c.agree) warn(io, [`the verdicts disagree: Theorem 7 says ${t7.type} (${t7.reason}), the Hessian ${h.verdict} (${h.reason})`]);
+  const counts = h.negativeCount !== null ? `${h.negativeCount} negative, ${h.zeroCount} zero (|λ| ≤ ${h.tolerance.toExponential(2)})` : 'counts need --eigenvalues all or the dense Hessian';
+  printResult(io, flags.json === true, result, () => [
+    `${flags.weights}: widths ${dims.join(',')}, ${p} parameters`,
+    `  loss                    ${fmt(crit.loss)}${subset !== null ? `   (S = ${setText(subset)}, rank ${t7.rank}, r_max = ${t7.rMax})` : ''}`,
+    `  gradient norm           ${fmt(crit.gradNorm)}   (relative ${crit.relative.toExponential(2)}, ${crit.critical ? 'critical' : 'not critical'})`,
+    `  Hessian eigenvalues     λ_min = ${fmt(h.lambdaMin)}, λ_max = ${fmt(h.lambdaMax)} (${h.method}); ${counts}`,
+    ...(h.eigenvalues !== null ? [`  all eigenvalues         ${Array.from(h.eigenvalues, fmt).join(' ')}`] : []),
+    `  Theorem 7               ${t7.type}: ${t7.reason}`,
+    `  Hessian verdict         ${h.verdict}: ${h.reason}`,
+    `  agree                   ${c.agree ? 'yes' : 'NO'}`,
+    '',
+  ].join('\n'));
+  return 0;
+}

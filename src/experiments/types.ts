@@ -67,5 +67,10 @@ export interface Experiment<C extends object = Record<string, unknown>> {
   readonly quick: C;
   /** Whether it is long enough to deserve a progress bar. */
   readonly long?: boolean;
+  /**
+   * Bump when a change of the code changes the results (default 1): with the name, config, seed and
+   * dln's version it identifies a result, so `dln reproduce` reruns what an older version made.
+   */
+  readonly version?: number;
   run(config: C, ctx: ExperimentContext): ExperimentResult | Promise<ExperimentResult>;
 }

@@ -25,6 +25,13 @@ export interface NativeBackendOptions {
   threads?: number;
 }
 
+/** Why Node-only code cannot run here: not Node at all, or a Node before process.getBuiltinModule. */
+function nodeOnly(what: string): string {
+  return globalThis.process?.versions?.node === undefined
+    ? `${what} need Node.js`
+    : `${what} need Node.js 20.16 or later (process.getBuiltinModule)`;
+}
+
 const addonPath = '../../../native/build/Release/dln_native.node';
 let loaded: { addon: NativeAddon } | { reason: string } | undefined;
 
@@ -33,7 +40,7 @@ export function loadNativeAddon(): { addon: NativeAddon } | { reason: string } {
   if (loaded !== undefined) return loaded;
   // getBuiltinModule instead of a static import keeps this file loadable in a browser bundle.
   const mod = globalThis.process?.getBuiltinModule?.('node:module');
-  if (mod === undefined) return (loaded = { reason: 'native kernels need Node.js' });
+  if (mod === undefined) return (loaded = { reason: nodeOnly('native kernels') });
   try {
     loaded = { addon: mod.createRequire(import.meta.url)(addonPath) as NativeAddon };
   } catch (e) {

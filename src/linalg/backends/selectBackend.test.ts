@@ -62,6 +62,7 @@ test('DLN_BACKEND=ts and DLN_BACKEND=wasm force those backends over auto; a bad 
 test('without Node built-ins (as in a browser) auto is ts, and asking for native or wasm says why not', () => {
   const out = inChild(`
     delete process.getBuiltinModule;
+    Object.defineProperty(process.versions, 'node', { value: undefined });
     const why = (n) => { try { s.resolveBackend(n); return ''; } catch (e) { return e.message; } };
     console.log(JSON.stringify({ auto: s.resolveBackend('auto').name, available: s.availableBackends(), native: why('native'), wasm: why('wasm') }));
   `);

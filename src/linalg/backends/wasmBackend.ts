@@ -106,7 +106,10 @@ export const wasmKernelsUrl: URL = new URL('../../../wasm/build/kernels.wasm', i
  */
 export function readWasmKernels(): { bytes: Uint8Array } | { reason: string } {
   const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-  if (fs === undefined) return { reason: 'no file system here; fetch the kernels and call createWasmBackend(bytes)' };
+  if (fs === undefined) {
+    const where = globalThis.process?.versions?.node === undefined ? 'no file system here' : 'reading the kernels from disk needs Node.js 20.16 or later';
+    return { reason: `${where}; fetch wasm/build/kernels.wasm and call createWasmBackend(bytes)` };
+  }
   try {
     return { bytes: fs.readFileSync(wasmKernelsUrl) };
   } catch {

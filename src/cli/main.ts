@@ -4,6 +4,7 @@ import { register as registerTrain } from './train.ts';
 import { register as registerCritical } from './critical.ts';
 import { register as registerCriticalPoint } from './criticalPoint.ts';
 import { register as registerHessian } from './hessian.ts';
+import { register as registerBound } from './bound.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -26,6 +27,7 @@ export function createProgram(ctx: CliContext): Command {
   registerCritical(program, ctx);
   registerCriticalPoint(program, ctx);
   registerHessian(program, ctx);
+  registerBound(program, ctx);
   return program;
 }
 

@@ -5,6 +5,7 @@ import { register as registerCritical } from './critical.ts';
 import { register as registerCriticalPoint } from './criticalPoint.ts';
 import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
+import { register as registerPgd } from './pgd.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -28,6 +29,7 @@ export function createProgram(ctx: CliContext): Command {
   registerCriticalPoint(program, ctx);
   registerHessian(program, ctx);
   registerBound(program, ctx);
+  registerPgd(program, ctx);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import type { Experiment } from './types.ts';
 import { plateaus } from './plateaus.ts';
+import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -7,4 +8,5 @@ import { plateaus } from './plateaus.ts';
  */
 export const allExperiments: Experiment<any>[] = [
   plateaus,
+  strictVsNonstrict,
 ];

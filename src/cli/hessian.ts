@@ -85,7 +85,7 @@ function hessianCommand(flags: HessianFlags, io: CliIO): number {
     reasons: { theorem7: t7.reason, hessian: h.reason }, ...(h.lanczos !== null ? { lanczos: h.lanczos } : {}), warnings: t7.warnings,
   };
   if (!c.agree) warn(io, [`the verdicts disagree: Theorem 7 says ${t7.type} (${t7.reason}), the Hessian ${h.verdict} (${h.reason})`]);
-  const counts = h.negativeCount !== null ? `${h.negativeCount} negative, ${h.zeroCount} zero (|λ| ≤ ${h.tolerance.toExponential(2)})` : 'counts need --eigenvalues all or the dense Hessian';
+  const counts = h.negativeCount !== null ? `${h.negativeCount} negative, ${h.zeroCount} zero (|λ| ≤ ${h.tolerance.toExponential(2)})` : 'no counts (Lanczos finds λ_min and λ_max only)';
   printResult(io, flags.json === true, result, () => [
     `${flags.weights}: widths ${dims.join(',')}, ${p} parameters`,
     `  loss                    ${fmt(crit.loss)}${subset !== null ? `   (S = ${setText(subset)}, rank ${t7.rank}, r_max = ${t7.rMax})` : ''}`,

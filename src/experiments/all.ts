@@ -1,6 +1,7 @@
 import type { Experiment } from './types.ts';
 import { plateaus } from './plateaus.ts';
 import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
+import { stepSizeBound } from './step-size-bound.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -9,4 +10,5 @@ import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
 export const allExperiments: Experiment<any>[] = [
   plateaus,
   strictVsNonstrict,
+  stepSizeBound,
 ];

@@ -2,6 +2,7 @@ import type { Experiment } from './types.ts';
 import { plateaus } from './plateaus.ts';
 import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
 import { stepSizeBound } from './step-size-bound.ts';
+import { etaMaxDistribution } from './eta-max-distribution.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -11,4 +12,5 @@ export const allExperiments: Experiment<any>[] = [
   plateaus,
   strictVsNonstrict,
   stepSizeBound,
+  etaMaxDistribution,
 ];

@@ -65,14 +65,17 @@ after(() => rmSync(dir, { recursive: true, force: true }));
  * stdout, exactly one line `dln: …` on stderr matching message, and no directory (or staging
  * leftover) created.
  */
+let outCount = 0;
 async function rejects(args: readonly string[], message: RegExp): Promise<void> {
-  const before = readdirSync(dir).sort();
-  const r = await dln(['train', ...args, '--out', 'out'], dir);
+  // A fresh output name per case: cases run two at a time in the same directory.
+  const out = `out${++outCount}`;
+  const r = await dln(['train', ...args, '--out', out], dir);
   assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^dln: [^\n]+\n$/, 'exactly one line on stderr');
   assert.match(r.stderr, message);
-  assert.deepEqual(readdirSync(dir).sort(), before, 'no output directory or staging directory left behind');
+  const left = readdirSync(dir).filter((n) => n === out || n.startsWith(`.${out}.`));
+  assert.deepEqual(left, [], 'no output directory or staging directory left behind');
 }
 
 const withX = (x: string, y = 'Y.npy'): string[] => OK.map((a) => (a === 'X.npy' ? x : a === 'Y.npy' ? y : a));

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { type CliContext, type CliIO, dlnVersion, processIO, runCli } from './run.ts';
 import { register as registerTrain } from './train.ts';
+import { registerExperimentCommands } from './reproduce.ts';
 import { register as registerCritical } from './critical.ts';
 import { register as registerCriticalPoint } from './criticalPoint.ts';
 import { register as registerHessian } from './hessian.ts';
@@ -25,6 +26,7 @@ export function createProgram(ctx: CliContext): Command {
     })
     .showSuggestionAfterError(true);
   registerTrain(program, ctx);
+  registerExperimentCommands(program, ctx);
   registerCritical(program, ctx);
   registerCriticalPoint(program, ctx);
   registerHessian(program, ctx);

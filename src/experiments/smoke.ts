@@ -113,5 +113,5 @@ export const smokeLong: Experiment<SmokeConfig> = {
   title: 'Smoke test (long): GD reaches the least-squares fit',
   long: true,
   defaults: { ...base, steps: 5_000_000, recordEvery: 25_000 },
-  quick: { ...base, steps: 400_000, recordEvery: 2000 },
+  quick: { ...base, steps: 200_000, recordEvery: 1000 },
 };

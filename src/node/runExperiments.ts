@@ -162,6 +162,7 @@ export async function experimentTask(task: ExperimentTask, stop: Int32Array, rep
   if (result === null || typeof result !== 'object' || !Array.isArray(result.figures)) {
     throw new Error(`experiment ${task.name} returned no result with figures`);
   }
+  report(1, 'rendering figures');
   const { renderChart } = await import('../plot/renderChart.ts');
   const figures: RenderedFigure[] = [];
   for (const f of result.figures) {

@@ -3,6 +3,7 @@ import { plateaus } from './plateaus.ts';
 import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
 import { stepSizeBound } from './step-size-bound.ts';
 import { etaMaxDistribution } from './eta-max-distribution.ts';
+import { divergenceThreshold } from './divergence-threshold.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -13,4 +14,5 @@ export const allExperiments: Experiment<any>[] = [
   strictVsNonstrict,
   stepSizeBound,
   etaMaxDistribution,
+  divergenceThreshold,
 ];

@@ -67,7 +67,8 @@ async function reproduceCommand(flags: ReproduceFlags, ctx: CliContext): Promise
     const config = experimentConfigFile(e, quick, REPRODUCE_SEED, dir, words);
     const previous = flags.force === true ? null : readCompleteResult(dir);
     if (previous !== null && previous.config.hash === config.hash) {
-      progress.line(`${tag({ index })} ${e.name}: up to date, skipped (${previous.summary.verdict}; --force reruns it)`);
+      const v = previous.summary.verdict;
+      progress.line(`${tag({ index })} ${e.name}: up to date, skipped (${v.length > 60 ? `${v.slice(0, 59)}…` : v}; --force reruns it)`);
     } else {
       todo.push({ task: { name: e.name, quick, seed: REPRODUCE_SEED }, dir, config, index });
     }

@@ -4,8 +4,9 @@ import { InputError } from '../../src/errors.ts';
 import { experiments, getExperiment, hiddenExperiments, registryProblems, selectExperiments } from '../../src/experiments/registry.ts';
 import { smoke } from '../../src/experiments/smoke.ts';
 import {
-  type ExperimentIdentity, experimentIdentity, identityHash, tableToCsv, verdictClass,
+  type ExperimentConfigFile, type ExperimentIdentity, experimentFiles, experimentIdentity, identityHash, tableToCsv, verdictClass,
 } from '../../src/cli/report/experimentFolder.ts';
+import type { ExperimentOutcome, RenderedFigure } from '../../src/node/runExperiments.ts';
 import { escapeHtml, formatValue } from '../../src/cli/report/reportHtml.ts';
 
 describe('registry', () => {
@@ -72,6 +73,21 @@ describe('result formatting', () => {
     assert.equal(tableToCsv('t', { header: ['a', 'b'], rows: [[0.1, Number.NaN], [-0, Infinity]] }), 'a,b\n0.1,nan\n-0,inf\n');
     assert.equal(tableToCsv('t', { header: ['name', 'v'], rows: [['x, y', 1], ['say "hi"', 2], ['plain', 3]] }), 'name,v\n"x, y",1\n"say ""hi""",2\nplain,3\n');
     assert.throws(() => tableToCsv('t', { header: ['a', 'b'], rows: [['x']] }), /table t: row 1 has 1 values, expected 2/);
+  });
+
+  test('experimentFiles writes config.json first and summary.json last; a table and a figure may share a name, two figures may not', () => {
+    const config = { experiment: 'x', hash: 'h', title: 't', source: 's', quick: true, seed: 1, dln: 'v' } as ExperimentConfigFile;
+    const fig = (name: string): RenderedFigure => ({ name, caption: 'c', svg: '<svg/>', png: new Uint8Array([1]) });
+    const outcome = (figures: RenderedFigure[]): ExperimentOutcome => ({
+      seconds: 1,
+      result: { headline: { a: 1 }, comparisons: [], verdict: 'differs: no', checks: [{ name: 'c', passed: false, detail: 'd' }], tables: { curve: { header: ['k'], rows: [[1]] } }, figures },
+    });
+    const { files, summary } = experimentFiles(config, 'q?', outcome([fig('curve')]));
+    assert.deepEqual(files.map(([n]) => n), ['config.json', 'curve.csv', 'curve.svg', 'curve.png', 'summary.json']);
+    assert.equal(summary.verdictClass, 'differs');
+    assert.equal(summary.checksPassed, 0);
+    assert.throws(() => experimentFiles(config, 'q?', outcome([fig('a'), fig('a')])), /experiment x: two figures are called 'a'/);
+    assert.throws(() => experimentFiles(config, 'q?', outcome([fig('../a')])), /experiment x: figure name '\.\.\/a' cannot be a file name/);
   });
 
   test('formatValue shows integers plainly, 5 significant digits, and powers of ten outside [1e-3, 1e5)', () => {

@@ -91,7 +91,6 @@ export function experimentIdentity(e: Experiment<any>, quick: boolean, seed: num
 }
 
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const RESERVED = new Set(['config', 'summary']);
 
 function quoteCell(s: string): string {
   return /[",\r\n]|^\s|\s$/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
@@ -109,8 +108,8 @@ export function tableToCsv(name: string, t: Table): string {
 }
 
 function checkName(kind: string, name: string, taken: Set<string>, experiment: string): void {
-  if (!FILE_NAME.test(name) || RESERVED.has(name)) throw new Error(`experiment ${experiment}: ${kind} name '${name}' cannot be a file name`);
-  if (taken.has(name)) throw new Error(`experiment ${experiment}: two files are called '${name}'`);
+  if (!FILE_NAME.test(name)) throw new Error(`experiment ${experiment}: ${kind} name '${name}' cannot be a file name`);
+  if (taken.has(name)) throw new Error(`experiment ${experiment}: two ${kind}s are called '${name}'`);
   taken.add(name);
 }
 
@@ -121,14 +120,15 @@ export function experimentFiles(config: ExperimentConfigFile, question: string, 
     throw new Error(`experiment ${config.experiment} returned an incomplete result (verdict, headline, comparisons, checks and tables are required)`);
   }
   const files: [string, string | Uint8Array][] = [['config.json', encodeJson(config)]];
-  const taken = new Set<string>();
+  // Tables (.csv) and figures (.svg, .png) never share a file name, so each kind has its own names.
+  const tableNames = new Set<string>(), figureNames = new Set<string>();
   const tables = Object.entries(r.tables).map(([name, t]) => {
-    checkName('table', name, taken, config.experiment);
+    checkName('table', name, tableNames, config.experiment);
     files.push([`${name}.csv`, tableToCsv(name, t)]);
     return { name, csv: `${name}.csv`, rows: t.rows.length };
   });
   const figures = r.figures.map((f) => {
-    checkName('figure', f.name, taken, config.experiment);
+    checkName('figure', f.name, figureNames, config.experiment);
     files.push([`${f.name}.svg`, f.svg], [`${f.name}.png`, f.png]);
     return { name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png` };
   });

@@ -23,6 +23,9 @@ h3 { font-size: 15px; text-transform: uppercase; letter-spacing: 0.06em; color: 
 .meta { color: var(--muted); font-size: 14px; margin: 0; }
 code, pre, .num { font-family: "DejaVu Sans Mono", SFMono-Regular, Menlo, Consolas, monospace; }
 .num { font-size: 14px; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.numbers td.txt { font-size: 14px; }
+.numbers th:first-child { width: 24%; }
+.numbers th:last-child { width: 32%; }
 .tally { display: flex; flex-wrap: wrap; gap: 8px; margin: 18px 0 26px; }
 .badge {
   display: inline-block; padding: 2px 10px; border-radius: 999px; font-size: 13px; font-weight: 600;
@@ -45,8 +48,9 @@ td.r, th.r { text-align: right; }
 .question { background: var(--soft); border-left: 4px solid var(--accent); padding: 12px 16px; margin: 0; border-radius: 0 6px 6px 0; }
 .figures { display: flex; flex-wrap: wrap; gap: 22px; margin-top: 22px; align-items: flex-start; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 10px; background: #fff; flex: 0 1 auto; max-width: 100%; }
-figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
-figcaption { font-size: 14px; color: var(--ink); margin-top: 8px; max-width: 720px; }
+figure img { display: block; max-width: 100%; height: auto; }
+/* width 0 + min-width 100%: the caption wraps at the figure's width instead of widening it. */
+figcaption { font-size: 14px; color: var(--ink); margin-top: 8px; width: 0; min-width: 100%; }
 figcaption .links { color: var(--muted); white-space: nowrap; }
 .verdict { border: 1px solid; border-left-width: 6px; border-radius: 6px; padding: 12px 16px; margin-top: 22px; font-size: 16px; }
 .checks { list-style: none; padding: 0; margin: 0; }

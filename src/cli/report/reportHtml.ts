@@ -72,7 +72,9 @@ function overview(entries: ReportEntry[]): string {
 function figures(e: ReportEntry, n: number): string {
   const items = e.summary.figures.map((f, i) => {
     const data = Buffer.from(e.svgs[i], 'utf8').toString('base64');
-    return `<figure><img src="data:image/svg+xml;base64,${data}" alt="${escapeHtml(f.caption)}">`
+    // The chart's own width: drawn at its natural size (as the PNG at scale 1), smaller only on narrow screens.
+    const width = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(e.svgs[i])?.[1];
+    return `<figure><img src="data:image/svg+xml;base64,${data}"${width === undefined ? '' : ` width="${Math.round(Number(width))}"`} alt="${escapeHtml(f.caption)}">`
       + `<figcaption><b>Figure ${n}.${i + 1}.</b> ${escapeHtml(f.caption)} <span class="links">(${link(`${e.folder}/${f.svg}`, 'SVG')} · ${link(`${e.folder}/${f.png}`, 'PNG')})</span></figcaption></figure>`;
   });
   return items.length === 0 ? '' : `<div class="figures">${items.join('')}</div>`;
@@ -80,8 +82,11 @@ function figures(e: ReportEntry, n: number): string {
 
 function numbers(s: ExperimentSummary): string {
   if (s.comparisons.length === 0) return '<p class="meta">No number of the source to compare with.</p>';
-  const rows = s.comparisons.map((c) => `<tr><td>${escapeHtml(c.quantity)}</td><td class="r num">${escapeHtml(formatValue(c.dln))}</td>`
-    + `<td class="r num">${escapeHtml(formatValue(c.paper))}</td><td class="r num">${escapeHtml(ratio(c.dln, c.paper))}</td><td>${escapeHtml(c.note ?? '')}</td></tr>`);
+  // Numbers line up on the right in a monospace font; text (ranges, lists, words) wraps like prose.
+  const cell = (v: unknown): string => (typeof v === 'number' || v === null
+    ? `<td class="r num">${escapeHtml(formatValue(v))}</td>` : `<td class="txt">${escapeHtml(formatValue(v))}</td>`);
+  const rows = s.comparisons.map((c) => `<tr><td>${escapeHtml(c.quantity)}</td>${cell(c.dln)}${cell(c.paper)}`
+    + `<td class="r num">${escapeHtml(ratio(c.dln, c.paper))}</td><td>${escapeHtml(c.note ?? '')}</td></tr>`);
   return `<table class="numbers"><thead><tr><th>Quantity</th><th class="r">dln</th><th class="r">Paper</th><th class="r">dln / paper</th><th>Note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

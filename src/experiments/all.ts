@@ -4,6 +4,7 @@ import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
 import { stepSizeBound } from './step-size-bound.ts';
 import { etaMaxDistribution } from './eta-max-distribution.ts';
 import { divergenceThreshold } from './divergence-threshold.ts';
+import { nrtConstantSteps } from './nrt-constant-steps.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -15,4 +16,5 @@ export const allExperiments: Experiment<any>[] = [
   stepSizeBound,
   etaMaxDistribution,
   divergenceThreshold,
+  nrtConstantSteps,
 ];

@@ -29,58 +29,81 @@ export function unrollable(dims: readonly number[]): boolean {
 
 type Name = (r: number, c: number) => string;
 
-/** Declarations `const out(i,j) = Σ_p a(i,p)·b(p,j)` in tsBackend's summation order (nt: the a·bᵀ branch). */
-function product(m: number, n: number, k: number, a: Name, b: Name, out: Name, nt: boolean): string[] {
-  const lines: string[] = [];
+/**
+ * One assignment of the straight-line program: 'dot' is out = 0 + a₀·b₀ + a₁·b₁ + … summed left to
+ * right (wrapped: out = 0 + (that sum), tsBackend's a·bᵀ branch); 'sub' is out = a − b; 'loss' is
+ * out = lossOLS + 0.5·max(a, 0); 'copy' is out = a.
+ */
+export type KernelOp =
+  | { kind: 'dot'; out: string; terms: [string, string][]; wrapped: boolean }
+  | { kind: 'sub'; out: string; a: string; b: string }
+  | { kind: 'copy'; out: string; a: string }
+  | { kind: 'loss'; out: string; a: string };
+
+/** out(i,j) = Σ_p a(i,p)·b(p,j) in tsBackend's summation order (nt: the a·bᵀ branch). */
+function product(m: number, n: number, k: number, a: Name, b: Name, out: Name, nt: boolean): KernelOp[] {
+  const ops: KernelOp[] = [];
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let s = '0';
-      for (let p = 0; p < k; p++) s += ` + ${a(i, p)} * ${b(p, j)}`;
-      lines.push(`const ${out(i, j)} = ${nt ? `0 + (${s})` : s};`);
+      const terms: [string, string][] = [];
+      for (let p = 0; p < k; p++) terms.push([a(i, p), b(p, j)]);
+      ops.push({ kind: 'dot', out: out(i, j), terms, wrapped: nt });
     }
   }
-  return lines;
+  return ops;
 }
 
 /**
- * Statements that, given locals w{j}_{i} (entry i of weights[j], row-major), s_{i} (Σ_XX), a_{i}
- * (the OLS map A) and lossOLS, declare `loss`, `gradSq` (Σ_j‖∇_{W_j}L‖_F², summed as gd.ts's
- * tupleNorm) and g{j}_{i} (entry i of ∇_{W_{j+1}}L), with the operations of lossAndGrad.ts in order.
+ * The loss-and-gradient program for widths dims over named scalars. Inputs: w{j}_{i} (entry i of
+ * weights[j], row-major), s_{i} (Σ_XX), a_{i} (the OLS map A), lossOLS. Outputs: `loss`, `gradSq`
+ * (Σ_j‖∇_{W_j}L‖_F², summed as gd.ts's tupleNorm) and g{j}_{i} (entry i of ∇_{W_{j+1}}L). The
+ * operations are those of lossAndGrad.ts, in its order.
  */
-export function lossAndGradStatements(dims: readonly number[]): string {
+export function lossAndGradProgram(dims: readonly number[]): KernelOp[] {
   validateDims(dims);
   const n = dims.length - 1, d0 = dims[0], dy = dims[n];
   const w = (j: number, cols: number): Name => (r, c) => `w${j}_${r * cols + c}`;
   const fwd = (j: number): Name => (j === 1 ? w(0, d0) : (r, c) => `f${j}_${r * d0 + c}`);
-  const out: string[] = [];
-  for (let j = 2; j <= n; j++) out.push(...product(dims[j], d0, dims[j - 1], w(j - 1, dims[j - 1]), fwd(j - 1), fwd(j), false));
+  const ops: KernelOp[] = [];
+  for (let j = 2; j <= n; j++) ops.push(...product(dims[j], d0, dims[j - 1], w(j - 1, dims[j - 1]), fwd(j - 1), fwd(j), false));
   const p = fwd(n);
-  for (let i = 0; i < dy; i++) for (let c = 0; c < d0; c++) out.push(`const e_${i * d0 + c} = ${p(i, c)} - a_${i * d0 + c};`);
+  for (let i = 0; i < dy; i++) for (let c = 0; c < d0; c++) ops.push({ kind: 'sub', out: `e_${i * d0 + c}`, a: p(i, c), b: `a_${i * d0 + c}` });
   const e: Name = (r, c) => `e_${r * d0 + c}`;
   const sxx: Name = (r, c) => `s_${r * d0 + c}`;
   const g0: Name = (r, c) => `G_${r * d0 + c}`;
-  out.push(...product(dy, d0, d0, e, sxx, g0, false));
-  let excess = '0';
-  for (let i = 0; i < dy * d0; i++) excess += ` + e_${i} * G_${i}`;
-  out.push(`const loss = lossOLS + 0.5 * Math.max(${excess}, 0);`);
+  ops.push(...product(dy, d0, d0, e, sxx, g0, false));
+  const excess: [string, string][] = [];
+  for (let i = 0; i < dy * d0; i++) excess.push([`e_${i}`, `G_${i}`]);
+  ops.push({ kind: 'dot', out: 'excess', terms: excess, wrapped: false }, { kind: 'loss', out: 'loss', a: 'excess' });
   let r = g0;
   for (let j = n; j >= 1; j--) {
     const grad: Name = (a, b) => `g${j - 1}_${a * dims[j - 1] + b}`;
     if (j === 1) {
-      for (let a = 0; a < dims[1]; a++) for (let b = 0; b < d0; b++) out.push(`const ${grad(a, b)} = ${r(a, b)};`);
+      for (let a = 0; a < dims[1]; a++) for (let b = 0; b < d0; b++) ops.push({ kind: 'copy', out: grad(a, b), a: r(a, b) });
       break;
     }
     const f = fwd(j - 1);
-    out.push(...product(dims[j], dims[j - 1], d0, r, (pp, c) => f(c, pp), grad, true));
+    ops.push(...product(dims[j], dims[j - 1], d0, r, (pp, c) => f(c, pp), grad, true));
     const wt = w(j - 1, dims[j - 1]);
     const back: Name = (a, b) => `b${j - 1}_${a * d0 + b}`;
-    out.push(...product(dims[j - 1], d0, dims[j], (a, pp) => wt(pp, a), r, back, false));
+    ops.push(...product(dims[j - 1], d0, dims[j], (a, pp) => wt(pp, a), r, back, false));
     r = back;
   }
-  let sq = '0';
-  for (let j = 0; j < n; j++) for (let i = 0; i < dims[j + 1] * dims[j]; i++) sq += ` + g${j}_${i} * g${j}_${i}`;
-  out.push(`const gradSq = ${sq};`);
-  return out.join('\n');
+  const sq: [string, string][] = [];
+  for (let j = 0; j < n; j++) for (let i = 0; i < dims[j + 1] * dims[j]; i++) sq.push([`g${j}_${i}`, `g${j}_${i}`]);
+  ops.push({ kind: 'dot', out: 'gradSq', terms: sq, wrapped: false });
+  return ops;
+}
+
+/** lossAndGradProgram as JavaScript statements declaring every output as a const. */
+export function lossAndGradStatements(dims: readonly number[]): string {
+  return lossAndGradProgram(dims).map((op) => {
+    if (op.kind === 'sub') return `const ${op.out} = ${op.a} - ${op.b};`;
+    if (op.kind === 'copy') return `const ${op.out} = ${op.a};`;
+    if (op.kind === 'loss') return `const ${op.out} = lossOLS + 0.5 * Math.max(${op.a}, 0);`;
+    const s = op.terms.reduce((acc, [a, b]) => `${acc} + ${a} * ${b}`, '0');
+    return `const ${op.out} = ${op.wrapped ? `0 + (${s})` : s};`;
+  }).join('\n');
 }
 
 /**

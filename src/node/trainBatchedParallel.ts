@@ -2,9 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { type Batch } from '../optim/batched/batch.ts';
 import {
-  type BatchTrainOptions, type BatchTrainResult, STATUS_CODES, laneSchedules, laneRules, trainBatchRange,
+  type BatchTrainOptions, type BatchTrainResult, STATUS_CODES, laneSchedules, laneRules, lanePrograms, trainBatchRange,
 } from '../optim/batched/trainBatched.ts';
-import { compileLaneProgram, encodeSchedules } from '../optim/batched/laneProgram.ts';
+import { encodeSchedules } from '../optim/batched/laneProgram.ts';
 
 const shared = (n: number, bytes: number): SharedArrayBuffer => new SharedArrayBuffer(n * bytes);
 
@@ -29,7 +29,7 @@ export async function trainBatchedParallel(batch: Batch, options: BatchTrainOpti
   const chunkLanes = Math.max(1, Math.ceil(B / (CHUNKS_PER_THREAD * t)));
   const chunks = Math.ceil(B / chunkLanes);
   const next = new Int32Array(shared(1, 4));
-  const fast = compileLaneProgram(batch.dims);
+  const fast = lanePrograms(batch.dims, options.kernels);
   const encoded = fast ? encodeSchedules(schedules) : undefined;
   const rules = laneRules(options);
   const run = (lo: number, hi: number): void => {

@@ -1,5 +1,6 @@
 import { lossAndGradStatements, unrollable } from '../../model/unrolledLossAndGrad.ts';
 import type { Schedule } from '../schedules.ts';
+import { laneWasmSource } from './laneWasm.ts';
 
 /**
  * The batched engine's fast path for small widths: generated JavaScript that trains lanes [lo, hi)
@@ -71,17 +72,30 @@ export function programFromSource(source: string): LaneProgram {
   return new Function(`return ${source}`)() as LaneProgram;
 }
 
-const cache = new Map<string, { source: string; program: LaneProgram } | null>();
+/** A compiled lane program, its source, and which code runs it. */
+export interface CompiledLanes { source: string; program: LaneProgram; engine: 'wasm-simd' | 'js' }
 
-/** The compiled LaneProgram for widths dims with its source, or null when dims are too large to unroll or code generation is forbidden. */
-export function compileLaneProgram(dims: readonly number[]): { source: string; program: LaneProgram } | null {
-  const key = dims.join(',');
+const cache = new Map<string, CompiledLanes | null>();
+
+/**
+ * The LaneProgram for widths dims: WebAssembly SIMD (two lanes per instruction, laneWasm.ts) where the
+ * engine has it, else generated JavaScript; null when dims are beyond UNROLL_LIMIT or generated code is
+ * forbidden (a Content-Security-Policy without 'unsafe-eval'). Compiled once per shape and engine.
+ */
+export function compileLaneProgram(dims: readonly number[], engine: 'auto' | 'wasm-simd' | 'js' = 'auto'): CompiledLanes | null {
+  const key = `${dims.join(',')}/${engine}`;
   let p = cache.get(key);
   if (p === undefined) {
     p = null;
     if (unrollable(dims)) {
-      const source = laneProgramSource(dims);
-      try { p = { source, program: programFromSource(source) }; } catch { p = null; }
+      const tries: ('wasm-simd' | 'js')[] = engine === 'auto' ? ['wasm-simd', 'js'] : [engine];
+      for (const e of tries) {
+        try {
+          const source = e === 'js' ? laneProgramSource(dims) : laneWasmSource(dims);
+          p = { source, program: programFromSource(source), engine: e };
+          break;
+        } catch { p = null; }
+      }
     }
     cache.set(key, p);
   }

@@ -5,9 +5,9 @@ import { type Mat } from '../../linalg/mat.ts';
 import { statsFromData } from '../../model/stats.ts';
 import { trainGD } from '../train.ts';
 import { createBatch, setLane, laneWeights } from './batch.ts';
-import { trainBatched } from './trainBatched.ts';
+import { type BatchKernels, trainBatched } from './trainBatched.ts';
 import type { Schedule } from '../schedules.ts';
-import { unrollable } from '../../model/unrolledLossAndGrad.ts';
+import { CHUNK } from './laneWasm.ts';
 
 function randomNormal(rows: number, cols: number, rng: Rng, std = 1): Mat {
   return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols), std) };
@@ -21,16 +21,18 @@ function instance(rng: Rng, dims: number[], m: number) {
   return { stats, weights };
 }
 
-for (const dims of [[5, 3, 4, 2], [12, 12, 12]]) test(`every lane of a batched run ends with the bits trainGD gives that network alone (${dims.join('-')}, ${unrollable(dims) ? 'generated' : 'generic'} kernels)`, () => {
+const cases: [number[], BatchKernels, number][] = [
+  [[5, 3, 4, 2], 'wasm-simd', 2 * CHUNK + 3], [[5, 3, 4, 2], 'js', 9], [[5, 3, 4, 2], 'loops', 9], [[12, 12, 12], 'auto', 5],
+];
+for (const [dims, kernels, lanes] of cases) test(`every lane of a batched run ends with the bits trainGD gives that network alone (${dims.join('-')}, ${kernels} kernels, ${lanes} lanes)`, () => {
   const rng = new Rng(7);
-  const lanes = 9;
   const batch = createBatch(dims, lanes);
   const cases = Array.from({ length: lanes }, () => instance(rng, dims, 8));
   // Lanes with different step sizes: small (max-steps), tiny loss tolerance (converged), huge (diverged).
   const schedules: Schedule[] = cases.map((_, l) => l % 3 === 2
     ? { kind: 'constant', lr: 5 } : l % 3 === 1 ? { kind: 'power', c: 0.01, b: 1, p: 0.5 } : { kind: 'constant', lr: 0.003 });
   cases.forEach((c, l) => setLane(batch, l, c.weights, c.stats));
-  const res = trainBatched(batch, { schedules, maxSteps: 300, gradTol: 1e-3 });
+  const res = trainBatched(batch, { schedules, maxSteps: 300, gradTol: 1e-3, kernels });
   const statuses = new Set<string>();
   cases.forEach((c, l) => {
     const alone = trainGD(c.stats, c.weights.map((w) => ({ ...w, data: w.data.slice() })), { schedule: schedules[l], maxSteps: 300, gradTol: 1e-3 });

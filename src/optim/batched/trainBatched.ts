@@ -1,7 +1,7 @@
 import { type Batch, batchLossAndGrad } from './batch.ts';
 import { type Schedule, stepSize, validateSchedule } from '../schedules.ts';
 import type { TrainStatus } from '../train.ts';
-import { type LaneRules, compileLaneProgram, encodeSchedules } from './laneProgram.ts';
+import { type CompiledLanes, type LaneRules, compileLaneProgram, encodeSchedules } from './laneProgram.ts';
 
 /** Options of a batched run: the stop rules of trainGD, with a schedule per lane. */
 export interface BatchTrainOptions {
@@ -15,7 +15,16 @@ export interface BatchTrainOptions {
   gradTol?: number;
   /** Stop a lane as 'diverged' once L > divergeAbove or L is not finite (default 1e12). */
   divergeAbove?: number;
+  /**
+   * Which code steps the lanes (default 'auto': 'wasm-simd' where available, else 'js', for widths
+   * within UNROLL_LIMIT; 'loops' beyond): generated WebAssembly SIMD, generated JavaScript, or the
+   * lane-loop kernels of batch.ts. Every choice gives the same bits.
+   */
+  kernels?: BatchKernels;
 }
+
+/** The code a batched run uses (BatchTrainOptions.kernels). */
+export type BatchKernels = 'auto' | 'wasm-simd' | 'js' | 'loops';
 
 /** Per-lane outcome, as trainGD would report it for that network alone. */
 export interface BatchTrainResult {
@@ -36,7 +45,7 @@ export const STATUS_CODES: readonly TrainStatus[] = ['max-steps', 'converged', '
  */
 export function trainBatchRange(batch: Batch, options: BatchTrainOptions, lo: number, hi: number,
   out: { status: Int32Array; steps: Int32Array; loss: Float64Array; gradNorm: Float64Array }): void {
-  const fast = compileLaneProgram(batch.dims);
+  const fast = lanePrograms(batch.dims, options.kernels);
   if (fast !== null) {
     const schedules = encodeSchedules(laneSchedules(options.schedules, batch.lanes));
     fast.program(batch.weights, batch.sxx, batch.ols, batch.lossOLS, batch.lanes, lo, hi, schedules, laneRules(options),
@@ -82,6 +91,14 @@ function trainChunk(batch: Batch, options: BatchTrainOptions, lo: number, hi: nu
       }
     }
   }
+}
+
+/** The generated lane program that options.kernels asks for, or null for the lane-loop kernels; throws when the named one is unavailable. */
+export function lanePrograms(dims: readonly number[], kernels: BatchKernels = 'auto'): CompiledLanes | null {
+  if (kernels === 'loops') return null;
+  const p = compileLaneProgram(dims, kernels);
+  if (p === null && kernels !== 'auto') throw new Error(`trainBatched: kernels '${kernels}' unavailable for widths [${dims.join(',')}] (too wide to unroll, or generated code is forbidden here)`);
+  return p;
 }
 
 /** The stop rules of options with their defaults (those of trainGD). */

@@ -5,6 +5,7 @@ import { stepSizeBound } from './step-size-bound.ts';
 import { etaMaxDistribution } from './eta-max-distribution.ts';
 import { divergenceThreshold } from './divergence-threshold.ts';
 import { nrtConstantSteps } from './nrt-constant-steps.ts';
+import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -17,4 +18,5 @@ export const allExperiments: Experiment<any>[] = [
   etaMaxDistribution,
   divergenceThreshold,
   nrtConstantSteps,
+  nrtDecreasingSteps,
 ];

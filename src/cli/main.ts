@@ -7,6 +7,7 @@ import { register as registerCriticalPoint } from './criticalPoint.ts';
 import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
 import { register as registerPgd } from './pgd.ts';
+import { addBackendOption } from './backendOption.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -25,6 +26,7 @@ export function createProgram(ctx: CliContext): Command {
       outputError: () => {},
     })
     .showSuggestionAfterError(true);
+  addBackendOption(program);
   registerTrain(program, ctx);
   registerExperimentCommands(program, ctx);
   registerCritical(program, ctx);

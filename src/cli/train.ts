@@ -19,6 +19,8 @@ import {
 } from './options.ts';
 import { type Progress, createProgress } from './progress.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion, runInWorker } from './run.ts';
+import { selectBackendOrFail } from './backendOption.ts';
+import { getBackend } from '../linalg/backend.ts';
 
 /** Everything that determines a training run's numbers, as config.json records it. */
 export interface TrainSettings {
@@ -47,6 +49,8 @@ interface RunConfig {
   command: string;
   cwd: string;
   settings: TrainSettings;
+  /** The kernel backend of the run (a resume uses the same one, so that it continues bit for bit). */
+  backend?: string;
   resumed?: { command: string; atStep: number }[];
 }
 
@@ -262,6 +266,7 @@ function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSecon
     status: r.status, steps: r.steps, ...('t' in r ? { t: r.t } : {}),
     loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,
+    backend: getBackend().name,
   };
 }
 
@@ -300,12 +305,13 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
   let config: RunConfig, job: Omit<TrainJob, 'shared'>, previousSeconds = 0;
   if (resumeDir !== undefined) {
     const r = planResume(flags, cmd, resumeDir);
+    if (r.config.backend !== undefined) selectBackendOrFail(r.config.backend);
     config = { ...r.config, resumed: [...r.config.resumed ?? [], { command: shellCommand(words), atStep: r.checkpoint.step }] };
     job = { settings: config.settings, dataset: r.dataset, weights: r.weights, resume: r.checkpoint.resume };
     previousSeconds = r.checkpoint.seconds;
   } else {
     const p = planFresh(flags, cmd);
-    config = { dln: dlnVersion(), command: shellCommand(words), cwd: process.cwd(), settings: p.settings };
+    config = { dln: dlnVersion(), command: shellCommand(words), cwd: process.cwd(), settings: p.settings, backend: getBackend().name };
     job = { settings: p.settings, dataset: p.dataset, weights: p.weights };
   }
   let control: JobControl | null = null, interrupts = 0;

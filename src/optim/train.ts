@@ -86,6 +86,32 @@ function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
   }
 }
 
+/** L at the weights; writes ∇_{W_j}L into grads[j−1] and √(Σ_j‖∇_{W_j}L‖_F²) into norm[0]. */
+export type GradientEvaluator = (weights: readonly Mat[], stats: Stats, grads: Mat[], norm: Float64Array) => number;
+
+/**
+ * The loss-and-gradient evaluation of trainGD's steps for widths dims. Small widths run the kernel
+ * generated for the shape (model/unrolledLossAndGrad.ts: the TypeScript backend's bits whatever the
+ * backend, since a call into any backend costs more than these products); wider ones lossAndGrad
+ * with the active backend and tupleNorm. Allocates nothing per call.
+ */
+export function gradientEvaluator(dims: readonly number[]): GradientEvaluator {
+  const unrolled = compileLossAndGrad(dims);
+  if (unrolled !== null) {
+    return (weights, stats, grads, norm) => {
+      const loss = unrolled(weights, stats, grads, norm);
+      norm[0] = Math.sqrt(norm[0]);
+      return loss;
+    };
+  }
+  const ws = createGradWorkspace(dims);
+  return (weights, stats, grads, norm) => {
+    const loss = lossAndGrad(weights, stats, grads, ws);
+    norm[0] = tupleNorm(grads);
+    return loss;
+  };
+}
+
 /**
  * Gradient descent W(k+1) = W(k) − η_k ∇L(W(k)) on the loss given by sufficient statistics (THEORY
  * §1.6). The weights passed in are updated in place and returned in the result. Each iteration
@@ -101,7 +127,6 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const c0 = resume ? resume.c0 : invariants(weights);
   const trajectory = resume ? resume.trajectory.slice() : [];
   const grads = weights.map((w) => zeros(w.rows, w.cols));
-  const ws = createGradWorkspace(dims);
   const recorder = createRecorder(dims, c0);
   const optimizer = gd(options.schedule);
   const state = optimizer.init(weights);
@@ -114,19 +139,11 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
     lastRecorded = state.step;
     options.onRecord?.(r);
   };
-  // Small widths run a kernel generated for the shape (the TypeScript backend's bits, whatever the
-  // backend: a call into any backend costs more than these products), which also sums ‖∇L‖².
-  const unrolled = compileLossAndGrad(dims);
-  const gradSq = new Float64Array(1);
+  const evaluate = gradientEvaluator(dims), norm = new Float64Array(1);
   let interrupted = false, status: TrainStatus, loss: number, gradNorm: number;
   for (;;) {
-    if (unrolled !== null) {
-      loss = unrolled(weights, stats, grads, gradSq);
-      gradNorm = Math.sqrt(gradSq[0]);
-    } else {
-      loss = lossAndGrad(weights, stats, grads, ws);
-      gradNorm = tupleNorm(grads);
-    }
+    loss = evaluate(weights, stats, grads, norm);
+    gradNorm = norm[0];
     if (!Number.isFinite(loss) || loss > opt.divergeAbove || !Number.isFinite(gradNorm)) { status = 'diverged'; break; }
     if (state.step % opt.recordEvery === 0) record(loss, gradNorm);
     options.onProgress?.(state.step, loss);

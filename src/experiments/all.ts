@@ -6,6 +6,7 @@ import { etaMaxDistribution } from './eta-max-distribution.ts';
 import { divergenceThreshold } from './divergence-threshold.ts';
 import { nrtConstantSteps } from './nrt-constant-steps.ts';
 import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
+import { amgEscape } from './amg-escape.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -19,4 +20,5 @@ export const allExperiments: Experiment<any>[] = [
   divergenceThreshold,
   nrtConstantSteps,
   nrtDecreasingSteps,
+  amgEscape,
 ];

@@ -7,6 +7,7 @@ import { divergenceThreshold } from './divergence-threshold.ts';
 import { nrtConstantSteps } from './nrt-constant-steps.ts';
 import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
+import { pgdOrigin } from './pgd-origin.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -21,4 +22,5 @@ export const allExperiments: Experiment<any>[] = [
   nrtConstantSteps,
   nrtDecreasingSteps,
   amgEscape,
+  pgdOrigin,
 ];

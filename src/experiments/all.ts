@@ -8,6 +8,7 @@ import { nrtConstantSteps } from './nrt-constant-steps.ts';
 import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
+import { invariantDriftExperiment } from './invariant-drift.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -23,4 +24,5 @@ export const allExperiments: Experiment<any>[] = [
   nrtDecreasingSteps,
   amgEscape,
   pgdOrigin,
+  invariantDriftExperiment,
 ];

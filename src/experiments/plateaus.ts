@@ -116,7 +116,7 @@ function runPlateaus(config: PlateausConfig, ctx: ExperimentContext): Experiment
     },
     comparisons: [
       { quantity: 'plateau losses', dln: `c_r to ${fmt(worstSmall)} relative`, paper: 'at the critical values (qualitative)', note: '[REP] Fig. 1 shows plateaus at the critical values without numbers; losses here carry the ½ of THEORY §1.7 (report loss = 2L).' },
-      { quantity: 'iterations within 1 % of c_3 (init std 0.05, median over runs)', dln: dwell3, paper: '≈ 500 epochs', note: `The report's step size and initial scale are unstated (THEORY §8.1), so only the order of magnitude is comparable; the stay varies a lot from start to start (${Math.min(...large.map((r) => r.visits[rMax - 1].dwell))}–${Math.max(...large.map((r) => r.visits[rMax - 1].dwell))} here); THEORY §11's reference run: ≈ 960.` },
+      { quantity: 'iterations within 1 % of c_3 (init std 0.05, median over runs)', dln: dwell3, paper: '≈ 500 epochs', note: `The report's step size and initial scale are unstated (THEORY §8.1), so only the order of magnitude is comparable; ${large.length > 1 ? `the stay varies a lot from start to start (${Math.min(...large.map((r) => r.visits[rMax - 1].dwell))}–${Math.max(...large.map((r) => r.visits[rMax - 1].dwell))} here); ` : ''}THEORY §11's reference run: ≈ 960.` },
       { quantity: 'critical values c_0 … c_4', dln: c.map((v) => fmt(v, 5)).join(', '), paper: null, note: 'THEORY §11 reference draw: 27428, 15214, 6855, 2591, 509 (another random data set of the same law).' },
     ],
     verdict: checks.every((k) => k.passed) ? 'agrees' : `differs: ${checks.filter((k) => !k.passed).map((k) => k.name).join('; ')}`,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { InputError } from '../../src/errors.ts';
 import { type ExperimentTask, runExperiments } from '../../src/node/runExperiments.ts';
 import { smoke } from '../../src/experiments/smoke.ts';
+import { useBackend } from '../../src/linalg/backends/selectBackend.ts';
 
 test('a task that throws ends failed with its error class and message, and the next task still runs to done', async () => {
   const tasks: ExperimentTask[] = [{ name: 'no-such', quick: true, seed: 1 }, { name: 'smoke', quick: true, seed: 1 }];
@@ -13,6 +14,8 @@ test('a task that throws ends failed with its error class and message, and the n
   assert.equal(bad.state, 'failed');
   assert.ok(bad.state === 'failed' && bad.error instanceof InputError && /^unknown experiment 'no-such'/.test(bad.error.message));
   assert.ok(good.state === 'done');
+  // The same kernels as the worker (DLN_BACKEND, else the fastest available, one BLAS thread).
+  useBackend(undefined, { threads: 1 });
   const direct = await smoke.run(smoke.quick, { quick: true, seed: 1 });
   assert.deepEqual(good.outcome.result.tables, direct.tables, 'a worker computes what a direct call computes');
   assert.deepEqual(good.outcome.result.figures.map((f) => f.name), ['loss', 'singular-values']);

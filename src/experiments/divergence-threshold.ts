@@ -7,6 +7,7 @@ import { type ReportInstance, boundOrNull, reportInstance } from './common/nrtIn
 import { checkStop, report } from './common/interrupt.ts';
 import { check, fmt, median, q109050, quantile, sig } from './common/summary.ts';
 import { columnsTable } from './common/tables.ts';
+import { niceLogEdges } from './common/logEdges.ts';
 
 export interface DivergenceThresholdConfig {
   /** Random instances per width pattern (THEORY §8.5: 100). */
@@ -57,13 +58,6 @@ function doublingSearch(insts: ReportInstance[], etaMax: number[], dims: readonl
   return failing;
 }
 
-/** count + 1 log-spaced bin edges from the power of ten below the smallest value to just above the largest, so that the axis starts at a labelled tick. */
-function decadeEdges(values: number[], count: number): number[] {
-  const v = values.filter((x) => Number.isFinite(x) && x > 0);
-  const lo = 10 ** Math.floor(Math.log10(Math.min(...v))), hi = Math.max(...v) * 1.05;
-  return Array.from({ length: count + 1 }, (_, i) => lo * (hi / lo) ** (i / count));
-}
-
 function runDivergenceThreshold(config: DivergenceThresholdConfig, ctx: ExperimentContext): ExperimentResult {
   const rng = new Rng(ctx.seed);
   const results = PATTERNS.map((p, pi) => {
@@ -89,7 +83,7 @@ function runDivergenceThreshold(config: DivergenceThresholdConfig, ctx: Experime
     title: 'First diverging step size of the doubling search',
     subtitle: [`${config.instances} report-sec5 instances per pattern, Gaussian weights std ${config.initStd}; η = 0.9·η_max·2^k, ${config.iterations} GD iterations each`,
       "grey lines: the report's range for 5-5-5-5 (0.01–0.03 in its convention, 0.02–0.06 in dln's)"],
-    xLabel: 'first diverging η (log scale)', yLabel: 'instances', logBins: true, edges: decadeEdges(results.flatMap((r) => r.failing), 24), legendTitle: 'widths',
+    xLabel: 'first diverging η (log scale)', yLabel: 'instances', logBins: true, edges: niceLogEdges(results.flatMap((r) => r.failing), 24), legendTitle: 'widths',
     groups: results.map((r) => ({ name: r.name, values: r.failing })),
     vlines: [{ x: 0.02, label: 'report 0.02' }, { x: 0.06, label: 'report 0.06' }],
   });

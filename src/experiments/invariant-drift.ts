@@ -29,7 +29,7 @@ export const invariantDriftExperiment: Experiment<InvariantDriftConfig> = {
   title: 'Drift of the balancedness invariants under gradient descent',
   source: "dln's own: THEORY §3.1 and §3.4 (invariants of [CLC] and [NRT] (2.3))",
   question: 'Gradient flow conserves C_j = W_{j+1}ᵀW_{j+1} − W_jW_jᵀ exactly. How far does gradient descent move them by a fixed time T = kη, and is the drift O(η) as §3.4 predicts?',
-  defaults: { depths: [2, 3, 5], initStd: 0.3, horizon: 2, etas: [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4, 1e-4], fitPoints: 4 },
+  defaults: { depths: [2, 3, 5], initStd: 0.3, horizon: 2, etas: [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5], fitPoints: 4 },
   quick: { depths: [2, 3, 5], initStd: 0.3, horizon: 2, etas: [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4], fitPoints: 3 },
   run: runInvariantDrift,
 };

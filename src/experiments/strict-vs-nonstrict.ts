@@ -38,7 +38,7 @@ export const strictVsNonstrict: Experiment<StrictVsNonstrictConfig> = {
   title: 'Strict and non-strict parametrisations of the rank-3 optimum',
   source: '[REP] Figure 2 (THEORY §8.2), AMG Theorem 7',
   question: 'The best rank-3 product of a 5-4-4-5 network has a strict-saddle parametrisation (Z₂ = 1) and a non-strict one (Z₂ = 0). Started next to each, how long does gradient descent take to leave the plateau c₃?',
-  defaults: { samples: 1000, perturbation: 0.01, runs: 100, maxSteps: 40000, figureSteps: 8000, randomInitStd: 0.05 },
+  defaults: { samples: 1000, perturbation: 0.01, runs: 300, maxSteps: 40000, figureSteps: 8000, randomInitStd: 0.05 },
   quick: { samples: 1000, perturbation: 0.01, runs: 10, maxSteps: 15000, figureSteps: 8000, randomInitStd: 0.05 },
   run: runStrictVsNonstrict,
 };

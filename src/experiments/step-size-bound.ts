@@ -74,7 +74,7 @@ function runStepSizeBound(config: StepSizeBoundConfig, ctx: ExperimentContext): 
   const checks: Check[] = [
     check('the guarantees of Theorem 2.4 hold at η = 0.9·η_max: monotone loss, sufficient decrease, balancedness ≤ δ',
       monotone && sufficientDecrease(base, levels[0].eta) && balEnd <= bound.delta,
-      `loss ${fmt(base.losses[0])} → ${fmt(base.losses[base.losses.length - 1])} in ${config.iterations} iterations; bal(W) at the end ${fmt(balEnd)} ≤ δ = ${fmt(bound.delta)}`),
+      `loss ${base.losses[0].toPrecision(6)} → ${base.losses[base.losses.length - 1].toPrecision(6)} in ${config.iterations} iterations; bal(W) at the end ${fmt(balEnd)} ≤ δ = ${fmt(bound.delta)}`),
     check('the empirical divergence threshold exceeds η_max',
       failing !== undefined && firstFailing > bound.etaMax,
       `first diverging step ${fmt(firstFailing)} = ${fmt(firstFailing / bound.etaMax)} × η_max (${fmt(bound.etaMax)})`),

@@ -1,4 +1,5 @@
-import type { Mat } from '../linalg/mat.ts';
+import { type Mat, zeros } from '../linalg/mat.ts';
+import { matmul } from '../linalg/matmul.ts';
 import { eigvalsh } from '../linalg/eigh.ts';
 import type { Stats } from '../model/stats.ts';
 import { maxRank, parameterCount } from '../model/network.ts';
@@ -31,7 +32,7 @@ export interface HessianVerdictResult {
   readonly p: number;
   readonly lambdaMin: number;
   readonly lambdaMax: number;
-  /** signTol·max|λ|: the threshold used for the counts and the sign test. */
+  /** signTol·max|λ| (the rounding level of H when every eigenvalue is below it): the threshold used for the counts and the sign test. */
   readonly tolerance: number;
   /** Eigenvalues below −tolerance and within ±tolerance (dense only; null with Lanczos). */
   readonly negativeCount: number | null;
@@ -70,7 +71,12 @@ export function hessianVerdict(weights: readonly Mat[], stats: Stats, options: H
     lambdaMin = res.min; lambdaMax = res.max;
     lanczos = { residualMin: res.residualMin, residualMax: res.residualMax, iterations: res.iterations, converged: res.converged };
   }
-  const tolerance = signTol * Math.max(Math.abs(lambdaMin), Math.abs(lambdaMax));
+  // Relative to max|λ|, except for a Hessian that vanishes in exact arithmetic but not in floating
+  // point (THEORY §9's Σ_XY-blind W_1): a spectrum entirely at the rounding level of the Hessian's
+  // terms is zero, not a sign.
+  const maxAbs = Math.max(Math.abs(lambdaMin), Math.abs(lambdaMax));
+  const floor = maxAbs > 0 ? roundingLevel(weights, stats, crit.product, p) : 0;
+  const tolerance = maxAbs <= floor ? floor : signTol * maxAbs;
   let negativeCount: number | null = null, zeroCount: number | null = null;
   if (values !== null) {
     negativeCount = 0; zeroCount = 0;
@@ -88,6 +94,41 @@ export function hessianVerdict(weights: readonly Mat[], stats: Stats, options: H
   return global
     ? { ...base, verdict: 'global-minimum', reason: `${range} (PSD) and L = ${crit.loss.toPrecision(6)} is the global minimum` }
     : { ...base, verdict: 'non-strict-saddle', reason: `${range} (PSD) but L = ${crit.loss.toPrecision(6)} > the global minimum ${globalMinimum.toPrecision(6)}` };
+}
+
+/**
+ * The rounding level of the Hessian's eigenvalues: 8·ε·p times the size of the terms of THEORY §2.3,
+ * ‖Σ_XX‖_F·max_j(‖A_j‖_F‖B_j‖_F)² (Gauss–Newton part) + (‖P‖_F + ‖Σ_YXΣ_XX⁻¹‖_F)‖Σ_XX‖_F·
+ * max_{i<j} ‖A_j‖_F‖C_ij‖_F‖B_i‖_F (residual part, G = PΣ_XX − Σ_YX), with the partial products
+ * A_j = W_{N:j+1}, B_j = W_{j−1:1}, C_ij = W_{j−1:i+1} (identities when empty).
+ */
+function roundingLevel(weights: readonly Mat[], stats: Stats, product: Mat, p: number): number {
+  const fro = (a: Mat): number => { let s = 0; for (const v of a.data) s += v * v; return Math.sqrt(s); };
+  const n = weights.length, d0 = weights[0].cols;
+  // b[j] = ‖W_{j−1:1}‖_F, a[j] = ‖W_{N:j+1}‖_F (1-based j)
+  const a = new Float64Array(n + 1), b = new Float64Array(n + 1);
+  let fwd: Mat | null = null;
+  for (let j = 1; j <= n; j++) {
+    b[j] = fwd === null ? Math.sqrt(d0) : fro(fwd);
+    fwd = fwd === null ? weights[0] : matmul(zeros(weights[j - 1].rows, d0), weights[j - 1], fwd);
+  }
+  let back: Mat | null = null;
+  for (let j = n; j >= 1; j--) {
+    a[j] = back === null ? Math.sqrt(weights[n - 1].rows) : fro(back);
+    back = back === null ? weights[n - 1] : matmul(zeros(back.rows, weights[j - 1].cols), back, weights[j - 1]);
+  }
+  let gn = 0, pair = 0;
+  for (let i = 1; i <= n; i++) {
+    gn = Math.max(gn, a[i] * b[i]);
+    let run: Mat | null = null;   // W_{j−1:i+1}
+    for (let j = i + 1; j <= n; j++) {
+      const cij = run === null ? Math.sqrt(weights[i - 1].rows) : fro(run);
+      pair = Math.max(pair, a[j] * cij * b[i]);
+      run = run === null ? weights[j - 1] : matmul(zeros(weights[j - 1].rows, run.cols), weights[j - 1], run);
+    }
+  }
+  const sxx = fro(stats.sxx);
+  return 8 * Number.EPSILON * p * (sxx * gn * gn + (fro(product) + fro(stats.ols)) * sxx * pair);
 }
 
 /** The smallest critical value (S = {1..r_max}) and the next one: a swap of λ_{r_max} for λ_{r_max+1}, or dropping it. */

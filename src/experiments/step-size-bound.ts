@@ -35,6 +35,11 @@ export const stepSizeBound: Experiment<StepSizeBoundConfig> = {
   run: runStepSizeBound,
 };
 
+/** Whether the loss never increases along the run (a diverged run counts as not monotone). */
+function monotoneRun(run: OptimizerRun): boolean {
+  return run.status !== 'diverged' && run.losses.every((l, i) => i === 0 || l <= run.losses[i - 1]);
+}
+
 /** Whether L(k+1) ≤ L(k) − (η/2)‖∇L(k)‖² at every step (Prop. 3.4 (4)), up to rounding. */
 function sufficientDecrease(run: OptimizerRun, eta: number): boolean {
   const { losses, gradNorms } = run;
@@ -68,7 +73,7 @@ function runStepSizeBound(config: StepSizeBoundConfig, ctx: ExperimentContext): 
   const firstFailing = failing ? failing.eta : Number.NaN;
   const lastStable = failing ? failing.eta / 2 : Number.NaN;
   const base = levels[0].run;
-  const monotone = base.losses.every((l, i) => i === 0 || l <= base.losses[i - 1]);
+  const monotone = monotoneRun(base);
   const stationary = (r: OptimizerRun) => r.status !== 'diverged' && r.gradNorms![r.steps] ** 2 <= 1e-8 * (1 + r.gradNorms![0] ** 2);
   const reachedStationary = levels.filter((l) => stationary(l.run)).length;
   const checks: Check[] = [
@@ -83,14 +88,18 @@ function runStepSizeBound(config: StepSizeBoundConfig, ctx: ExperimentContext): 
       `closed form ${fmt(closed.etaMax)} ≤ ${fmt(bound.etaMax)}`),
   ];
   const finalLoss = levels.map((l) => l.run.losses[l.run.losses.length - 1]);
-  const yMax = base.losses[0] * 1e3;
+  const yMax = base.losses[0] * 100;
+  const erratic = levels.filter((l) => l.run.status !== 'diverged' && !monotoneRun(l.run)).map((l) => l.k);
   const curves = lineChart({
     title: 'Gradient descent at η = 0.9·η_max·2^k',
     subtitle: [`report-sec5 instance (X 5×5), widths 5-5-5-5, Gaussian init std ${config.initStd}; η_max = ${fmt(bound.etaMax)} (NRT (2.8), δ of Remark 2.5(b))`,
-      `curves leaving the top of the plot diverged (first at η = ${fmt(firstFailing)})`],
+      `the loss rises at k = ${erratic.join(', ') || 'none'} without diverging; curves leaving the top diverged (first at η = ${fmt(firstFailing)})`],
     xLabel: 'iteration k', yLabel: 'loss L(W(k))', logY: true, legendTitle: 'step size',
     yDomain: [Math.min(...finalLoss.filter(Number.isFinite)) / 2, yMax],
-    series: levels.filter((l) => l.k % 2 === 0 || l === failing || l.k === levels.length - 2).map((l) => ({ name: `η = ${fmt(l.eta)} (k = ${l.k})`, y: l.run.losses })),
+    // Erratic (non-monotone) curves first, so that the smooth ones are drawn over them.
+    series: levels.filter((l) => l.k % 2 === 0 || l === failing || l.k === levels.length - 2)
+      .sort((a, b) => Number(monotoneRun(a.run)) - Number(monotoneRun(b.run)) || a.k - b.k)
+      .map((l) => ({ name: `η = ${fmt(l.eta)} (k = ${l.k})`, y: l.run.losses })),
   });
   const stable = levels.filter((l) => l.run.status !== 'diverged');
   const sweep = lineChart({

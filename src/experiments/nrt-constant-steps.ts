@@ -86,6 +86,8 @@ function runNrtConstantSteps(config: NrtConstantStepsConfig, ctx: ExperimentCont
     check('the empirical divergence threshold exceeds η_max', results.every((r) => firstDiverging(r) > 1),
       results.map((r) => `N = ${r.depth.N}: first diverging multiple ${firstDiverging(r)}`).join('; ')),
   ];
+  /** Multipliers whose run did not diverge but whose loss rose somewhere (e.g. a 2-cycle at the edge of stability). */
+  const oscillating = (r: DepthResult) => r.runs.filter((x) => x.run.status !== 'diverged' && x.run.losses.some((l, k) => k > 0 && l > x.run.losses[k - 1])).map((x) => x.mult);
   const figures: Figure[] = results.map((r) => {
     const L0 = r.runs[0].run.losses[0];
     const lows = r.runs.filter((x) => x.run.status !== 'diverged').map((x) => Math.min(...x.run.losses));
@@ -95,7 +97,7 @@ function runNrtConstantSteps(config: NrtConstantStepsConfig, ctx: ExperimentCont
       spec: lineChart({
         title: `Constant steps at multiples of the NRT bound, N = ${r.depth.N}`,
         subtitle: [`nrt data (d_x = 10, d_y = 8, m = 30, rank 4), widths ${r.depth.dims.join('-')}, balanced start; η_max = ${fmt(r.depth.bound.etaMax)}`,
-          'a curve leaving the top of the plot diverged'],
+          ['a curve leaving the top of the plot diverged', ...oscillating(r).map((m) => `${m}·η_max oscillates without converging`)].join('; ')],
         xLabel: 'iteration k', yLabel: 'loss L(W(k))', logY: true, legendTitle: 'step size',
         yDomain: [Math.max(Math.min(...lows) / 3, 1e-30), L0 * 1e3],
         series: r.runs.map((x) => ({ name: `${x.mult}·η_max = ${fmt(x.mult * r.depth.bound.etaMax)}`, y: x.run.losses })),

@@ -3,10 +3,13 @@
  * side by side with the same algorithms in numpy, in the same run, as ratios.
  */
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
-import { workloads, type BenchRow } from './workloads.ts';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { availableBackends } from '../src/linalg/backends/selectBackend.ts';
+import { workloads } from './workloads.ts';
 import { numpyVersion } from './numpyRunner.ts';
-import { getBackend } from '../src/linalg/backend.ts';
+import { measureFmaPeak } from './peak.ts';
+import { type BenchContext, type BenchRow, type Measure, gflops, speedRatio } from './common.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -14,20 +17,46 @@ const only = flag('--only')?.split(',');
 const quick = args.includes('--quick');
 const jsonFile = flag('--json');
 
+function fmt(m: Measure | undefined): string {
+  if (!m) return '—';
+  if (m.unit !== 's') return `${m.value.toPrecision(4)} ${m.unit}`;
+  return m.value >= 1 ? `${m.value.toPrecision(3)} s` : m.value >= 1e-3 ? `${(m.value * 1e3).toPrecision(3)} ms` : `${(m.value * 1e6).toPrecision(3)} µs`;
+}
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const started = performance.now();
 const np = numpyVersion();
 const threads = availableParallelism();
-console.log(`dln bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} threads, backend ${getBackend().name}, numpy ${np ?? 'not available'}`);
-console.log('numpy runs with OPENBLAS_NUM_THREADS equal to the threads dln uses for that workload (column "thr").\n');
-const header = ['id', 'workload', 'thr', 'dln', 'numpy', 'dln/numpy', 'note'];
-console.log(header.join('\t'));
+const peak = measureFmaPeak(np !== null);
+const ctx: BenchContext = { quick, numpy: np !== null, threads, backends: availableBackends(), peak, outDir: fileURLToPath(new URL('./out/', import.meta.url)), extra: {} };
+const head = {
+  cpu: cpus()[0]?.model ?? 'unknown CPU', threads, node: process.version, numpy: np, backends: ctx.backends, peak, loadAtStart: load(), quick,
+};
+console.log(`dln bench${quick ? ' --quick' : ''} — ${head.cpu}, ${threads} threads, Node ${process.version}, numpy ${np ?? 'not available'}`);
+console.log(`kernel backends here: ${ctx.backends.join(', ')}; load average (1, 5, 15 min) at start: ${head.loadAtStart}`);
+console.log(peak
+  ? `FMA peak per core: ${peak.scalar ? `scalar ${peak.scalar.toFixed(1)}, 128-bit ${peak.simd128?.toFixed(1)}, ` : ''}256-bit ${peak.avx2.toFixed(1)} GFLOP/s — ${peak.source}`
+  : 'FMA peak: not measured (no C compiler, no numpy)');
+console.log('"% peak" = GFLOP/s ÷ (256-bit peak per core × thr). numpy runs with OPENBLAS_NUM_THREADS = thr; "np thr" is what OpenBLAS reports inside numpy.\n');
+const cols: [string, number][] = [['id', 5], ['workload', 58], ['backend', 20], ['thr', 4], ['dln', 18], ['numpy', 18], ['np thr', 7], ['dln/numpy', 10], ['GFLOP/s', 9], ['% peak', 7]];
+const line = (cells: string[]): string => cells.map((c, i) => (i < cols.length ? c.padEnd(cols[i][1]) : c)).join(' ');
+console.log(line([...cols.map(([c]) => c), 'note']));
 const rows: BenchRow[] = [];
+const spent: Record<string, number> = {};
 for (const w of workloads) {
-  if (only && !only.includes(w.id)) continue;
-  for (const row of await w.run({ quick, numpy: np !== null, threads })) {
+  if (only && !only.some((o) => w.id.startsWith(o))) continue;
+  const t0 = performance.now();
+  const result = await w.run(ctx);
+  spent[w.id] = (performance.now() - t0) / 1000;
+  for (const row of result) {
     rows.push(row);
-    const ratio = row.numpy ? (row.dln.value / row.numpy.value) : NaN;
-    const fmt = (m?: { value: number; unit: string }) => (m ? `${m.value.toPrecision(4)} ${m.unit}` : '—');
-    console.log([row.id, row.workload, row.threads, fmt(row.dln), fmt(row.numpy), Number.isNaN(ratio) ? '—' : `${ratio.toFixed(2)}×`, row.note ?? ''].join('\t'));
+    const ratio = speedRatio(row), g = gflops(row);
+    const pct = peak && Number.isFinite(g) ? `${((100 * g) / (peak.avx2 * row.threads)).toFixed(1)}%` : '—';
+    console.log(line([
+      row.id, row.workload, row.backend, String(row.threads), fmt(row.dln), fmt(row.numpy), row.numpy ? String(row.numpy.threads ?? '?') : '—',
+      Number.isNaN(ratio) ? '—' : `${ratio.toFixed(2)}×`, Number.isFinite(g) ? g.toPrecision(3) : '—', pct, row.note ?? '',
+    ]));
   }
 }
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ threads, numpy: np, backend: getBackend().name, rows }, null, 2));
+console.log(`\nload average at end: ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s (${Object.entries(spent).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')})`);
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ ...head, loadAtEnd: load(), rows: rows.map((r) => ({ ...r, ratio: speedRatio(r), gflops: gflops(r) })), seconds: spent, ...ctx.extra }, null, 2));

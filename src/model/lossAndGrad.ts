@@ -16,6 +16,8 @@ export interface GradWorkspace {
   readonly e: Mat;
   /** G = ∇ℓ(P) = EΣ_XX = PΣ_XX − Σ_YX (d_y×d_x). */
   readonly g: Mat;
+  /** lossAndGradInto's result L (a returned double would be boxed: one allocation per call). */
+  readonly loss: Float64Array;
 }
 
 /** Allocates the workspace for networks of widths dims. */
@@ -24,7 +26,7 @@ export function createGradWorkspace(dims: readonly number[]): GradWorkspace {
   const d0 = dims[0], n = dims.length - 1;
   const fwd: Mat[] = [], back: Mat[] = [];
   for (let j = 0; j <= n; j++) { fwd.push(zeros(dims[j], d0)); back.push(zeros(dims[j], d0)); }
-  return { dims: [...dims], fwd, back, e: zeros(dims[n], d0), g: zeros(dims[n], d0) };
+  return { dims: [...dims], fwd, back, e: zeros(dims[n], d0), g: zeros(dims[n], d0), loss: new Float64Array(1) };
 }
 
 /** Forward pass: fwd[j] = W_j ⋯ W_1 for j = 1..N (fwd[0] is unused, the identity). */
@@ -70,6 +72,12 @@ export function backwardFromG(weights: readonly Mat[], grads: Mat[], ws: GradWor
  * (THEORY §1.4, §2.1). Allocates nothing. Pass grads = null to evaluate the loss only.
  */
 export function lossAndGrad(weights: readonly Mat[], stats: Stats, grads: Mat[] | null, ws: GradWorkspace): number {
+  lossAndGradInto(weights, stats, grads, ws);
+  return ws.loss[0];
+}
+
+/** lossAndGrad with L written into ws.loss[0] instead of returned: allocates nothing, even where V8 does not inline it. */
+export function lossAndGradInto(weights: readonly Mat[], stats: Stats, grads: Mat[] | null, ws: GradWorkspace): void {
   const gemm = getBackend().gemm;
   const p = forwardProducts(weights, ws);
   const e = ws.e.data, a = stats.ols.data, pd = p.data;
@@ -80,7 +88,7 @@ export function lossAndGrad(weights: readonly Mat[], stats: Stats, grads: Mat[] 
   const g = ws.g.data;
   for (let i = 0; i < e.length; i++) excess += e[i] * g[i];
   if (grads !== null) backwardFromG(weights, grads, ws);
-  return stats.lossOLS + 0.5 * Math.max(excess, 0);
+  ws.loss[0] = stats.lossOLS + 0.5 * Math.max(excess, 0);
 }
 
 /** Workspace for the raw-data path: the residual PX − Y (d_y × m). */

@@ -107,15 +107,16 @@ export function lossAndGradStatements(dims: readonly number[]): string {
 }
 
 /**
- * The loss and gradient of one network of fixed widths: writes ∇_{W_j}L into grads[j−1].data,
- * Σ_j‖∇_{W_j}L‖_F² into gradSq[0], returns L. Bit-identical to lossAndGrad with the TS backend.
+ * The loss and gradient of one network of fixed widths: writes ∇_{W_j}L into grads[j−1].data, L into
+ * out[0] and Σ_j‖∇_{W_j}L‖_F² into out[1] (returning nothing: a returned double would be boxed, one
+ * allocation per call). Bit-identical to lossAndGrad with the TS backend.
  */
-export type UnrolledLossAndGrad = (weights: readonly Mat[], stats: Stats, grads: Mat[], gradSq: Float64Array) => number;
+export type UnrolledLossAndGrad = (weights: readonly Mat[], stats: Stats, grads: Mat[], out: Float64Array) => void;
 
 /** JavaScript source of the UnrolledLossAndGrad for widths dims (a function expression). */
 export function unrolledLossAndGradSource(dims: readonly number[]): string {
   const n = dims.length - 1, d0 = dims[0], dy = dims[n];
-  const lines = ['(function (weights, stats, grads, sqOut) {'];
+  const lines = ['(function (weights, stats, grads, out) {'];
   for (let j = 0; j < n; j++) {
     lines.push(`const W${j} = weights[${j}].data;`);
     for (let i = 0; i < dims[j + 1] * dims[j]; i++) lines.push(`const w${j}_${i} = W${j}[${i}];`);
@@ -128,7 +129,7 @@ export function unrolledLossAndGradSource(dims: readonly number[]): string {
     lines.push(`const G${j} = grads[${j}].data;`);
     for (let i = 0; i < dims[j + 1] * dims[j]; i++) lines.push(`G${j}[${i}] = g${j}_${i};`);
   }
-  lines.push('sqOut[0] = gradSq;', 'return loss;', '})');
+  lines.push('out[0] = loss;', 'out[1] = gradSq;', '})');
   return lines.join('\n');
 }
 

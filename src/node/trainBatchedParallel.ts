@@ -11,9 +11,38 @@ const shared = (n: number, bytes: number): SharedArrayBuffer => new SharedArrayB
 /** Chunks per thread: small enough that a worker which starts late still gets an even share. */
 const CHUNKS_PER_THREAD = 16;
 
+// Workers outlive a call (starting one costs ~0.1 s): idle ones wait here, unref'd so that they never
+// keep the process alive.
+const idle: Worker[] = [];
+
+function takeWorker(): Worker {
+  const w = idle.pop() ?? new Worker(new URL('./batchWorker.mjs', import.meta.url));
+  w.ref();
+  return w;
+}
+
+/** Runs one job on a pool worker; the worker goes back to the pool when it answers, and is dropped if it fails. */
+function runOnWorker(data: unknown): Promise<void> {
+  const w = takeWorker();
+  return new Promise((resolve, reject) => {
+    const fail = (e: Error): void => { w.off('message', onMessage); w.terminate().catch(() => undefined); reject(e); };
+    const onError = (e: Error): void => fail(e);
+    const onExit = (code: number): void => fail(new Error(`batch worker exited with code ${code}`));
+    const onMessage = (m: { done?: boolean; error?: string }): void => {
+      w.off('error', onError).off('exit', onExit);
+      if (m.error !== undefined) { fail(new Error(`batch worker: ${m.error}`)); return; }
+      w.unref();
+      idle.push(w);
+      resolve();
+    };
+    w.once('message', onMessage).once('error', onError).once('exit', onExit);
+    w.postMessage(data);
+  });
+}
+
 /**
  * trainBatched on `threads` threads (default: the cores available): this thread and threads − 1
- * workers claim chunks of lanes of a batch created with shared = true until none are left. Lanes are
+ * pooled workers claim chunks of lanes of a batch created with shared = true until none are left. Lanes are
  * independent, so the results are bit-identical to trainBatched on one thread, whatever the number
  * of threads. This thread computes too, so the event loop is blocked until its chunks are done.
  */
@@ -37,17 +66,9 @@ export async function trainBatchedParallel(batch: Batch, options: BatchTrainOpti
       fast.program(batch.weights, batch.sxx, batch.ols, batch.lossOLS, B, lo, hi, encoded, rules, out.status, out.steps, out.loss, out.gradNorm);
     } else trainBatchRange(batch, options, lo, hi, out);
   };
-  const url = new URL('./batchWorker.mjs', import.meta.url);
+  const job = { batch, options, out, next, chunks, chunkLanes, source: fast?.source, schedules: encoded, rules };
   const jobs: Promise<void>[] = [];
-  for (let w = 1; w < t; w++) {
-    const workerData = { batch, options, out, next, chunks, chunkLanes, source: fast?.source, schedules: encoded, rules };
-    jobs.push(new Promise((resolve, reject) => {
-      const worker = new Worker(url, { workerData });
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-      worker.once('exit', (code) => { if (code !== 0) reject(new Error(`batch worker exited with code ${code}`)); });
-    }));
-  }
+  for (let w = 1; w < t; w++) jobs.push(runOnWorker(job));
   for (;;) {
     const c = Atomics.add(next, 0, 1);
     if (c >= chunks) break;

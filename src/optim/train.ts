@@ -1,12 +1,12 @@
 import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { dimsOf, validateDims } from '../model/network.ts';
-import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
+import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
+import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
 import { invariants, balancedness } from '../theory/balancedness.ts';
-import { type Schedule, validateSchedule } from './schedules.ts';
-import { gd, tupleNorm } from './gd.ts';
-import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
+import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
+import { gdStep, tupleNorm } from './gd.ts';
+import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
 
 /** Stop rules and recording of a training run; every optional field states its default. */
 export interface TrainOptions {
@@ -86,30 +86,82 @@ function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
   }
 }
 
-/** L at the weights; writes ∇_{W_j}L into grads[j−1] and √(Σ_j‖∇_{W_j}L‖_F²) into norm[0]. */
-export type GradientEvaluator = (weights: readonly Mat[], stats: Stats, grads: Mat[], norm: Float64Array) => number;
+/** What trainGD's records need: the recorder, the trajectory so far and the step last recorded. */
+interface Recording { recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; last: number }
+
+/** Records step (once) and tells options.onRecord. */
+function recordAt(rec: Recording, step: number, loss: number, gradNorm: number): void {
+  if (rec.last === step) return;
+  const r = rec.recorder.record(step, loss, gradNorm, rec.weights);
+  rec.trajectory.push(r);
+  rec.last = step;
+  rec.options.onRecord?.(r);
+}
+
+/** How trainGD evaluates L and ∇L for widths dims: the generated kernel of small widths, else a workspace for lossAndGrad. */
+export interface GradientEvaluation { unrolled: UnrolledLossAndGrad | null; ws: GradWorkspace | null }
 
 /**
- * The loss-and-gradient evaluation of trainGD's steps for widths dims. Small widths run the kernel
- * generated for the shape (model/unrolledLossAndGrad.ts: the TypeScript backend's bits whatever the
- * backend, since a call into any backend costs more than these products); wider ones lossAndGrad
- * with the active backend and tupleNorm. Allocates nothing per call.
+ * Small widths get the kernel generated for the shape (model/unrolledLossAndGrad.ts: the TypeScript
+ * backend's bits whatever the backend, since a call into any backend costs more than these products);
+ * wider ones lossAndGrad with the active backend.
  */
-export function gradientEvaluator(dims: readonly number[]): GradientEvaluator {
+export function gradientEvaluation(dims: readonly number[]): GradientEvaluation {
   const unrolled = compileLossAndGrad(dims);
-  if (unrolled !== null) {
-    return (weights, stats, grads, norm) => {
-      const loss = unrolled(weights, stats, grads, norm);
-      norm[0] = Math.sqrt(norm[0]);
-      return loss;
-    };
+  return { unrolled, ws: unrolled === null ? createGradWorkspace(dims) : null };
+}
+
+/**
+ * trainGD's evaluation at the weights: ∇_{W_j}L into grads[j−1], L into out[0], √(Σ_j‖∇_{W_j}L‖_F²) into
+ * out[1] (through an array: a returned double is boxed, one allocation per call). Allocates nothing.
+ */
+export function evaluateGradient(weights: readonly Mat[], stats: Stats, grads: Mat[], out: Float64Array, how: GradientEvaluation): void {
+  if (how.unrolled !== null) {
+    how.unrolled(weights, stats, grads, out);
+    out[1] = Math.sqrt(out[1]);
+  } else {
+    const ws = how.ws as GradWorkspace;
+    lossAndGradInto(weights, stats, grads, ws);
+    out[0] = ws.loss[0];
+    out[1] = tupleNorm(grads);
   }
-  const ws = createGradWorkspace(dims);
-  return (weights, stats, grads, norm) => {
-    const loss = lossAndGrad(weights, stats, grads, ws);
-    norm[0] = tupleNorm(grads);
-    return loss;
-  };
+}
+
+/** The state of trainGD's step loop. */
+interface Loop {
+  readonly stats: Stats; readonly weights: Mat[]; readonly grads: Mat[]; readonly how: GradientEvaluation;
+  /** L and ‖∇L‖ at the current weights, once evaluated. */
+  readonly lossNorm: Float64Array;
+  readonly opt: ReturnType<typeof normalizeTrainOptions>; readonly options: TrainOptions;
+  step: number; evaluated: boolean; interrupted: boolean;
+}
+
+/**
+ * trainGD's iterations from loop.step: evaluate, diverged?, [record], progress, converged?, max-steps?,
+ * interrupted?, step. Returns the stop status, or null when step is due a record, with L and ∇L
+ * evaluated; called again, it goes on from there. Records stay out of this loop (and out of what V8
+ * optimises with it), and it calls only module functions and the per-shape kernel, so the optimised
+ * loop survives from run to run.
+ */
+function runSteps(l: Loop): TrainStatus | null {
+  const { stats, weights, grads, how, lossNorm, opt, options } = l;
+  for (;;) {
+    if (!l.evaluated) {
+      evaluateGradient(weights, stats, grads, lossNorm, how);
+      l.evaluated = true;
+      if (!Number.isFinite(lossNorm[0]) || lossNorm[0] > opt.divergeAbove || !Number.isFinite(lossNorm[1])) return 'diverged';
+      if (l.step % opt.recordEvery === 0) return null;
+    }
+    const loss = lossNorm[0], gradNorm = lossNorm[1];
+    options.onProgress?.(l.step, loss);
+    if (loss <= opt.lossTol || gradNorm <= opt.gradTol) return 'converged';
+    if (l.step >= opt.maxSteps) return 'max-steps';
+    if (l.interrupted) return 'interrupted';
+    gdStep(weights, grads, stepSize(options.schedule, l.step));
+    l.step++;
+    l.evaluated = false;
+    if (options.shouldStop?.()) l.interrupted = true;
+  }
 }
 
 /**
@@ -127,35 +179,20 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const c0 = resume ? resume.c0 : invariants(weights);
   const trajectory = resume ? resume.trajectory.slice() : [];
   const grads = weights.map((w) => zeros(w.rows, w.cols));
-  const recorder = createRecorder(dims, c0);
-  const optimizer = gd(options.schedule);
-  const state = optimizer.init(weights);
-  state.step = resume ? resume.step : 0;
-  let lastRecorded = trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1;
-  const record = (loss: number, gradNorm: number): void => {
-    if (lastRecorded === state.step) return;
-    const r = recorder.record(state.step, loss, gradNorm, weights);
-    trajectory.push(r);
-    lastRecorded = state.step;
-    options.onRecord?.(r);
+  const rec: Recording = {
+    recorder: createRecorder(dims, c0), trajectory, weights, options,
+    last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
   };
-  const evaluate = gradientEvaluator(dims), norm = new Float64Array(1);
-  let interrupted = false, status: TrainStatus, loss: number, gradNorm: number;
-  for (;;) {
-    loss = evaluate(weights, stats, grads, norm);
-    gradNorm = norm[0];
-    if (!Number.isFinite(loss) || loss > opt.divergeAbove || !Number.isFinite(gradNorm)) { status = 'diverged'; break; }
-    if (state.step % opt.recordEvery === 0) record(loss, gradNorm);
-    options.onProgress?.(state.step, loss);
-    if (loss <= opt.lossTol || gradNorm <= opt.gradTol) { status = 'converged'; break; }
-    if (state.step >= opt.maxSteps) { status = 'max-steps'; break; }
-    if (interrupted) { status = 'interrupted'; break; }
-    optimizer.update(weights, grads, state);
-    if (options.shouldStop?.()) interrupted = true;
-  }
+  const loop: Loop = {
+    stats, weights, grads, how: gradientEvaluation(dims), lossNorm: new Float64Array(2), opt, options,
+    step: resume ? resume.step : 0, evaluated: false, interrupted: false,
+  };
+  let status: TrainStatus | null;
+  while ((status = runSteps(loop)) === null) recordAt(rec, loop.step, loop.lossNorm[0], loop.lossNorm[1]);
+  const step = loop.step, loss = loop.lossNorm[0], gradNorm = loop.lossNorm[1];
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
-  if (status !== 'interrupted') record(loss, gradNorm);
+  if (status !== 'interrupted') recordAt(rec, step, loss, gradNorm);
   const bal = weights.every(isFiniteMat) ? balancedness(weights) : Number.NaN;
-  return { status, steps: state.step, loss, gradNorm, balancedness: bal, weights, trajectory, c0 };
+  return { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0 };
 }

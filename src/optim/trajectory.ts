@@ -25,24 +25,34 @@ export interface Recorder {
   record(step: number, loss: number, gradNorm: number, weights: readonly Mat[], t?: number): TrajectoryRecord;
 }
 
+interface RecorderState extends Recorder {
+  readonly gws: GradWorkspace;
+  readonly bws: BalanceWorkspace;
+  readonly p: Mat;
+  readonly c0: readonly Mat[];
+}
+
+// One function object shared by every recorder (it reads its buffers from `this`), so that a training
+// loop calling record() sees the same call target in every run and V8 keeps the loop optimised.
+function record(this: RecorderState, step: number, loss: number, gradNorm: number, weights: readonly Mat[], t?: number): TrajectoryRecord {
+  const p = this.p;
+  product(p, weights, this.gws);
+  // SVD and eigensolvers must never see NaN/Inf: a diverged state is recorded with NaN measures.
+  const finite = isFiniteMat(p) && weights.every(isFiniteMat);
+  const sv = finite ? Array.from(singularValues(p)) : new Array<number>(Math.min(p.rows, p.cols)).fill(Number.NaN);
+  let balancedness = Number.NaN, drift = Number.NaN;
+  if (finite) ({ balancedness, drift } = balanceMeasures(weights, this.c0, this.bws));
+  const rec: TrajectoryRecord = { step, loss, gradNorm, balancedness, drift, singularValues: sv };
+  if (t !== undefined) rec.t = t;
+  return rec;
+}
+
 /** A recorder for networks of widths dims whose invariants started at c0. */
 export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Recorder {
-  const gws: GradWorkspace = createGradWorkspace(dims);
-  const bws: BalanceWorkspace = createBalanceWorkspace(dims);
-  const p = zeros(dims[dims.length - 1], dims[0]);
-  const r = Math.min(p.rows, p.cols);
-  return {
-    record(step, loss, gradNorm, weights, t) {
-      product(p, weights, gws);
-      // SVD and eigensolvers must never see NaN/Inf: a diverged state is recorded with NaN measures.
-      const finite = isFiniteMat(p) && weights.every(isFiniteMat);
-      const sv = finite ? Array.from(singularValues(p)) : new Array<number>(r).fill(Number.NaN);
-      const { balancedness, drift } = finite ? balanceMeasures(weights, c0, bws) : { balancedness: Number.NaN, drift: Number.NaN };
-      const rec: TrajectoryRecord = { step, loss, gradNorm, balancedness, drift, singularValues: sv };
-      if (t !== undefined) rec.t = t;
-      return rec;
-    },
+  const state: RecorderState = {
+    gws: createGradWorkspace(dims), bws: createBalanceWorkspace(dims), p: zeros(dims[dims.length - 1], dims[0]), c0, record,
   };
+  return state;
 }
 
 /**

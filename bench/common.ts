@@ -78,18 +78,24 @@ export function medianTime(fn: () => void, reps = 3, budget = Infinity): number 
 }
 
 /**
- * Seconds per call of step: a first call (warm-up; its time is the answer when it alone takes
- * minSeconds), then calls until minSeconds have passed (at least one).
+ * Seconds per call of step: a first call (its time is the answer when it alone takes minSeconds);
+ * else calls for minSeconds to let V8 compile and optimise them, then the median of three windows of
+ * minSeconds / 3 (the machine's other load moves single windows).
  */
 export function secondsPerStep(step: () => void, minSeconds: number, maxSteps = 1 << 20): number {
   const t0 = performance.now();
   step();
   const first = (performance.now() - t0) / 1000;
   if (first >= minSeconds) return first;
-  let n = 0;
-  const s = performance.now();
-  do { step(); n++; } while (n < maxSteps && performance.now() - s < minSeconds * 1000);
-  return (performance.now() - s) / 1000 / n;
+  for (let w = 0; w < maxSteps && performance.now() - t0 < 1000 * minSeconds; w++) step();
+  const windows: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    let n = 0;
+    const s = performance.now();
+    do { step(); n++; } while (n < maxSteps && performance.now() - s < (minSeconds * 1000) / 3);
+    windows.push((performance.now() - s) / 1000 / n);
+  }
+  return median(windows);
 }
 
 /** Runs fn with the named backend selected (native on `threads` OpenBLAS threads), then restores the previous one. */

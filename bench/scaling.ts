@@ -12,6 +12,7 @@ import { renderChart } from '../src/plot/renderChart.ts';
 import type { BackendName } from '../src/linalg/backends/selectBackend.ts';
 import { type BenchContext, type BenchRow, type Workload, backendThreads, median, medianTime, rate, secondsPerStep, withBackend } from './common.ts';
 import { gdStepFlops } from './flops.ts';
+import { unrollable } from '../src/model/unrolledLossAndGrad.ts';
 import { runNumpy } from './numpyRunner.ts';
 
 const gaussian = (rows: number, cols: number, rng: Rng, std = 1): Mat => ({ rows, cols, data: rng.fillNormal(new Float64Array(rows * cols), std) });
@@ -36,6 +37,8 @@ function widthSweep(ctx: BenchContext): Sweep {
     const rng = new Rng(n);
     stats.set(n, withBackend(ctx.backends[0], ctx.threads, () => statsFromData({ x: gaussian(n, 2 * n, rng), y: gaussian(n, 2 * n, rng) })));
   }
+  // The generated kernels of the small widths take V8 a while to optimise: run them once, untimed.
+  for (const n of ns.filter((k) => unrollable([k, k, k, k]))) stepSeconds([n, n, n, n], stats.get(n) as Stats, minSeconds);
   for (const b of ctx.backends) {
     const key = `dln ${b} (${backendThreads(b, ctx)} thr)`, ys: number[] = [];
     let rateFlops = Infinity;
@@ -61,6 +64,7 @@ function sampleSweep(ctx: BenchContext): Sweep {
   const minSeconds = ctx.quick ? 0.03 : 0.2, b = ctx.backends[0], thr = backendThreads(b, ctx);
   const step: number[] = [], once: number[] = [];
   withBackend(b, thr, () => {
+    statsFromData({ x: gaussian(dims[0], 50, new Rng(1)), y: gaussian(dims[3], 50, new Rng(2)) });
     for (const m of ms) {
       const rng = new Rng(m);
       const data = { x: gaussian(dims[0], m, rng), y: gaussian(dims[3], m, rng) };

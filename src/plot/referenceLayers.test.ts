@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { referenceLayers, spreadLabels } from './referenceLayers.ts';
+import { textWidth } from './textWidth.ts';
 
 test('spreadLabels keeps order, leaves spaced labels alone and pushes crowded ones to the minimum gap', () => {
   assert.deepEqual(spreadLabels([10, 50, 90], 14, 0, 100), [10, 50, 90]);
@@ -40,7 +41,7 @@ test('referenceLayers stacks labels of close vlines so that no leader crosses a 
   assert.equal(texts.length, 4);
   assert.equal(new Set(texts.map((t) => `${t.x},${t.y}`)).size, 4, 'distinct places');
   const span = (t: (typeof texts)[number]) => {
-    const w = t.text.length * 6.6;
+    const w = textWidth(t.text, 11);
     return t.align === 'left' ? [t.x, t.x + w] : [t.x - w, t.x];
   };
   for (const l of leaders) {

@@ -1,5 +1,6 @@
 import { REFERENCE_COLOR, type Layer } from './chartTheme.ts';
 import { axisFraction, type Domain } from './niceDomain.ts';
+import { textWidth } from './textWidth.ts';
 
 /** A dashed horizontal line at height y, labelled at the right edge of the plot (e.g. "r = 2"); color defaults to dark grey. */
 export interface HLine { y: number; label: string; color?: string }
@@ -18,8 +19,8 @@ export interface Frame {
 
 const LABEL_GAP = 14;
 const LABEL_FONT_SIZE = 11;
-/** Rough width of a label in pixels (DejaVu Sans at 11 px averages ≈ 6.6 px a character). */
-const labelWidth = (s: string) => s.length * 6.6 + 6;
+/** Width of a reference label in pixels, with a little room on each side. */
+export const labelWidth = (s: string) => textWidth(s, LABEL_FONT_SIZE) + 6;
 
 /** Moves sorted positions apart to at least gap, staying within [lo, hi] where possible. */
 export function spreadLabels(positions: readonly number[], gap: number, lo: number, hi: number): number[] {

@@ -78,3 +78,31 @@ test('lineChart rejects duplicate series names and mismatched x and y', () => {
   assert.throws(() => lineChart({ title: 't', series: [{ name: 'a', y: [1] }, { name: 'a', y: [2] }] }), /distinct/);
   assert.throws(() => lineChart({ title: 't', series: [{ name: 'a', x: [1, 2], y: [1] }] }), /'a' has 2 x values and 1 y values/);
 });
+
+const svgWidth = (svg: string) => Number(/<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(svg)?.[1]);
+
+test('lineChart shows a 35-character legend label whole and ends the chart just after it', async () => {
+  const long = 'η = 0.00305 (k = 12), loss rises once';
+  const svg = await renderSvg(lineChart({ title: 'Legend', series: [{ name: 'a', y: [1, 2] }, { name: long, y: [2, 1] }] }));
+  assert.ok(svgTexts(svg).includes(long), JSON.stringify(svgTexts(svg)));
+  // Plot 520 px, axis ≈ 40, legend offset 18, symbol and gap ≈ 25, label ≈ 230, padding 2 × 12.
+  assert.ok(svgWidth(svg) < 880, `chart is ${svgWidth(svg)} px wide`);
+});
+
+test('lineChart takes a series colour, keeps the legend in series order and draws background series first', () => {
+  const spec = lineChart({
+    title: 'Order',
+    series: [{ name: 'smooth', y: [3, 2, 1] }, { name: 'noisy', y: [3, 1, 2], background: true, color: '#123456' }],
+  });
+  assert.ok('layer' in spec);
+  const enc = (l: unknown) => (l as { encoding?: { color?: { scale?: { domain: string[]; range: string[] } } } }).encoding?.color?.scale;
+  const scale = spec.layer.map(enc).find((s) => s !== undefined);
+  assert.deepEqual(scale, { domain: ['smooth', 'noisy'], range: ['#0072B2', '#123456'] });
+  assert.deepEqual(seriesRows(spec).map((rows) => rows[0].s), ['noisy', 'smooth']);
+});
+
+test('lineChart labels a log axis that reaches below 10⁻³ with powers of ten', async () => {
+  const texts = svgTexts(await renderSvg(lineChart({ title: 'Powers', logY: true, series: [{ name: 'a', y: [1, 1e-3, 1e-7] }] })));
+  for (const t of ['10⁻⁷', '10⁻⁴', '10⁰']) assert.ok(texts.includes(t), `missing '${t}' in ${JSON.stringify(texts)}`);
+  assert.ok(!texts.some((t) => /0\.0000|e-/.test(t)), JSON.stringify(texts));
+});

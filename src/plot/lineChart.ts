@@ -3,8 +3,9 @@ import {
   chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, SERIES_COLORS, titleBlock, type ChartBaseOptions, type Layer,
 } from './chartTheme.ts';
 import { downsampleMinMax } from './downsampleMinMax.ts';
-import { extent, logTicks, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
-import { referenceLayers, type HLine, type VLine } from './referenceLayers.ts';
+import { axisTicks } from './axisTicks.ts';
+import { extent, niceDomain, padLogDomain, type Domain } from './niceDomain.ts';
+import { labelWidth, referenceLayers, type HLine, type VLine } from './referenceLayers.ts';
 
 /** One named series of points (x[i], y[i]); x defaults to 0, 1, …, n − 1 (iterations; on a log x axis step 0 is left out). */
 export interface Series {
@@ -15,6 +16,10 @@ export interface Series {
   mark?: 'line' | 'point' | 'linepoint';
   /** Draw the line dashed (e.g. a fitted or theoretical curve). Default false. */
   dashed?: boolean;
+  /** Colour of the series, e.g. one per schedule shared by its solid and dashed variant. Default: SERIES_COLORS in series order. */
+  color?: string;
+  /** Draw the series beneath the others, thin and translucent (a noisy run that would hide the rest); the legend keeps series order. Default false. */
+  background?: boolean;
 }
 
 export interface LineChartOptions extends ChartBaseOptions {
@@ -37,7 +42,7 @@ export interface LineChartOptions extends ChartBaseOptions {
   legendTitle?: string;
 }
 
-interface Cleaned { name: string; x: number[]; y: number[]; mark: 'line' | 'point' | 'linepoint'; dashed: boolean }
+interface Cleaned { name: string; x: number[]; y: number[]; mark: 'line' | 'point' | 'linepoint'; dashed: boolean; background: boolean }
 
 /** Drops non-finite points and those a log axis cannot show; counts what was dropped. */
 function clean(s: Series, logX: boolean, logY: boolean, count: { nonFinite: number; xLog: number; yLog: number }, maxPoints: number): Cleaned {
@@ -54,7 +59,7 @@ function clean(s: Series, logX: boolean, logY: boolean, count: { nonFinite: numb
     else { xs.push(x); ys.push(y); }
   }
   const d = downsampleMinMax(xs, ys, maxPoints, logX);
-  return { name: s.name, x: d.x, y: d.y, mark: s.mark ?? 'line', dashed: s.dashed ?? false };
+  return { name: s.name, x: d.x, y: d.y, mark: s.mark ?? 'line', dashed: s.dashed ?? false, background: s.background ?? false };
 }
 
 function dropNotes(c: { nonFinite: number; xLog: number; yLog: number }, empty: string[]): string[] {
@@ -79,11 +84,9 @@ function axisDomain(fixed: Domain | undefined, values: number[][], lines: number
 const scale = (log: boolean, domain: Domain) =>
   log ? { type: 'log' as const, domain: [domain[0], domain[1]], nice: false } : { type: 'linear' as const, domain: [domain[0], domain[1]], nice: false, zero: false };
 
-const axis = (title: string, log: boolean, domain: Domain) => {
-  const format = tickFormat(domain, log);
-  const values = log ? logTicks(domain) : undefined;
-  return { title, ...(format === undefined ? {} : { format }), ...(values === undefined ? {} : { values }) };
-};
+// About one labelled tick per 100 px on a linear axis: vega's default (one per 40 px) crowds labels like 4,500.
+const axis = (title: string, log: boolean, domain: Domain, length: number) =>
+  ({ title, ...axisTicks(domain, log), ...(log ? {} : { tickCount: Math.max(2, Math.round(length / 100)) }) });
 
 /**
  * Legend symbols that match each series: a dot for point series, a (dashed) stroke for lines. vega-lite
@@ -99,15 +102,18 @@ function legendSymbols(series: readonly Cleaned[]) {
     stroke: { signal: "scale('color', datum.value)" },
     strokeDash: { signal: `indexof(${dashed}, datum.value) >= 0 ? [5, 3] : [1, 0]` },
     strokeWidth: { value: 2.5 },
+    // A dot as large as the plotted ones (mark size 30), not vega's default 100.
+    size: { signal: `indexof(${dots}, datum.value) >= 0 ? 40 : 100` },
     opacity: { value: 1 },
   };
 }
 
 function seriesMark(s: Cleaned) {
   const dash = s.dashed ? { strokeDash: [7, 4] } : {};
-  if (s.mark === 'point') return { type: 'point' as const, filled: true, size: 30, opacity: 0.85, clip: true };
-  if (s.mark === 'linepoint') return { type: 'line' as const, strokeWidth: 1.8, clip: true, point: { filled: true, size: 30 }, ...dash };
-  return { type: 'line' as const, strokeWidth: 1.8, clip: true, ...dash };
+  const stroke = s.background ? { strokeWidth: 1, opacity: 0.8 } : { strokeWidth: 1.8 };
+  if (s.mark === 'point') return { type: 'point' as const, filled: true, size: 30, opacity: s.background ? 0.4 : 0.85, clip: true };
+  if (s.mark === 'linepoint') return { type: 'line' as const, ...stroke, clip: true, point: { filled: true, size: 30 }, ...dash };
+  return { type: 'line' as const, ...stroke, clip: true, ...dash };
 }
 
 /**
@@ -134,16 +140,17 @@ export function lineChart(opts: LineChartOptions): TopLevelSpec {
   const ref = referenceLayers(hlines, vlines, { width, height, xDomain, yDomain, logX, logY });
   notes.push(...ref.notes);
 
-  const colorScale = { domain: names, range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]) };
+  const colorScale = { domain: names, range: opts.series.map((s, i) => s.color ?? SERIES_COLORS[i % SERIES_COLORS.length]) };
   // The legend starts right of the hline labels, which sit in the same column from the top down.
-  const offset = hlines.length > 0 ? Math.max(...hlines.map((h) => h.label.length * 6.6 + 6)) + 16 : 18;
+  const offset = hlines.length > 0 ? Math.max(...hlines.map((h) => labelWidth(h.label))) + 16 : 18;
   const legend = names.length > 1 ? { title: opts.legendTitle ?? null, offset, encode: { symbols: { update: legendSymbols(series) } } } : null;
-  const seriesLayers: Layer[] = series.map((s) => ({
+  const drawOrder = [...series.filter((s) => s.background), ...series.filter((s) => !s.background)];
+  const seriesLayers: Layer[] = drawOrder.map((s) => ({
     data: { values: s.x.map((x, i) => ({ s: s.name, x, y: s.y[i] })) },
     mark: seriesMark(s),
     encoding: {
-      x: { field: 'x', type: 'quantitative', scale: scale(logX, xDomain), axis: axis(opts.xLabel ?? 'x', logX, xDomain) },
-      y: { field: 'y', type: 'quantitative', scale: scale(logY, yDomain), axis: axis(opts.yLabel ?? 'y', logY, yDomain) },
+      x: { field: 'x', type: 'quantitative', scale: scale(logX, xDomain), axis: axis(opts.xLabel ?? 'x', logX, xDomain, width) },
+      y: { field: 'y', type: 'quantitative', scale: scale(logY, yDomain), axis: axis(opts.yLabel ?? 'y', logY, yDomain, 2 * height) },
       color: { field: 's', type: 'nominal', scale: colorScale, legend },
     },
   }));
@@ -152,8 +159,8 @@ export function lineChart(opts: LineChartOptions): TopLevelSpec {
     data: { values: [{ x: xDomain[0], y: yDomain[0] }] },
     mark: { type: 'point', opacity: 0 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', scale: scale(logX, xDomain), axis: axis(opts.xLabel ?? 'x', logX, xDomain) },
-      y: { field: 'y', type: 'quantitative', scale: scale(logY, yDomain), axis: axis(opts.yLabel ?? 'y', logY, yDomain) },
+      x: { field: 'x', type: 'quantitative', scale: scale(logX, xDomain), axis: axis(opts.xLabel ?? 'x', logX, xDomain, width) },
+      y: { field: 'y', type: 'quantitative', scale: scale(logY, yDomain), axis: axis(opts.yLabel ?? 'y', logY, yDomain, 2 * height) },
     },
   };
   return {

@@ -82,3 +82,29 @@ test('histogram(values) draws one unnamed sample without a legend; groups and va
   assert.throws(() => histogram({ title: 'h', values: [1], groups: [{ name: 'g', values: [1] }] }), /either groups or values/);
   assert.throws(() => histogram({ title: 'h' }), /either groups or values/);
 });
+
+/** Upper end of the count axis of each panel. */
+function countTops(spec: TopLevelSpec): number[] {
+  const views = 'vconcat' in spec ? (spec.vconcat as object[]) : [spec];
+  return views.map((v) => {
+    const layers = 'layer' in v ? (v.layer as { encoding?: { y?: { scale?: { domain?: number[] } } } }[]) : [];
+    return layers.find((l) => l.encoding?.y?.scale?.domain)?.encoding?.y?.scale?.domain?.[1] ?? Number.NaN;
+  });
+}
+
+test('histogram facets share a count axis unless one group would be flattened, and say when they do not', async () => {
+  const alike = histogram({ title: 'h', layout: 'facet', groups: [{ name: 'a', values: spread(300, 1, 10) }, { name: 'b', values: spread(200, 1, 10) }] });
+  const [a, b] = countTops(alike);
+  assert.equal(a, b);
+  const small = histogram({ title: 'h', layout: 'facet', groups: [{ name: 'big', values: Array(400).fill(5) }, { name: 'small', values: [2, 5, 8] }] });
+  const [big, few] = countTops(small);
+  assert.ok(few < big / 10, `count axes ${big} and ${few}`);
+  assert.ok(svgTexts(await renderSvg(small)).includes('each panel has its own count axis'));
+  const [s1, s2] = countTops(histogram({ title: 'h', layout: 'facet', countAxis: 'shared', groups: [{ name: 'big', values: Array(400).fill(5) }, { name: 'small', values: [2, 5, 8] }] }));
+  assert.equal(s1, s2);
+});
+
+test('histogram keeps the legend entry of a single named group', async () => {
+  const texts = svgTexts(await renderSvg(histogram({ title: 'h', legendTitle: 'start', groups: [{ name: 'strict (200/200)', values: [1, 2, 3] }] })));
+  assert.ok(texts.includes('strict (200/200)') && texts.includes('start'), JSON.stringify(texts));
+});

@@ -3,7 +3,8 @@ import { binCounts, binEdges } from './binEdges.ts';
 import {
   chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, SERIES_COLORS, titleBlock, type ChartBaseOptions, type Layer,
 } from './chartTheme.ts';
-import { extent, logTicks, niceDomain, padLogDomain, tickFormat, type Domain } from './niceDomain.ts';
+import { axisTicks } from './axisTicks.ts';
+import { extent, niceDomain, padLogDomain, type Domain } from './niceDomain.ts';
 import { referenceLayers, type VLine } from './referenceLayers.ts';
 
 /** One named sample whose values are counted into bins. */
@@ -29,6 +30,12 @@ export interface HistogramOptions extends ChartBaseOptions {
   vlines?: readonly HistogramLine[];
   /** Title of the legend in overlay layout. Default none. */
   legendTitle?: string;
+  /**
+   * Count axes of facet panels: 'shared' (bar heights compare across panels) or 'independent' (each
+   * panel scaled to its own tallest bar). Default: shared unless one panel's tallest bar is more than
+   * 4× another's, where a shared axis would flatten the smaller group; a note then says so.
+   */
+  countAxis?: 'shared' | 'independent';
 }
 
 /**
@@ -85,15 +92,14 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
   const xDomain: Domain = lo <= edges[0] && lineXs.includes(lo) || hi >= edges[edges.length - 1] && lineXs.includes(hi)
     ? (log ? padLogDomain([lo, hi], 0.03) : [lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)])
     : [edges[0], edges[edges.length - 1]];
-  const xFormat = tickFormat(xDomain, log);
-  const xValues = log ? logTicks(xDomain) : undefined;
+  const xTicks = axisTicks(xDomain, log);
   const color = (g: number) => SERIES_COLORS[g % SERIES_COLORS.length];
   const groupScale = { domain: names, range: names.map((_, i) => color(i)) };
-  const legend = layout === 'overlay' && names.length > 1 ? { title: opts.legendTitle ?? null, symbolType: 'square' } : null;
+  // One named group keeps its legend entry: its name may be all that says what the bars count.
+  const legend = layout === 'overlay' && (names.length > 1 || names[0] !== '') ? { title: opts.legendTitle ?? null, symbolType: 'square' } : null;
   const colorOf = (group: string | undefined) => (group === undefined ? undefined : color(names.indexOf(group)));
-  const panel = (groupIdx: number[], height: number, xTitle: string | null): { layers: Layer[]; notes: string[] } => {
-    // Every panel shares one count axis, so that bar heights compare across panels.
-    const maxCount = Math.max(1, ...counts.flat());
+  const panel = (groupIdx: number[], height: number, xTitle: string | null, shared: boolean): { layers: Layer[]; notes: string[] } => {
+    const maxCount = Math.max(1, ...(shared ? counts : groupIdx.map((g) => counts[g])).flat());
     const yDomain = niceDomain(0, maxCount * 1.05, false, 8);
     const lines = (opts.vlines ?? [])
       .filter((l) => l.group === undefined || groupIdx.some((g) => names[g] === l.group))
@@ -103,7 +109,7 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
       data: { values: counts[g].map((c, j) => ({ group: names[g], x0: edges[j], x1: edges[j + 1], count: c })) },
       mark: { type: 'rect' as const, fillOpacity: groupIdx.length > 1 ? 0.4 : 0.75, strokeWidth: 0.7 },
       encoding: {
-        x: { field: 'x0', type: 'quantitative', scale: log ? { type: 'log' as const, domain: [xDomain[0], xDomain[1]], nice: false } : { type: 'linear' as const, domain: [xDomain[0], xDomain[1]], nice: false, zero: false }, axis: { title: xTitle, ...(xFormat === undefined ? {} : { format: xFormat }), ...(xValues === undefined ? {} : { values: xValues }) } },
+        x: { field: 'x0', type: 'quantitative', scale: log ? { type: 'log' as const, domain: [xDomain[0], xDomain[1]], nice: false } : { type: 'linear' as const, domain: [xDomain[0], xDomain[1]], nice: false, zero: false }, axis: { title: xTitle, ...xTicks } },
         x2: { field: 'x1' },
         y: { field: 'count', type: 'quantitative', scale: { domain: [yDomain[0], yDomain[1]], nice: false }, axis: { title: opts.yLabel ?? 'count', tickMinStep: 1 } },
         y2: { datum: 0 },
@@ -117,12 +123,15 @@ export function histogram(opts: HistogramOptions): TopLevelSpec {
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: chartConfig() } as const;
   if (layout === 'overlay' || names.length <= 1) {
     const height = opts.height ?? DEFAULT_HEIGHT;
-    const p = panel(names.map((_, g) => g), height, opts.xLabel ?? 'value');
+    const p = panel(names.map((_, g) => g), height, opts.xLabel ?? 'value', true);
     return { ...base, title: titleBlock(opts.title, opts.subtitle, [...notes, ...p.notes]), width, height, layer: p.layers };
   }
   const height = opts.height ?? Math.max(130, Math.round(DEFAULT_HEIGHT / names.length) + 40);
   const last = names.length - 1;
-  const panels = names.map((name, g) => ({ name, ...panel([g], height, g === last ? (opts.xLabel ?? 'value') : null) }));
+  const peaks = counts.map((c) => Math.max(0, ...c)).filter((m) => m > 0);
+  const shared = opts.countAxis === undefined ? Math.max(...peaks) <= 4 * Math.min(...peaks) : opts.countAxis === 'shared';
+  if (!shared) notes.push('each panel has its own count axis');
+  const panels = names.map((name, g) => ({ name, ...panel([g], height, g === last ? (opts.xLabel ?? 'value') : null, shared) }));
   const refNotes = [...new Set(panels.flatMap((p) => p.notes))];
   return {
     ...base,

@@ -107,12 +107,14 @@ function runAmgEscape(config: AmgEscapeConfig, ctx: ExperimentContext): Experime
   const label = (g: Group) => `${g.optimizer}, ${g.kind}`;
   const hist = (optimizer: typeof OPTIMIZERS[number]) => {
     const gs = groups.filter((g) => g.optimizer === optimizer);
+    // A group with no escapes has nothing to draw; the subtitle says so instead of an empty legend entry.
+    const none = gs.filter((g) => g.escapes.length === 0).map((g) => `${g.kind}: none of ${g.censored} runs escaped within ${cap(g)} epochs`);
     return histogram({
       title: `${optimizer}: epochs to escape the rank-2 plateau`,
       subtitle: [`amg-escape data, widths 10-10-10-10-10-4; starts: critical point (S = {1, 2}) + ${config.perturbation * 100} % perturbation`,
-        `${optimizer === 'Adam' ? 'Adam lr 1e-3 (Keras defaults), full batch' : `GD η = ${fmt(eta)}`}; escaped once L < L(W_cp) − λ₃/4; runs not escaped are not counted`],
+        `${optimizer === 'Adam' ? 'Adam lr 1e-3 (Keras defaults), full batch' : `GD η = ${fmt(eta)}`}; escaped once L < L(W_cp) − λ₃/4; runs not escaped are not counted`, ...none],
       xLabel: 'escape epoch (log scale)', yLabel: 'runs', logBins: true, edges: niceLogEdges(gs.flatMap((g) => g.escapes), 30), legendTitle: 'start (escaped of runs)',
-      groups: gs.map((g) => ({ name: `${g.kind} (${g.escapes.length}/${g.escapes.length + g.censored})`, values: g.escapes })),
+      groups: gs.filter((g) => g.escapes.length > 0).map((g) => ({ name: `${g.kind} (${g.escapes.length}/${g.escapes.length + g.censored})`, values: g.escapes })),
     });
   };
   const hl = [

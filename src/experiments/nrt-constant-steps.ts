@@ -93,7 +93,8 @@ function runNrtConstantSteps(config: NrtConstantStepsConfig, ctx: ExperimentCont
     const lows = r.runs.filter((x) => x.run.status !== 'diverged').map((x) => Math.min(...x.run.losses));
     return {
       name: `curves-N${r.depth.N}`,
-      caption: `Loss of gradient descent at multiples of η_max for depth N = ${r.depth.N} (NRT Fig. 1's panels (a)–(d) in one plot).`,
+      caption: `Loss of gradient descent at multiples of η_max for depth N = ${r.depth.N} (NRT Fig. 1's panels (a)–(d) in one plot).` +
+        (oscillating(r).length === 0 ? '' : ` Here ${oscillating(r).map((m) => `${m}·η_max`).join(' and ')} oscillates without converging, unlike NRT's panel (c) ("above the bound but still converging"); the doubling-search figure shows which multiples still converge.`),
       spec: lineChart({
         title: `Constant steps at multiples of the NRT bound, N = ${r.depth.N}`,
         subtitle: [`nrt data (d_x = 10, d_y = 8, m = 30, rank 4), widths ${r.depth.dims.join('-')}, balanced start; η_max = ${fmt(r.depth.bound.etaMax)}`,

@@ -1,7 +1,7 @@
 import { cloneWeights } from '../model/network.ts';
 import type { Schedule } from '../optim/schedules.ts';
 import { scheduleAdmissibility } from '../theory/schedule.ts';
-import { lineChart } from '../plot/chartSpecs.ts';
+import { lineChart, SERIES_COLORS } from '../plot/chartSpecs.ts';
 import type { Experiment, ExperimentContext, ExperimentResult, Check, Figure } from './types.ts';
 import { type OptimizerRun, runGD } from './common/optimizerRun.ts';
 import { nrtProblem } from './common/nrtProblem.ts';
@@ -86,7 +86,11 @@ function runNrtDecreasingSteps(config: NrtDecreasingStepsConfig, ctx: Experiment
       subtitle: [`nrt data, widths ${r.depth.dims.join('-')}, balanced start; η_max = ${fmt(r.depth.bound.etaMax)}, η_k = c/(k + b)^p, b = ${config.b}, c = b^p·η_max (admissible)`,
         `dashed: the same schedules ${config.aboveBound}× above the bound`],
       xLabel: 'iteration k', yLabel: 'loss L(W(k))', logX: true, logY: true, legendTitle: 'step sizes',
-      series: r.variants.map((v) => ({ name: v.label, x: Array.from({ length: v.run.steps }, (_, k) => k + 1), y: v.run.losses.subarray(1), dashed: v.above })),
+      // One colour per schedule, solid at the bound and dashed above it.
+      series: r.variants.map((v) => ({
+        name: v.label, x: Array.from({ length: v.run.steps }, (_, k) => k + 1), y: v.run.losses.subarray(1), dashed: v.above,
+        color: SERIES_COLORS[[...new Set(r.variants.map((u) => u.p))].indexOf(v.p)],
+      })),
     }),
   }));
   const reference: Record<number, [number, number]> = { 2: [0.72, 7.1], 3: [2.6, 6.7], 5: [5.6, 8.0] };

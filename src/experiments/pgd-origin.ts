@@ -78,10 +78,12 @@ function runPgdOrigin(config: PgdOriginConfig, ctx: ExperimentContext): Experime
       results.map((r) => `N = ${r.N}: λ ∈ [${fmt(r.lambdaMin)}, ${fmt(r.lambdaMax)}]`).join('; ')),
   ];
   const c0 = results[0].c;
+  const floor = Math.min(...results.map((r) => Math.min(...r.trace.subarray(1).filter((v) => v > 0))));
   const fig = lineChart({
     title: 'Perturbed GD at the origin: depth 2 escapes, depth 3 does not',
     subtitle: [`ℓ(P) = ½‖P − diag(1, 0.5)‖², all widths 2; the window PGD watches after its perturbation (radius r ≈ ${fmt(results[0].runs[0].constants.r)})`,
-      `GD with η = c/β (β = 4N) for t_thres steps; PGD returns the start if L fell by less than f_thres`],
+      `GD with η = c/β (β = 4N) for t_thres steps; PGD returns the start if L fell by less than f_thres`,
+      ...(floor < 1e-20 ? [`the floor at ${fmt(floor)} is float64 rounding at the global minimum (L = 0)`] : [])],
     xLabel: 'iteration after the perturbation', yLabel: 'loss', logX: true, logY: true, legendTitle: 'depth',
     series: results.map((r) => ({ name: `N = ${r.N}`, x: Array.from({ length: r.trace.length - 1 }, (_, i) => i + 1), y: r.trace.subarray(1) })),
     hlines: c0.slice(0, -1).map((v, r) => ({ y: v, label: `c${subscript(r)} = ${fmt(v)} (rank ${r})` })),

@@ -93,13 +93,12 @@ function runStepSizeBound(config: StepSizeBoundConfig, ctx: ExperimentContext): 
   const curves = lineChart({
     title: 'Gradient descent at η = 0.9·η_max·2^k',
     subtitle: [`report-sec5 instance (X 5×5), widths 5-5-5-5, Gaussian init std ${config.initStd}; η_max = ${fmt(bound.etaMax)} (NRT (2.8), δ of Remark 2.5(b))`,
-      `the loss rises at k = ${erratic.join(', ') || 'none'} without diverging; curves leaving the top diverged (first at η = ${fmt(firstFailing)})`],
+      `the loss rises at k = ${erratic.join(', ') || 'none'} without diverging (drawn thin, beneath); curves leaving the top diverged (first at η = ${fmt(firstFailing)})`],
     xLabel: 'iteration k', yLabel: 'loss L(W(k))', logY: true, legendTitle: 'step size',
     yDomain: [Math.min(...finalLoss.filter(Number.isFinite)) / 2, yMax],
-    // Erratic (non-monotone) curves first, so that the smooth ones are drawn over them.
+    // Erratic (non-monotone) curves go beneath, so that the smooth ones stay visible; the legend runs by k.
     series: levels.filter((l) => l.k % 2 === 0 || l === failing || l.k === levels.length - 2)
-      .sort((a, b) => Number(monotoneRun(a.run)) - Number(monotoneRun(b.run)) || a.k - b.k)
-      .map((l) => ({ name: `η = ${fmt(l.eta)} (k = ${l.k})`, y: l.run.losses })),
+      .map((l) => ({ name: `η = ${fmt(l.eta)} (k = ${l.k})`, y: l.run.losses, background: erratic.includes(l.k) })),
   });
   const stable = levels.filter((l) => l.run.status !== 'diverged');
   const sweep = lineChart({

@@ -69,12 +69,16 @@ function overview(entries: ReportEntry[]): string {
     + `<tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Size of a figure on the page relative to its SVG (and to its PNG at scale 1). */
+const FIGURE_ZOOM = 1.25;
+
 function figures(e: ReportEntry, n: number): string {
   const items = e.summary.figures.map((f, i) => {
     const data = Buffer.from(e.svgs[i], 'utf8').toString('base64');
-    // The chart's own width: drawn at its natural size (as the PNG at scale 1), smaller only on narrow screens.
+    // A quarter above the chart's own size, so that its 11–12 px labels read like the page's 14 px
+    // small print; CSS caps it at the column width (and narrow screens shrink it further).
     const width = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(e.svgs[i])?.[1];
-    return `<figure><img src="data:image/svg+xml;base64,${data}"${width === undefined ? '' : ` width="${Math.round(Number(width))}"`} alt="${escapeHtml(f.caption)}">`
+    return `<figure><img src="data:image/svg+xml;base64,${data}"${width === undefined ? '' : ` width="${Math.round(FIGURE_ZOOM * Number(width))}"`} alt="${escapeHtml(f.caption)}">`
       + `<figcaption><b>Figure ${n}.${i + 1}.</b> ${escapeHtml(f.caption)} <span class="links">(${link(`${e.folder}/${f.svg}`, 'SVG')} · ${link(`${e.folder}/${f.png}`, 'PNG')})</span></figcaption></figure>`;
   });
   return items.length === 0 ? '' : `<div class="figures">${items.join('')}</div>`;

@@ -111,7 +111,7 @@ function runNrtConstantSteps(config: NrtConstantStepsConfig, ctx: ExperimentCont
     spec: lineChart({
       title: 'How far above the bound gradient descent still converges',
       subtitle: `loss after ${config.doublingIterations} iterations at η = 2^k·η_max; diverged runs are not drawn`,
-      xLabel: 'step size / η_max', yLabel: 'final loss', logX: true, logY: true, legendTitle: 'depth',
+      xLabel: 'step size / η_max', yLabel: `loss after ${config.doublingIterations} iterations`, logX: true, logY: true, legendTitle: 'depth',
       series: results.map((r) => {
         const ok = r.levels.filter((l) => l.status !== 'diverged' && l.loss > 0);
         return { name: `N = ${r.depth.N}`, x: ok.map((l) => l.mult), y: ok.map((l) => l.loss), mark: 'linepoint' as const };

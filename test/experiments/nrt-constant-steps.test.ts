@@ -8,5 +8,5 @@ test('nrt-constant-steps --quick: η_max converges, half of it is slower, far ab
   const h = r.headline;
   assert.ok((h.eta_max_N2 as number) > (h.eta_max_N3 as number) && (h.eta_max_N3 as number) > (h.eta_max_N5 as number), 'the bound shrinks with depth');
   for (const N of [2, 3, 5]) assert.ok((h[`first_diverging_multiple_N${N}`] as number) >= 16, `N = ${N}: the bound is conservative`);
-  assert.equal(r.verdict, 'agrees');
+  assert.match(r.verdict, /^agrees(, except panel \(c\) at N = [0-9, ]+: .+)?$/);
 });

@@ -54,18 +54,21 @@ const w6: Workload = {
     try {
       for (const job of jobs) {
         const np = new Map<number, { s: number; t: number | null }>();
-        for (const b of timedBackends(ctx)) {
-          const thr = backendThreads(b, ctx);
-          const sec = withBackend(b, thr, () => medianTime(() => job.run(job.m), ctx.quick ? 2 : 5, ctx.quick ? 1 : 5));
+        const numpyOn = (thr: number): { s: number; t: number | null } | undefined => {
           if (ctx.numpy && !np.has(thr)) {
             const r = runNumpy({ kind: 'decomp', op: job.op, matrix: npy(dir, `${job.id}.npy`, job.m), reps: ctx.quick ? 2 : 5 }, thr);
             np.set(thr, { s: r.seconds, t: r.blas_threads });
           }
-          const n = np.get(thr);
+          return np.get(thr);
+        };
+        for (const b of timedBackends(ctx)) {
+          const thr = backendThreads(b, ctx);
+          const sec = withBackend(b, thr, () => medianTime(() => job.run(job.m), ctx.quick ? 2 : 5, ctx.quick ? 1 : 5));
+          const n = numpyOn(thr), one = thr > 1 ? numpyOn(1) : undefined;
           rows.push({
             id: job.id, workload: job.name, backend: b, threads: thr, dln: seconds(sec), flops: decompositionFlops[job.op](job.m.rows),
             ...(n ? { numpy: { ...seconds(n.s), threads: n.t } } : {}),
-            note: `GFLOP/s from nominal flop counts${job.extra?.(b) ?? ''}${ctx.quick && ctx.backends.length > 1 ? '; --quick times the fastest backend only' : ''}`,
+            note: `GFLOP/s from nominal flop counts${job.extra?.(b) ?? ''}${one ? `; numpy on 1 thread ${(1000 * one.s).toPrecision(3)} ms` : ''}${ctx.quick && ctx.backends.length > 1 ? '; --quick times the fastest backend only' : ''}`,
           });
         }
       }

@@ -27,7 +27,7 @@ const m: Workload = {
     const b = p.batch;
     return [
       heapRow('5-5-5-5 (generated kernel)', p.small),
-      heapRow('24-24-24-24 (lossAndGrad)', p.wide),
+      heapRow('12-12-12-12 (lossAndGrad)', p.wide),
       {
         id: 'M2', workload: `batched engine, ${b.lanes} lanes of 5-5-5-5: allocated / (weights + gradients + workspaces + statistics)`, backend: 'engine', threads: 2,
         dln: { value: b.allocated / b.needed, unit: '×', perSecond: false },

@@ -84,7 +84,7 @@ async function batchMemory(dims: number[], lanes: number): Promise<Record<string
 const quick = process.argv.includes('--quick');
 const out = {
   small: await heapOverSteps([5, 5, 5, 5], quick),
-  wide: await heapOverSteps([24, 24, 24, 24], quick),
+  wide: await heapOverSteps([12, 12, 12, 12], quick),
   batch: await batchMemory([5, 5, 5, 5], 20000),
 };
 console.log(JSON.stringify(out));

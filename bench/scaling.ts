@@ -105,13 +105,19 @@ const w7: Workload = {
     writeFileSync(join(ctx.outDir, 'w7.png'), png);
     ctx.extra.W7 = { widths: width, samples };
     const rows: BenchRow[] = [];
+    const npName = Object.keys(width.points).find((k) => k.startsWith('numpy'));
     for (const [name, ys] of Object.entries(width.points)) {
       const big = width.x.map((n, i) => [n, ys[i]] as const).filter(([n, y]) => n >= 64 && Number.isFinite(y));
       if (big.length < 2 || name.startsWith('numpy')) continue;
       const fit = loglogFit(big.map((p) => p[0]), big.map((p) => p[1]));
-      const b = name.split(' ')[1] as BackendName;
+      const b = name.split(' ')[1] as BackendName, thr = backendThreads(b, ctx);
       const [n, s] = big[big.length - 1];
-      rows.push({ id: 'W7n', workload: `time per step ∝ n^${fit.slope.toFixed(2)} (n ≥ 64); n = ${n} shown`, backend: b, threads: backendThreads(b, ctx), dln: rate(1 / s, 'steps/s'), flops: gdStepFlops([n, n, n, n]), note: 'bench/out/w7.svg' });
+      const np = npName ? width.points[npName][width.x.indexOf(n)] : undefined;
+      rows.push({
+        id: 'W7n', workload: `time per step ∝ n^${fit.slope.toFixed(2)} (n ≥ 64); n = ${n} shown`, backend: b, threads: thr, dln: rate(1 / s, 'steps/s'), flops: gdStepFlops([n, n, n, n]),
+        ...(np !== undefined ? { numpy: { ...rate(1 / np, 'steps/s'), threads: ctx.threads } } : {}),
+        note: `numpy from Σ_XX on ${ctx.threads} threads; bench/out/w7.svg`,
+      });
     }
     const st = samples.points['dln step (from Σ_XX)'];
     const spread = Math.max(...st) / Math.min(...st), last = st.length - 1;

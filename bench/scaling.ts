@@ -51,9 +51,10 @@ function widthSweep(ctx: BenchContext): Sweep {
     }
     points[key] = ys;
   }
-  if (ctx.numpy) {
-    const r = runNumpy({ kind: 'sweep', raw: false, min_seconds: minSeconds, points: ns.map((n) => ({ dims: [n, n, n, n], m: 2 * n })) }, ctx.threads);
-    points[`numpy from Σ_XX (${r.blas_threads ?? '?'} thr)`] = (r.points as { stats: number }[]).map((p) => p.stats);
+  // numpy on the thread counts of dln's series (OpenBLAS every core; the others one).
+  for (const t of ctx.numpy ? [...new Set(ctx.backends.map((b) => backendThreads(b, ctx)))] : []) {
+    const r = runNumpy({ kind: 'sweep', raw: false, min_seconds: minSeconds, points: ns.map((n) => ({ dims: [n, n, n, n], m: 2 * n })) }, t);
+    points[`numpy from Σ_XX (${r.blas_threads ?? t} thr)`] = (r.points as { stats: number }[]).map((p) => p.stats);
   }
   return { x: ns, points, series: Object.entries(points).map(([name, y]) => ({ name, x: ns, y, mark: 'linepoint' })) };
 }
@@ -105,18 +106,18 @@ const w7: Workload = {
     writeFileSync(join(ctx.outDir, 'w7.png'), png);
     ctx.extra.W7 = { widths: width, samples };
     const rows: BenchRow[] = [];
-    const npName = Object.keys(width.points).find((k) => k.startsWith('numpy'));
     for (const [name, ys] of Object.entries(width.points)) {
       const big = width.x.map((n, i) => [n, ys[i]] as const).filter(([n, y]) => n >= 64 && Number.isFinite(y));
       if (big.length < 2 || name.startsWith('numpy')) continue;
       const fit = loglogFit(big.map((p) => p[0]), big.map((p) => p[1]));
       const b = name.split(' ')[1] as BackendName, thr = backendThreads(b, ctx);
       const [n, s] = big[big.length - 1];
+      const npName = Object.keys(width.points).find((k) => k === `numpy from Σ_XX (${thr} thr)`);
       const np = npName ? width.points[npName][width.x.indexOf(n)] : undefined;
       rows.push({
         id: 'W7n', workload: `time per step ∝ n^${fit.slope.toFixed(2)} (n ≥ 64); n = ${n} shown`, backend: b, threads: thr, dln: rate(1 / s, 'steps/s'), flops: gdStepFlops([n, n, n, n]),
-        ...(np !== undefined ? { numpy: { ...rate(1 / np, 'steps/s'), threads: ctx.threads } } : {}),
-        note: `numpy from Σ_XX on ${ctx.threads} threads; bench/out/w7.svg`,
+        ...(np !== undefined ? { numpy: { ...rate(1 / np, 'steps/s'), threads: thr } } : {}),
+        note: 'vs numpy from Σ_XX; bench/out/w7.svg',
       });
     }
     const st = samples.points['dln step (from Σ_XX)'];

@@ -263,11 +263,12 @@ static napi_value lapack_error(napi_env env, const char *routine, lapack_int inf
   return NULL;
 }
 
-/* syevd(n, a, w): a (n×n symmetric, row-major; the upper triangle is read) is overwritten by the
- * eigenvectors as columns, w (n) by the eigenvalues in ascending order. */
+/* syevd(n, a, w[, vectors = true]): a (n×n symmetric, row-major; the upper triangle is read) is
+ * overwritten by the eigenvectors as columns, w (n) by the eigenvalues in ascending order. With
+ * vectors = false only w is computed (jobz 'N': a fraction of the work) and a is left destroyed. */
 static napi_value Syevd(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   if (get_state(env, info, &argc, argv) == NULL) return NULL;
   int32_t n;
   double *a, *w;
@@ -283,10 +284,16 @@ static napi_value Syevd(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "syevd: a must hold n×n entries and w n");
     return NULL;
   }
+  bool vectors = true;
+  if (argc >= 4 && napi_get_value_bool(env, argv[3], &vectors) != napi_ok) {
+    napi_throw_type_error(env, NULL, "syevd: vectors must be a boolean");
+    return NULL;
+  }
   if (n == 0) return NULL;
   /* The row-major upper triangle is the column-major lower one. */
-  lapack_int info_ = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', n, a, n, w);
+  lapack_int info_ = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vectors ? 'V' : 'N', 'L', n, a, n, w);
   if (info_ != 0) return lapack_error(env, "dsyevd", info_);
+  if (!vectors) return NULL;
   /* Column-major eigenvectors-as-columns read row-major are rows: transpose back to columns. */
   transpose_square(a, n);
   return NULL;

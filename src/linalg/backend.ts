@@ -17,9 +17,10 @@ export interface KernelBackend {
   /**
    * Optional (LAPACK dsyevd): the symmetric eigendecomposition a = V·diag(w)·Vᵀ of the n×n
    * row-major a (its upper triangle is read). a is overwritten by V (eigenvectors as columns,
-   * orthonormal), w (n) by the eigenvalues in ascending order. Throws when LAPACK fails.
+   * orthonormal), w (n) by the eigenvalues in ascending order; vectors = false (default true)
+   * computes w only and leaves a destroyed. Throws when LAPACK fails.
    */
-  syevd?(n: number, a: Float64Array, w: Float64Array): void;
+  syevd?(n: number, a: Float64Array, w: Float64Array, vectors?: boolean): void;
   /**
    * Optional (LAPACK dgesdd): the SVD a = U·diag(s)·Vᵀ of the m×n row-major a, which is destroyed.
    * s (r = min(m, n)) is descending; thin (full = false): u is m×r, vt r×n; full: u m×m, vt n×n.

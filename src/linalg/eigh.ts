@@ -17,12 +17,12 @@ function lowerMaxAbs(fn: string, a: Mat): number {
 }
 
 /** LAPACK dsyevd of the active backend, when it has one, on a copy symmetrised from the lower triangle. */
-function backendEigh(a: Mat): EighResult | null {
+function backendEigh(a: Mat, vectors = true): EighResult | null {
   const backend = getBackend(), n = a.rows;
   if (backend.syevd === undefined || n === 0) return null;
   const v = new Float64Array(n * n), values = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { v[i * n + j] = a.data[i * n + j]; v[j * n + i] = a.data[i * n + j]; }
-  backend.syevd(n, v, values);
+  backend.syevd(n, v, values, vectors);
   return { values, vectors: { rows: n, cols: n, data: v } };
 }
 
@@ -61,10 +61,10 @@ export function eigh(a: Mat): EighResult {
 
 /**
  * Eigenvalues (ascending) of a symmetric n×n matrix from its lower triangle; O(n²) after the 4n³/3
- * reduction. A backend with LAPACK computes them with dsyevd (vectors included: still faster).
+ * reduction. A backend with LAPACK computes them with dsyevd, values only.
  */
 export function eigvalsh(a: Mat): Float64Array {
-  const big = lowerMaxAbs('eigvalsh', a), viaBackend = backendEigh(a);
+  const big = lowerMaxAbs('eigvalsh', a), viaBackend = backendEigh(a, false);
   if (viaBackend !== null) return viaBackend.values;
   const n = a.rows, w = new Float64Array(n * n);
   const scale = scaledLower(a, big, w);

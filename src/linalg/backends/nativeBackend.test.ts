@@ -61,3 +61,19 @@ test('worker threads each get their own addon state (parameter block and registr
     await Promise.all(workers.map((w) => w.terminate()));
   }
 });
+
+test('eigvalsh through LAPACK (values only) equals the eigenvalues of the full decomposition', { skip }, async () => {
+  const { setBackend } = await import('../backend.ts');
+  const { eigh, eigvalsh } = await import('../eigh.ts');
+  const { Rng } = await import('../rng.ts');
+  const n = 60, rng = new Rng(5);
+  const a = { rows: n, cols: n, data: new Float64Array(n * n) };
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { const v = rng.normal(); a.data[i * n + j] = v; a.data[j * n + i] = v; }
+  const prev = setBackend(createNativeBackend());
+  try {
+    const full = eigh(a).values, only = eigvalsh(a);
+    const scale = Math.max(...Array.from(full, Math.abs));
+    for (let k = 0; k < n; k++) assert.ok(Math.abs(full[k] - only[k]) <= 50 * n * 2.2e-16 * scale, `λ_${k}: ${full[k]} vs ${only[k]}`);
+    for (let k = 1; k < n; k++) assert.ok(only[k - 1] <= only[k], 'ascending');
+  } finally { setBackend(prev); }
+});

@@ -7,7 +7,7 @@ export interface NativeAddon {
   bindParams(block: Float64Array): void;
   register(id: number, array: Float64Array): void;
   gemmR(): void;
-  syevd(n: number, a: Float64Array, w: Float64Array): void;
+  syevd(n: number, a: Float64Array, w: Float64Array, vectors?: boolean): void;
   gesdd(m: number, n: number, a: Float64Array, s: Float64Array, u: Float64Array, vt: Float64Array, full: boolean): void;
   setThreads(n: number): void;
   getThreads(): number;
@@ -106,7 +106,7 @@ function wrap(addon: NativeAddon): KernelBackend {
   return {
     name: 'native',
     gemm,
-    syevd: (n, a, w) => addon.syevd(n, a, w),
+    syevd: (n, a, w, vectors = true) => addon.syevd(n, a, w, vectors),
     gesdd: (m, n, a, s, u, vt, full) => addon.gesdd(m, n, a, s, u, vt, full),
     threads: () => addon.getThreads(),
     setThreads: (n) => addon.setThreads(n),

@@ -2,7 +2,8 @@ export { type Weights, validateDims, depth, maxRank, parameterCount, zeroWeights
 export { type Dataset, type Stats, statsFromData, statsFromMoments } from './stats.ts';
 export {
   type GradWorkspace, type DataWorkspace, createGradWorkspace, createDataWorkspace, forwardProducts, product, backwardFromG,
-  lossAndGrad, lossAndGradData,
+  lossAndGrad, lossAndGradInto, lossAndGradData,
 } from './lossAndGrad.ts';
+export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT } from './unrolledLossAndGrad.ts';
 export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export { type HvpWorkspace, hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';

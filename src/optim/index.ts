@@ -2,7 +2,8 @@ export { type Schedule, constantSchedule, powerSchedule, validateSchedule, stepS
 export { type Optimizer, type GdState, gd, gdStep, assertGradsMatch, tupleNorm } from './gd.ts';
 export { type TrajectoryRecord, type Recorder, createRecorder, trajectoryToCsv } from './trajectory.ts';
 export {
-  type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, trainGD, normalizeTrainOptions, assertFitsData,
+  type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
+  assertFitsData, gradientEvaluation, evaluateGradient,
 } from './train.ts';
 export { type FlowOptions, type FlowStatus, type FlowResult, gradientFlow } from './flow.ts';
 export { type Rhs, type Dopri5Workspace, createDopri5Workspace, dopri5Step, nextStepSize, initialStepSize } from './dopri5.ts';
@@ -12,4 +13,4 @@ export { type LocalSmoothness, localSmoothness } from './localSmoothness.ts';
 export {
   type Batch, createBatch, setLane, laneWeights, batchLossAndGrad,
 } from './batched/batch.ts';
-export { type BatchTrainOptions, type BatchTrainResult, trainBatched, trainBatchRange } from './batched/trainBatched.ts';
+export { type BatchTrainOptions, type BatchTrainResult, type BatchKernels, trainBatched, trainBatchRange } from './batched/trainBatched.ts';

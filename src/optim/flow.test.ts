@@ -9,7 +9,7 @@ import { initGaussian } from '../model/init.ts';
 import { cloneWeights } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { invariants, invariantDrift } from '../theory/balancedness.ts';
-import { gradientFlow } from './flow.ts';
+import { type FlowOptions, type FlowResume, gradientFlow } from './flow.ts';
 import { trainGD } from './train.ts';
 import { gdStep } from './gd.ts';
 
@@ -128,4 +128,57 @@ test('gradientFlow stops at tEnd exactly, honours maxSteps and gradTol, reports 
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: -1 }), /tEnd must be/);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1, rtol: 0 }), /rtol and atol/);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1, recordDt: 0 }), /recordDt/);
+});
+
+/** Runs the flow, stopping at the polls listed in stopAt (1-based) and resuming after each; returns the end and the stops' states. */
+function runInterrupted(stats: ReturnType<typeof problem>['stats'], w0: Mat[], options: FlowOptions, stopAt: readonly number[]) {
+  let polls = 0;
+  const stops = new Set(stopAt), states: FlowResume[] = [];
+  const opts: FlowOptions = { ...options, shouldStop: () => stops.has(++polls) };
+  let res = gradientFlow(stats, cloneWeights(w0), opts);
+  while (res.status === 'interrupted') {
+    states.push(res.resume);
+    // Through JSON and fresh arrays, as a checkpoint on disk would be.
+    const resume = JSON.parse(JSON.stringify({ ...res.resume, c0: [] })) as FlowResume;
+    resume.c0 = res.resume.c0.map((c) => clone(c));
+    res = gradientFlow(stats, cloneWeights(res.weights), opts, resume);
+  }
+  return { res, states };
+}
+
+test('an interrupted flow resumed from its state ends with the bits of an uninterrupted run (weights, trajectory, counts), at every poll', () => {
+  const { stats, w0 } = problem(5);
+  // Loose tolerances make the controller reject a few steps along the way, so that some stops follow a rejection.
+  const runs: FlowOptions[] = [{ tEnd: 5, rtol: 1e-4, atol: 1e-6, recordEvery: 3 }, { tEnd: 10, rtol: 1e-3, atol: 1e-5, recordDt: 1.5 }, { tEnd: 1.5, recordEvery: 4, h0: 20 }];
+  for (const options of runs) {
+    let polls = 0;
+    const whole = gradientFlow(stats, cloneWeights(w0), { ...options, shouldStop: () => { polls++; return false; } });
+    assert.equal(whole.status, 'end-time');
+    assert.ok(whole.rejectedSteps > 0 && polls > 10, `${whole.rejectedSteps} rejections, ${polls} polls`);
+    let afterRejection = 0;
+    const schedules = [...Array.from({ length: polls }, (_, k) => [k + 1]), Array.from({ length: polls }, (_, k) => k + 1)];
+    for (const stopAt of schedules) {
+      const { res, states } = runInterrupted(stats, w0, options, stopAt);
+      assert.ok(states.length >= 1, `stops at polls ${stopAt.join(',')}`);
+      afterRejection += states.filter((s) => s.facMax === 1).length;
+      assert.equal(res.status, 'end-time');
+      res.weights.forEach((w, j) => assert.deepStrictEqual(w.data, whole.weights[j].data, `W${j + 1} after stops at ${stopAt.join(',')}`));
+      assert.deepStrictEqual(res.trajectory, whole.trajectory);
+      assert.deepStrictEqual([res.steps, res.t, res.rejectedSteps, res.gradientEvaluations, res.loss, res.gradNorm, res.balancedness],
+        [whole.steps, whole.t, whole.rejectedSteps, whole.gradientEvaluations, whole.loss, whole.gradNorm, whole.balancedness]);
+    }
+    if (options.h0 === undefined) assert.ok(afterRejection > 0, 'some stop came right after a rejected step');
+  }
+});
+
+test('an interrupted flow leaves its last state unrecorded, and gradientFlow rejects a resume state that does not fit', () => {
+  const { stats, w0 } = problem(5);
+  let polls = 0;
+  const cut = gradientFlow(stats, cloneWeights(w0), { tEnd: 1, recordEvery: 100, shouldStop: () => ++polls === 4 });
+  assert.equal(cut.status, 'interrupted');
+  assert.deepEqual(cut.trajectory.map((r) => r.step), [0]);
+  assert.ok(cut.steps > 0 && cut.resume.step === cut.steps && cut.resume.t === cut.t);
+  assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1 }, { ...cut.resume, c0: [] }), /resume\.c0 holds no matrices/);
+  assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1 }, { ...cut.resume, step: -1 }), /resume\.step must be/);
+  assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1 }, { ...cut.resume, h: Number.NaN }), /resume\.h/);
 });

@@ -31,8 +31,29 @@ export interface FlowOptions {
   onRecord?(record: TrajectoryRecord): void;
   /** Called with (step, loss, t) after every accepted step and at t = 0. */
   onProgress?(step: number, loss: number, t: number): void;
-  /** Polled after every accepted step; true stops the run as 'interrupted'. */
+  /** Polled after every trial step (accepted or rejected); true stops the run as 'interrupted'. Default: never. */
   shouldStop?(): boolean;
+}
+
+/**
+ * Where to continue a flow from: with the weights it stopped at, this is everything that decides the
+ * continuation (the FSAL derivative f(y) is recomputed from the weights: the gradient is deterministic,
+ * so it has the same bits). Plain data, as JSON keeps it.
+ */
+export interface FlowResume {
+  /** Accepted steps so far. */
+  step: number;
+  t: number;
+  /** The step size to try next (before clipping to a record time or tEnd). */
+  h: number;
+  /** The controller's growth cap for the next step: 1 right after a rejection, else 10. */
+  facMax: number;
+  rejectedSteps: number;
+  gradientEvaluations: number;
+  /** With recordDt: the index k of the next record time k·dt. */
+  nextRecord: number;
+  trajectory: TrajectoryRecord[];
+  c0: Mat[];
 }
 
 /** 'end-time': t reached tEnd; 'diverged' also covers a step size that underflowed (a failed integration). */
@@ -44,6 +65,8 @@ export interface FlowResult extends Omit<TrainResult, 'status'> {
   t: number;
   rejectedSteps: number;
   gradientEvaluations: number;
+  /** The state to continue from (gradientFlow's resume argument), e.g. after 'interrupted'. */
+  resume: FlowResume;
 }
 
 function views(flat: Float64Array, shapes: readonly Mat[]): Mat[] {
@@ -55,12 +78,25 @@ function views(flat: Float64Array, shapes: readonly Mat[]): Mat[] {
   });
 }
 
+function assertResumeFits(r: FlowResume, dims: readonly number[]): void {
+  const counts: [string, number][] = [['step', r.step], ['rejectedSteps', r.rejectedSteps], ['gradientEvaluations', r.gradientEvaluations], ['nextRecord', r.nextRecord]];
+  for (const [name, v] of counts) if (!Number.isInteger(v) || v < 0) throw new RangeError(`gradientFlow: resume.${name} must be an integer ≥ 0, got ${v}`);
+  if (!(Number.isFinite(r.t) && r.t >= 0)) throw new RangeError(`gradientFlow: resume.t must be a finite number ≥ 0, got ${r.t}`);
+  if (!(r.h >= 0 && Number.isFinite(r.h)) || !(r.facMax > 0)) throw new RangeError(`gradientFlow: resume.h and resume.facMax must be finite and > 0, got ${r.h}, ${r.facMax}`);
+  const c0 = r.c0;
+  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
+    throw new RangeError(`gradientFlow: resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
+  }
+}
+
 /**
  * Gradient flow dW_j/dt = −∇_{W_j}L(W) (THEORY §1.6) by Dormand–Prince 5(4) with adaptive steps,
  * from the weights passed in (updated in place). Along the exact flow every C_j is constant (§3.1);
  * the integrator keeps them to about the tolerances. The step loop allocates nothing.
+ * Continuing with `resume` (a result's `resume`, with the weights it returned) reproduces an
+ * uninterrupted run bit for bit: weights, trajectory and counts.
  */
-export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions): FlowResult {
+export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions, resume?: FlowResume): FlowResult {
   const dims = assertFitsData(weights, stats.dx, stats.dy);
   const rtol = options.rtol ?? 1e-8, atol = options.atol ?? 1e-10, maxSteps = options.maxSteps ?? 100000;
   const recordEvery = options.recordEvery ?? 10, dt = options.recordDt, tEnd = options.tEnd;
@@ -71,6 +107,7 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions)
   if (!Number.isInteger(recordEvery) || recordEvery < 1) throw new RangeError(`gradientFlow: recordEvery must be an integer ≥ 1, got ${recordEvery}`);
   if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new RangeError(`gradientFlow: recordDt must be > 0, got ${dt}`);
   if (options.h0 !== undefined && !(options.h0 > 0)) throw new RangeError(`gradientFlow: h0 must be > 0, got ${options.h0}`);
+  if (resume) assertResumeFits(resume, dims);
 
   const n = weights.reduce((s, w) => s + w.data.length, 0);
   const y = new Float64Array(n), wFlat = new Float64Array(n), gFlat = new Float64Array(n);
@@ -85,11 +122,15 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions)
     for (let i = 0; i < n; i++) out[i] = -gFlat[i];
     return loss;
   };
-  const c0 = invariants(weights);
+  const c0 = resume ? resume.c0 : invariants(weights);
   const recorder = createRecorder(dims, c0);
-  const trajectory: TrajectoryRecord[] = [];
-  let t = 0, steps = 0, rejected = 0, nextRecord = 1, lastRecorded = -1;
+  const trajectory: TrajectoryRecord[] = resume ? resume.trajectory.slice() : [];
+  let t = resume ? resume.t : 0, steps = resume ? resume.step : 0, rejected = resume ? resume.rejectedSteps : 0;
+  let nextRecord = resume ? resume.nextRecord : 1;
+  let lastRecorded = trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1;
   let loss = f(y, rk.k[0]);
+  // The uninterrupted run had this derivative from its last step's FSAL stage: not a new evaluation.
+  if (resume) evaluations = resume.gradientEvaluations;
   const gradNorm = (): number => { let s = 0; for (let i = 0; i < n; i++) s += rk.k[0][i] * rk.k[0][i]; return Math.sqrt(s); };
   const record = (): void => {
     if (lastRecorded === steps) return;
@@ -98,9 +139,9 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions)
     lastRecorded = steps;
     options.onRecord?.(r);
   };
-  let h = options.h0 ?? (Number.isFinite(loss) ? initialStepSize(f, y, rk, rtol, atol) : 0);
-  let facMax = 10, status: FlowStatus;
-  record();
+  let h = resume ? resume.h : options.h0 ?? (Number.isFinite(loss) ? initialStepSize(f, y, rk, rtol, atol) : 0);
+  let facMax = resume ? resume.facMax : 10, status: FlowStatus;
+  if (!resume) record();
   options.onProgress?.(steps, loss, t);
   for (;;) {
     const gn = gradNorm();
@@ -135,11 +176,14 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions)
       facMax = 1;
     }
   }
-  record();
+  // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
+  // steps an uninterrupted one would.
+  if (status !== 'interrupted') record();
   weights.forEach((w, j) => w.data.set(yW[j].data));
   const bal = Number.isFinite(loss) && y.every(Number.isFinite) ? balancedness(weights) : Number.NaN;
   return {
     status, steps, loss, gradNorm: gradNorm(), balancedness: bal, weights, trajectory, c0, t,
     rejectedSteps: rejected, gradientEvaluations: evaluations,
+    resume: { step: steps, t, h, facMax, rejectedSteps: rejected, gradientEvaluations: evaluations, nextRecord, trajectory, c0 },
   };
 }

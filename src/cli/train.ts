@@ -7,7 +7,7 @@ import { Rng } from '../linalg/rng.ts';
 import { type Dataset, statsFromData } from '../model/stats.ts';
 import type { Schedule } from '../optim/schedules.ts';
 import { type TrainResult, type TrainResume, trainGD } from '../optim/train.ts';
-import { type FlowResult, gradientFlow } from '../optim/flow.ts';
+import { type FlowResult, type FlowResume, gradientFlow } from '../optim/flow.ts';
 import { trajectoryToCsv } from '../optim/trajectory.ts';
 import { invariantDrift } from '../theory/balancedness.ts';
 import { encodeWeights } from '../data/npz.ts';
@@ -54,8 +54,8 @@ interface RunConfig {
   resumed?: { command: string; atStep: number }[];
 }
 
-/** checkpoint.json of an interrupted GD run (the weights are weights.npz). */
-interface Checkpoint { step: number; seconds: number; resume: TrainResume }
+/** checkpoint.json of an interrupted run (the weights are weights.npz): GD's TrainResume or the flow's FlowResume. */
+interface Checkpoint { step: number; seconds: number; resume: TrainResume | FlowResume }
 
 interface TrainFlags extends DataFlags, NetworkFlags {
   lr?: number; schedule: 'constant' | 'power'; powerB: number; powerP: number; steps?: number;
@@ -160,7 +160,7 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   const config = readJson<RunConfig>(join(dir, 'config.json'), 'the run configuration');
   if (!existsSync(join(dir, 'checkpoint.json'))) {
     const status = existsSync(join(dir, 'summary.json')) ? readJson<{ status?: string }>(join(dir, 'summary.json'), 'the summary').status : undefined;
-    if (config.settings.method === 'flow' && status === 'interrupted') throw new InputError(`--resume ${dir}: gradient-flow runs cannot be resumed; start the run again`);
+    if (status === 'interrupted') throw new InputError(`--resume ${dir}: the run was interrupted but left no checkpoint.json; start the run again`);
     throw new InputError(`--resume ${dir}: nothing to resume (the run ended with status ${status ?? 'unknown'})`);
   }
   const checkpoint = readJson<Checkpoint>(join(dir, 'checkpoint.json'), 'the checkpoint');
@@ -170,7 +170,7 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
 }
 
 /** What the worker thread does: statistics, then GD or flow, polling the shared stop flag. */
-export interface TrainJob { settings: TrainSettings; dataset: Dataset; weights: Mat[]; resume?: TrainResume; shared: SharedArrayBuffer }
+export interface TrainJob { settings: TrainSettings; dataset: Dataset; weights: Mat[]; resume?: TrainResume | FlowResume; shared: SharedArrayBuffer }
 export interface TrainOutcome {
   result: TrainResult | FlowResult;
   seconds: number;
@@ -191,8 +191,8 @@ export function trainJob(job: TrainJob, started: () => void): TrainOutcome {
   started();
   const t0 = performance.now();
   const result = s.method === 'gd'
-    ? trainGD(stats, job.weights, { ...common, schedule: s.schedule as Schedule, onProgress(step, loss) { live[0] = step; live[1] = loss; } }, job.resume)
-    : gradientFlow(stats, job.weights, { ...common, tEnd: s.tEnd as number, rtol: s.rtol, atol: s.atol, onProgress(_step, loss, t) { live[0] = t; live[1] = loss; } });
+    ? trainGD(stats, job.weights, { ...common, schedule: s.schedule as Schedule, onProgress(step, loss) { live[0] = step; live[1] = loss; } }, job.resume as TrainResume | undefined)
+    : gradientFlow(stats, job.weights, { ...common, tEnd: s.tEnd as number, rtol: s.rtol, atol: s.atol, onProgress(_step, loss, t) { live[0] = t; live[1] = loss; } }, job.resume as FlowResume | undefined);
   const seconds = (performance.now() - t0) / 1000;
   const drift = result.weights.every(isFiniteMat) ? invariantDrift(result.weights, result.c0) : Number.NaN;
   return { result, seconds, lossOLS: stats.lossOLS, drift };
@@ -340,8 +340,9 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
         'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
       };
       const interrupted = r.status === 'interrupted';
-      if (interrupted && config.settings.method === 'gd') {
-        const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume: { step: r.steps, trajectory: r.trajectory, c0: r.c0 } };
+      if (interrupted) {
+        const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0 };
+        const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
         files['checkpoint.json'] = `${encodeJson(checkpoint)}\n`;
       }
       writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json']);

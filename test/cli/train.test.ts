@@ -233,6 +233,35 @@ describe('dln train under Ctrl-C', { concurrency: 2, timeout: 60000 }, () => {
     assert.ok(!readdirSync(dir).some((f) => f.includes('staging') || f.includes('.old-')), 'no staging leftovers');
   });
 
+  test('SIGINT stops a --flow run with a checkpoint, and --resume ends with the bytes of an uninterrupted flow (weights.npz, trajectory.csv)', async () => {
+    // About 1 s of Runge–Kutta steps, bounded by the step budget (the end time is out of reach).
+    const FLOW = ['--data', 'report-sec5', '--dims', '5,5,5,5', '--init-std', '0.2', '--flow', '--t-end', '1e5', '--rtol', '1e-12', '--atol', '1e-14', '--steps', '30000', '--record-every', '2000'];
+    const whole = start(['train', ...FLOW, '--out', 'flow-whole', '--no-progress'], dir).done;
+    const cut = start(['train', ...FLOW, '--out', 'flow-cut'], dir);
+    await cut.stderrHas('train: t 0.000/');
+    await new Promise((r) => setTimeout(r, 200));
+    cut.child.kill('SIGINT');
+    const stopped = await cut.done;
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stdout, /^interrupted after \d+ steps \(t = /);
+    const partial = json('flow-cut', 'summary.json') as { status: string; steps: number };
+    assert.equal(partial.status, 'interrupted');
+    assert.ok(partial.steps > 0 && partial.steps < 30000, `interrupted at step ${partial.steps}`);
+    assert.deepEqual(readdirSync(join(dir, 'flow-cut')).sort(), ['checkpoint.json', 'config.json', 'summary.json', 'trajectory.csv', 'weights.npz']);
+
+    const resumed = await dln(['--resume', 'flow-cut', '--no-progress', '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const full = await whole;
+    assert.equal(full.code, 0, full.stderr);
+    const [a, b] = [json('flow-cut', 'summary.json'), json('flow-whole', 'summary.json')];
+    assert.deepEqual([a.status, a.steps, a.t, a.loss], ['max-steps', 30000, b.t, b.loss]);
+    assert.deepEqual(JSON.parse(resumed.stdout).t, b.t);
+    assert.ok(readFileSync(join(dir, 'flow-cut', 'weights.npz')).equals(readFileSync(join(dir, 'flow-whole', 'weights.npz'))), 'weights.npz bytes');
+    assert.equal(read('flow-cut', 'trajectory.csv'), read('flow-whole', 'trajectory.csv'));
+    assert.ok(!existsSync(join(dir, 'flow-cut', 'checkpoint.json')), 'a finished run keeps no checkpoint');
+    assert.deepEqual((json('flow-cut', 'config.json') as { resumed: { atStep: number }[] }).resumed.map((e) => e.atStep), [partial.steps]);
+  });
+
   test('Ctrl-C without --out prints the interrupted summary and exits 130', async () => {
     const m = memoryIO();
     const running = main(['train', ...LONG, '--steps', '10000000', '--json'], m.io);

@@ -57,6 +57,24 @@ test('a fixed seed gives identical bits; the weights passed in are left unchange
   w0.forEach((w, j) => assert.deepEqual(w.data, copy[j]));
 });
 
+test('shouldStop stops PGD as interrupted at the iterate reached (the bits of a run capped there); onProgress sees every iteration', () => {
+  const w0 = initGaussian([2, 3, 2], new Rng(3), 0.01);
+  const seen: number[] = [];
+  let losses = 0;
+  const cut = pgd(stats, w0, {
+    ...demo(2), rng: new Rng(4), maxIterations: 3000,
+    onProgress(t, loss) { seen.push(t); if (Number.isFinite(loss)) losses++; },
+    shouldStop: () => seen.length === 1234,
+  });
+  assert.deepEqual([cut.status, cut.iterations], ['interrupted', 1234]);
+  assert.deepEqual(seen, Array.from({ length: 1234 }, (_, t) => t));
+  assert.equal(losses, 1234);
+  const capped = pgd(stats, w0, { ...demo(2), rng: new Rng(4), maxIterations: 1234 });
+  assert.equal(capped.status, 'max-iterations');
+  cut.weights.forEach((w, j) => assert.deepStrictEqual(w.data, capped.weights[j].data));
+  assert.deepStrictEqual([cut.loss, cut.gradNorm, cut.perturbations], [capped.loss, capped.gradNorm, capped.perturbations]);
+});
+
 test('PGD with the default local β and ρ also escapes at depth 2', () => {
   const r = pgd(stats, zeroWeights([2, 2, 2]), { rng: new Rng(5) });
   assert.equal(r.status, 'returned');

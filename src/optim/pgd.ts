@@ -23,6 +23,10 @@ export interface PgdOptions {
   deltaF?: number;
   /** Stop as 'max-iterations' after this many gradient steps. Default 1e6. */
   maxIterations?: number;
+  /** Called with (t, L(w_t)) at every iteration t before its gradient step. Default: none. */
+  onProgress?(iteration: number, loss: number): void;
+  /** Polled after every gradient step; true stops the run as 'interrupted' (Ctrl-C) at the point reached. Default: never. */
+  shouldStop?(): boolean;
 }
 
 /** The constants of PGD (THEORY §6.5), as computed from the options. */
@@ -55,8 +59,11 @@ export interface PgdConstants {
 export interface PgdResult {
   /** The returned point: w̃ (the point before the last perturbation) when status is 'returned'. */
   weights: Mat[];
-  /** 'returned' as in Jin et al.; 'max-iterations'; 'diverged' when the loss became non-finite or > 1e12. */
-  status: 'returned' | 'max-iterations' | 'diverged';
+  /**
+   * 'returned' as in Jin et al.; 'max-iterations'; 'diverged' when the loss became non-finite or > 1e12;
+   * 'interrupted' when shouldStop said so (weights are then the current iterate w_t).
+   */
+  status: 'returned' | 'max-iterations' | 'diverged' | 'interrupted';
   /** Gradient steps taken. */
   iterations: number;
   /** Perturbations applied. */
@@ -153,8 +160,10 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
     }
     if (t - tNoise === k.tThres && f - fTilde > -k.fThres) return finish('returned', t, perturbations, tilde);
     if (t >= maxIterations) return finish('max-iterations', t, perturbations, theta.slice());
+    options.onProgress?.(t, f);
     for (let i = 0; i < d; i++) theta[i] -= k.eta * grad[i];
     f = evaluate();
     gn = norm2(grad);
+    if (options.shouldStop?.()) return finish('interrupted', t + 1, perturbations, theta.slice());
   }
 }

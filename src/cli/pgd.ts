@@ -3,19 +3,21 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import { statsFromData } from '../model/stats.ts';
-import { pgd } from '../optim/pgd.ts';
+import { type PgdResult, pgd } from '../optim/pgd.ts';
+import { localSmoothness } from '../optim/localSmoothness.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { writeFileAtomic } from './files.ts';
 import {
-  type DataFlags, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions, addSeedOption, initChoiceFromFlags,
+  type DataFlags, type InitChoice, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions, addSeedOption, initChoiceFromFlags,
   initialWeights, integerAtLeast, loadDataFromFlags, nonNegativeNumber, parseNumber, positiveNumber,
 } from './options.ts';
 import { fmt, printResult, warn } from './critical.ts';
-import type { CliContext, CliIO } from './run.ts';
+import { type Progress, createProgress } from './progress.ts';
+import { type CliContext, type CliIO, EXIT_INTERRUPTED, runInWorker } from './run.ts';
 
 interface PgdFlags extends DataFlags, NetworkFlags {
   epsilon: number; beta?: number; rho?: number; c: number; delta: number; deltaF?: number; maxIterations: number;
-  seed: number; out?: string; json?: true;
+  seed: number; out?: string; json?: true; progress: boolean;
 }
 
 /** Parses a probability in the open interval (0, 1). */
@@ -44,6 +46,7 @@ export function register(program: Command, ctx: CliContext): void {
   addSeedOption(cmd);
   cmd.option('--out <file>', 'write the returned weights W1..WN to this .npz file (replaced atomically if it exists)');
   addJsonOption(cmd);
+  cmd.option('--no-progress', 'no progress display on stderr');
   cmd.addHelpText('after', `
 PGD(W(0), β, ρ, ε, c, δ, Δf) of THEORY §6.5: gradient steps of size c/β; when ‖∇L‖ ≤ g_thres and no
 perturbation happened in the last t_thres steps, remember w̃ and perturb uniformly in a ball of radius
@@ -56,31 +59,96 @@ Examples:
   dln pgd --data ln-pgd --dims 2,2,2 --init zero --epsilon 1e-3 --out w.npz      (escapes the origin)
   dln pgd --data ln-pgd --dims 2,2,2,2 --init zero --epsilon 1e-3 --json         (returns the origin)
 
-JSON fields: status (returned, max-iterations or diverged), iterations, perturbations, loss,
+JSON fields: status (returned, max-iterations, diverged or interrupted), iterations, perturbations, loss,
 gradNorm, constants {d, beta, rho, epsilon, c, delta, deltaF, chi, eta, r, gThres, fThres, tThres,
 epsilonInRange}, dims, out, weights (W1..WN as nested arrays, rows of W_j).
-Exit codes: 0 done (see status), 2 bad input.`)
-    .action((flags: PgdFlags, command: Command) => { ctx.exitCode = pgdCommand(flags, command, ctx.io); });
+Progress goes to stderr (a bar on a terminal, plain lines otherwise; --no-progress silences it).
+Exit codes: 0 done (see status), 2 bad input, 130 interrupted by Ctrl-C (the iterate reached is
+reported with status interrupted, and written to --out).`)
+    .action(async (flags: PgdFlags, command: Command) => { ctx.exitCode = await pgdCommand(flags, command, ctx.io); });
 }
 
-function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): number {
-  const init = initChoiceFromFlags(flags, cmd);
+/** What the worker thread does: data, initial weights, PGD, polling the shared stop flag. */
+export interface PgdJob { flags: PgdFlags; init: InitChoice; shared: SharedArrayBuffer }
+export interface PgdOutcome { result: PgdResult; dims: number[]; lossOLS: number }
+
+/** Runs a job (in a worker thread): shared holds an Int32 stop flag, then Float64 [iteration, loss]. */
+export function pgdJob(job: PgdJob, started: () => void): PgdOutcome {
+  const flags = job.flags;
+  const stop = new Int32Array(job.shared, 0, 1), live = new Float64Array(job.shared, 8, 2);
   // The same generator order as dln train (data, then initial weights); the perturbations come after.
   const rng = new Rng(flags.seed);
   const { dataset } = loadDataFromFlags(flags, rng, flags.seed);
-  const { dims, weights } = initialWeights(init, flags.dims, dataset, rng);
+  const { dims, weights } = initialWeights(job.init, flags.dims, dataset, rng);
   const stats = statsFromData(dataset);
-  let r: ReturnType<typeof pgd>;
-  try {
-    r = pgd(stats, weights, {
-      rng, epsilon: flags.epsilon, beta: flags.beta, rho: flags.rho, c: flags.c, delta: flags.delta, deltaF: flags.deltaF,
-      maxIterations: flags.maxIterations,
-    });
-  } catch (e) {
-    // The default β, ρ vanish when the start and the least-squares map are both 0.
-    if (e instanceof RangeError && e.message.startsWith('localSmoothness')) throw new InputError(`${e.message.replace(/^localSmoothness: /, '')}: give --beta and --rho`);
-    throw e;
+  let beta = flags.beta, rho = flags.rho;
+  if (beta === undefined || rho === undefined) {
+    try {
+      // What pgd would compute itself; done here so that a bad start is reported before progress begins.
+      const local = localSmoothness(stats, weights);
+      beta ??= local.beta;
+      rho ??= local.rho;
+    } catch (e) {
+      // The default β, ρ vanish when the start and the least-squares map are both 0.
+      if (e instanceof RangeError && e.message.startsWith('localSmoothness')) throw new InputError(`${e.message.replace(/^localSmoothness: /, '')}: give --beta and --rho`);
+      throw e;
+    }
   }
+  started();
+  const result = pgd(stats, weights, {
+    rng, epsilon: flags.epsilon, beta, rho, c: flags.c, delta: flags.delta, deltaF: flags.deltaF, maxIterations: flags.maxIterations,
+    onProgress(t, loss) { live[0] = t; live[1] = loss; },
+    shouldStop: () => Atomics.load(stop, 0) !== 0,
+  });
+  live[0] = result.iterations;
+  live[1] = result.loss;
+  return { result, dims, lossOLS: stats.lossOLS };
+}
+
+class Aborted extends Error {}
+
+/**
+ * Runs the job in a worker thread, so that the main thread stays free for Ctrl-C and progress on
+ * stderr: the first Ctrl-C stops after the current iteration, a second one aborts (resolves null).
+ */
+async function execute(job: Omit<PgdJob, 'shared'>, io: CliIO, progressOn: boolean): Promise<PgdOutcome | null> {
+  const shared = new SharedArrayBuffer(24);
+  const stopFlag = new Int32Array(shared, 0, 1), live = new Float64Array(shared, 8, 2);
+  let progress: Progress | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const show = (): void => { if (live[0] > 0) progress?.update(live[0], live[1]); };
+  const run = runInWorker<PgdOutcome>(import.meta.url, 'pgdJob', { ...job, shared }, () => {
+    progress = createProgress(job.flags.maxIterations, { stream: io.stderr, enabled: progressOn, label: 'pgd', unit: 'step' });
+    timer = setInterval(show, 100);
+  });
+  let interrupts = 0;
+  const off = io.onInterrupt(() => {
+    if (++interrupts === 1) {
+      io.stderr.write(`${io.stderr.isTTY === true ? '\n' : ''}dln: Ctrl-C: stopping after the current iteration and reporting the point reached (Ctrl-C again quits without saving)\n`);
+      Atomics.store(stopFlag, 0, 1);
+    } else {
+      io.stderr.write('dln: second Ctrl-C: quitting without saving\n');
+      run.terminate(new Aborted());
+    }
+  });
+  try {
+    return await run.result;
+  } catch (e) {
+    if (e instanceof Aborted) return null;
+    throw e;
+  } finally {
+    off();
+    clearInterval(timer);
+    show();
+    (progress as Progress | null)?.stop();
+  }
+}
+
+async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<number> {
+  const init = initChoiceFromFlags(flags, cmd);
+  const outcome = await execute({ flags: { ...flags }, init }, io, flags.progress);
+  if (outcome === null) return EXIT_INTERRUPTED;
+  const { result: r, dims, lossOLS } = outcome;
   const k = r.constants;
   if (!k.epsilonInRange) {
     warn(io, [`ε = ${fmt(k.epsilon)} exceeds β²/ρ = ${fmt((k.beta * k.beta) / k.rho)}: Jin et al.'s guarantee (Theorem 3) does not apply`]);
@@ -94,12 +162,12 @@ function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): number {
   };
   printResult(io, flags.json === true, result, () => [
     `${r.status} after ${r.iterations} iterations and ${r.perturbations} perturbation${r.perturbations === 1 ? '' : 's'}`,
-    `  loss            ${fmt(r.loss)}   (best linear map: ${fmt(stats.lossOLS)})`,
+    `  loss            ${fmt(r.loss)}   (best linear map: ${fmt(lossOLS)})`,
     `  gradient norm   ${fmt(r.gradNorm)}`,
     `  constants       β = ${fmt(k.beta)}, ρ = ${fmt(k.rho)}, η = ${fmt(k.eta)}, χ = ${fmt(k.chi)}, r = ${fmt(k.r)}`,
     `                  g_thres = ${fmt(k.gThres)}, f_thres = ${fmt(k.fThres)}, t_thres = ${k.tThres}`,
     ...(out !== undefined ? [`  weights in      ${flags.out}`] : []),
     '',
   ].join('\n'));
-  return 0;
+  return r.status === 'interrupted' ? EXIT_INTERRUPTED : 0;
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,17 +14,32 @@ const BIN = fileURLToPath(new URL('../../bin/dln.js', import.meta.url));
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-/** Runs `node bin/dln.js pgd args…` in the test directory. */
-function pgd(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'pgd', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+/** Starts `node bin/dln.js pgd args…` in the test directory; `done` settles when it exits, `stderrHas` when stderr contains text. */
+function start(args: readonly string[]): { child: ChildProcess; done: Promise<Run>; stderrHas(text: string): Promise<void> } {
+  const child = spawn(process.execPath, [BIN, 'pgd', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    for (const w of waiters) if (stderr.includes(w.text)) w.resolve();
+  });
+  const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return {
+    child, done,
+    stderrHas: (text) => new Promise((resolve, reject) => {
+      if (stderr.includes(text)) resolve();
+      else waiters.push({ text, resolve });
+      void done.then(() => reject(new Error(`exited before stderr showed '${text}': ${stderr}`)));
+    }),
+  };
 }
+
+/** Runs `node bin/dln.js pgd args…` in the test directory. */
+const pgd = (args: readonly string[]): Promise<Run> => start(args).done;
 
 interface PgdJson {
   status: string; iterations: number; perturbations: number; loss: number; gradNorm: number; dims: number[]; out?: string;
@@ -114,5 +129,33 @@ describe('dln pgd', () => {
       assert.match(r.stderr, msg);
     }
     assert.equal(existsSync(join(dir, 'bad.npz')), false);
+  });
+
+  test('progress goes to stderr as plain lines off a terminal, and --no-progress leaves stderr empty', async () => {
+    const args = ['--data', 'ln-pgd', '--dims', '2,2,2,2', '--init', 'zero', '--epsilon', '1e-3', '--json'];
+    const [shown, quiet] = await Promise.all([pgd(args), pgd([...args, '--no-progress'])]);
+    const p = ok(shown);
+    assert.match(shown.stderr, /^pgd: step 0\/1000000 \(0%\), \d+\.\d s$/m);
+    assert.match(shown.stderr, new RegExp(`^pgd: step ${p.iterations}/1000000 \\(\\d+%\\), loss 6\\.2500e-1, \\d+\\.\\d s\n$`, 'm'));
+    assert.deepEqual(ok(quiet), p);
+    assert.equal(quiet.stderr, '');
+  });
+
+  test('SIGINT stops after the current iteration: status interrupted, the iterate reached in the JSON and in --out, exit 130', { timeout: 60000 }, async () => {
+    // A step η = c/β far too small to get anywhere: the run would go on for minutes.
+    const cut = start(['--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,4,2', '--beta', '1e6', '--rho', '1e3', '--epsilon', '1e-3', '--max-iterations', '100000000', '--out', 'cut.npz', '--json']);
+    await cut.stderrHas('pgd: step 0/100000000');
+    await new Promise((r) => setTimeout(r, 200));
+    cut.child.kill('SIGINT');
+    const r = await cut.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /^dln: Ctrl-C: stopping after the current iteration/m);
+    const p = JSON.parse(r.stdout) as PgdJson;
+    assert.equal(p.status, 'interrupted');
+    assert.ok(p.iterations > 0 && p.iterations < 100000000, `stopped at iteration ${p.iterations}`);
+    assert.ok(Number.isFinite(p.loss) && Number.isFinite(p.gradNorm));
+    checkConstants(p.constants);
+    const w = decodeWeights(readFileSync(join(dir, 'cut.npz')));
+    assert.deepEqual(w.map((m) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)))), p.weights);
   });
 });

@@ -5,7 +5,7 @@ export {
   type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
   assertFitsData, gradientEvaluation, evaluateGradient,
 } from './train.ts';
-export { type FlowOptions, type FlowStatus, type FlowResult, gradientFlow } from './flow.ts';
+export { type FlowOptions, type FlowStatus, type FlowResult, type FlowResume, gradientFlow } from './flow.ts';
 export { type Rhs, type Dopri5Workspace, createDopri5Workspace, dopri5Step, nextStepSize, initialStepSize } from './dopri5.ts';
 export { type SgdOptions, trainSGD } from './sgd.ts';
 export { type PgdOptions, type PgdConstants, type PgdResult, pgd, pgdConstants } from './pgd.ts';

@@ -108,3 +108,11 @@ export function randomSymmetric(n: number, rng: Rng): Mat {
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { const x = rng.normal(); a.data[i * n + j] = x; a.data[j * n + i] = x; }
   return a;
 }
+
+/**
+ * The comparison bound of the Jacobi range: ours ≤ max(reference, 2ε)·(1 + 1e-9). The 2ε floor
+ * admits the rounding of an exactly computed measure; the 1e-9 only absorbs ties.
+ */
+export function noWorseThan(ours: number, reference: number): boolean {
+  return ours <= Math.max(reference, 2 * EPS) * (1 + 1e-9);
+}

@@ -29,7 +29,7 @@ export const nrtConstantSteps: Experiment<NrtConstantStepsConfig> = {
   source: '[NRT] Figure 1 (THEORY §8.6), Theorem 2.4',
   question: 'With a balanced start, does gradient descent at the guaranteed step η_max converge, how much faster are steps far above it, and where does it diverge, for depths 2, 3 and 5?',
   defaults: { depths: [2, 3, 5], hidden: 12, multipliers: [1, 0.5, 100, 1000], iterations: 20000, doublings: 12, doublingIterations: 5000 },
-  quick: { depths: [2, 3, 5], hidden: 12, multipliers: [1, 0.5, 100, 1000], iterations: 2000, doublings: 12, doublingIterations: 1000 },
+  quick: { depths: [2, 3, 5], hidden: 12, multipliers: [1, 0.5, 100, 1000], iterations: 5000, doublings: 12, doublingIterations: 1000 },
   run: runNrtConstantSteps,
 };
 

@@ -1,17 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 import type { CliIO } from '../../src/cli/run.ts';
+import { type Run, startDln } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/dln.js', import.meta.url));
-
-interface Run { code: number | null; stdout: string; stderr: string }
 
 /** Runs `dln args…` in this process with in-memory stdout and stderr (experiments still run on worker threads). */
 async function dln(args: readonly string[]): Promise<Run> {
@@ -22,29 +18,7 @@ async function dln(args: readonly string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-/** Starts `node bin/dln.js args…` in dir; `stderrHas` settles once stderr contains text. */
-function start(args: readonly string[], cwd: string): { child: ChildProcess; done: Promise<Run>; stderrHas(text: string): Promise<void> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    for (const w of waiters) if (stderr.includes(w.text)) w.resolve();
-  });
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return {
-    child, done,
-    stderrHas: (text) => new Promise((resolve, reject) => {
-      if (stderr.includes(text)) resolve();
-      else waiters.push({ text, resolve });
-      void done.then((r) => reject(new Error(`exited before stderr showed '${text}': ${r.stderr}`)));
-    }),
-  };
-}
+const start = startDln;
 
 let dir = '';
 before(() => { dir = mkdtempSync(join(tmpdir(), 'dln-reproduce-')); });

@@ -1,42 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeNpy } from '../../src/data/npy.ts';
 import { decodeWeights } from '../../src/data/npz.ts';
 import { zeros } from '../../src/linalg/mat.ts';
 import { Rng } from '../../src/linalg/rng.ts';
+import { type Run, type Started, startDln } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/dln.js', import.meta.url));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Starts `node bin/dln.js pgd args…` in the test directory; `done` settles when it exits, `stderrHas` when stderr contains text. */
-function start(args: readonly string[]): { child: ChildProcess; done: Promise<Run>; stderrHas(text: string): Promise<void> } {
-  const child = spawn(process.execPath, [BIN, 'pgd', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    for (const w of waiters) if (stderr.includes(w.text)) w.resolve();
-  });
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return {
-    child, done,
-    stderrHas: (text) => new Promise((resolve, reject) => {
-      if (stderr.includes(text)) resolve();
-      else waiters.push({ text, resolve });
-      void done.then(() => reject(new Error(`exited before stderr showed '${text}': ${stderr}`)));
-    }),
-  };
-}
+const start = (args: readonly string[]): Started => startDln(['pgd', ...args], dir);
 
 /** Runs `node bin/dln.js pgd args…` in the test directory. */
 const pgd = (args: readonly string[]): Promise<Run> => start(args).done;

@@ -23,3 +23,15 @@ export class PremiseError extends Error {
     this.premise = premise;
   }
 }
+
+/** An error as it crosses from a worker thread (structured clone keeps no class). */
+export interface WorkerErrorData { name: string; message: string; stack?: string; premise?: string }
+
+/** Rebuilds an error that crossed from a worker thread with its class (InputError, PremiseError). */
+export function reviveError(e: WorkerErrorData): Error {
+  const err = e.name === 'InputError' ? new InputError(e.message)
+    : e.name === 'PremiseError' ? new PremiseError(e.premise ?? 'unknown', e.message)
+      : new Error(e.message);
+  if (e.stack !== undefined) err.stack = e.stack;
+  return err;
+}

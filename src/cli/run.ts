@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CommanderError, type Command } from 'commander';
-import { InputError, PremiseError } from '../errors.ts';
+import { InputError, PremiseError, reviveError } from '../errors.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_INTERRUPTED = 130;
@@ -94,15 +94,6 @@ export async function runCli(argv: readonly string[], build: (ctx: CliContext) =
   } catch (e) {
     return reportError(e, io, wantsJson(argv));
   }
-}
-
-/** An error that crossed from a worker thread, rebuilt with its class (InputError, PremiseError). */
-function reviveError(e: { name: string; message: string; stack?: string; premise?: string }): Error {
-  const err = e.name === 'InputError' ? new InputError(e.message)
-    : e.name === 'PremiseError' ? new PremiseError(e.premise ?? 'unknown', e.message)
-      : new Error(e.message);
-  if (e.stack !== undefined) err.stack = e.stack;
-  return err;
 }
 
 /** A computation running in a worker thread; result settles with what the worker's function returned. */

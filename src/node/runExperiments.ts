@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { InputError, PremiseError } from '../errors.ts';
+import { reviveError } from '../errors.ts';
 import type { ExperimentContext, ExperimentResult } from '../experiments/types.ts';
 
 /** One experiment to run: its name, which configuration (--quick or the full one), and the seed. */
@@ -45,15 +45,6 @@ export interface ExperimentPool {
   abort(): void;
   /** Names of the tasks running now. */
   running(): string[];
-}
-
-/** An error that crossed from a worker thread, rebuilt with its class. */
-function reviveError(e: { name: string; message: string; stack?: string; premise?: string }): Error {
-  const err = e.name === 'InputError' ? new InputError(e.message)
-    : e.name === 'PremiseError' ? new PremiseError(e.premise ?? 'unknown', e.message)
-      : new Error(e.message);
-  if (e.stack !== undefined) err.stack = e.stack;
-  return err;
 }
 
 type WorkerMessage =

@@ -1,22 +1,11 @@
 import type { Command } from 'commander';
-import { InputError, PremiseError } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
-import { type Stats, statsFromData } from '../model/stats.ts';
-import { checkDimsMatchData } from '../data/validate.ts';
+import { type Stats, requireInvertibleSigmaXX, statsFromData } from '../model/stats.ts';
+import { assertFitsData } from '../model/network.ts';
 import { type CriticalValue, criticalValues } from '../landscape/index.ts';
 import { type DataFlags, addDataOptions, addJsonOption, addSeedOption, loadDataFromFlags, parseDims } from './options.ts';
 import type { CliContext, CliIO } from './run.ts';
-
-/**
- * PremiseError('sigma-xx-singular') unless Σ_XX = XXᵀ is invertible: Assumption 1 of AMG (THEORY §5.1),
- * on which the critical values, the critical points and their classification rest. what names the use.
- */
-export function requireInvertibleSxx(stats: Stats, what: string): void {
-  if (stats.rankXX === stats.dx) return;
-  const few = stats.m < stats.dx ? `, only m = ${stats.m} samples for d_x = ${stats.dx} features` : '';
-  throw new PremiseError('sigma-xx-singular',
-    `Σ_XX = XXᵀ is singular (rank ${stats.rankXX} < d_x = ${stats.dx}${few}); ${what} needs Σ_XX invertible (Assumption 1, THEORY §5.1)`);
-}
 
 /** Writes each warning as one line `dln: warning: …` on stderr. */
 export function warn(io: CliIO, warnings: readonly string[]): void {
@@ -47,7 +36,7 @@ export interface TheoryDataFlags extends DataFlags { seed: number; json?: true }
 export function loadStats(flags: TheoryDataFlags): { stats: Stats; rng: Rng; checkDims(dims: number[]): void } {
   const rng = new Rng(flags.seed);
   const { dataset } = loadDataFromFlags(flags, rng, flags.seed);
-  return { stats: statsFromData(dataset), rng, checkDims: (dims) => { checkDimsMatchData(dims, dataset.x, dataset.y); } };
+  return { stats: statsFromData(dataset), rng, checkDims: (dims) => { assertFitsData(dims, dataset.x.rows, dataset.y.rows, '--dims'); } };
 }
 
 interface CriticalFlags extends TheoryDataFlags { dims?: number[] }
@@ -92,7 +81,7 @@ function criticalCommand(flags: CriticalFlags, io: CliIO): number {
   if (flags.dims === undefined) throw new InputError('--dims is required (e.g. --dims 5,4,4,5): r_max is the smallest width');
   const { stats, checkDims } = loadStats(flags);
   checkDims(flags.dims);
-  requireInvertibleSxx(stats, 'the list of critical values');
+  requireInvertibleSigmaXX(stats, 'the list of critical values');
   const cv = criticalValues(stats, flags.dims);
   warn(io, cv.warnings);
   const result = {

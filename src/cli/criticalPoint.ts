@@ -3,10 +3,11 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { maxRank } from '../model/network.ts';
+import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { type CriticalType, buildCriticalPoint, criticality, expectedType, theorem7 } from '../landscape/index.ts';
 import { writeFileAtomic } from './files.ts';
 import { addDataOptions, addJsonOption, addSeedOption, oneOf, parseDims, positiveNumber } from './options.ts';
-import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, setText, warn } from './critical.ts';
+import { type TheoryDataFlags, fmt, loadStats, printResult, setText, warn } from './critical.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 interface CriticalPointFlags extends TheoryDataFlags {
@@ -102,7 +103,7 @@ function criticalPointCommand(flags: CriticalPointFlags, io: CliIO): number {
   if (n < 2) throw new InputError(`--dims ${dims.join(',')} has depth N = 1; critical points of a one-layer network are the least-squares map only (use depth N ≥ 2)`);
   const subset = checkSubset(flags.subset, stats.dy, dims);
   checkKind(flags.kind, n, subset, maxRank(dims));
-  requireInvertibleSxx(stats, 'a critical point (Proposition 1)');
+  requireInvertibleSigmaXX(stats, 'a critical point (Proposition 1)');
   const cp = buildCriticalPoint(stats, dims, subset, {
     kind: flags.kind ?? 'strict', gauge: flags.gauge, rng, gaugeCond: flags.gaugeCond,
   });

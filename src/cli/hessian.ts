@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
-import { dimsOf, parameterCount } from '../model/network.ts';
+import { assertFitsData, parameterCount } from '../model/network.ts';
+import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, classify, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
 import { readWeightsFile } from './files.ts';
 import { addDataOptions, addJsonOption, addSeedOption, oneOf, positiveNumber } from './options.ts';
-import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, setText, warn } from './critical.ts';
+import { type TheoryDataFlags, fmt, loadStats, printResult, setText, warn } from './critical.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 /** The most parameters for which the dense Hessian (and --eigenvalues all) is used; Lanczos above. */
@@ -57,15 +58,12 @@ Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with -
 function hessianCommand(flags: HessianFlags, io: CliIO): number {
   const weights = readWeightsFile(flags.weights);
   const { stats } = loadStats(flags);
-  const dims = dimsOf(weights);
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new InputError(`${flags.weights} maps ${dims[0]} → ${dims[dims.length - 1]} features (widths ${dims.join(',')}), but the data have ${stats.dx} → ${stats.dy}`);
-  }
+  const dims = assertFitsData(weights, stats.dx, stats.dy, flags.weights);
   const p = parameterCount(dims);
   if (flags.eigenvalues === 'all' && p > DENSE_LIMIT) {
     throw new InputError(`--eigenvalues all needs the dense Hessian of at most ${DENSE_LIMIT} parameters, but the network has ${p}; use --eigenvalues extreme`);
   }
-  requireInvertibleSxx(stats, 'the classification (Theorem 7 and the global minimum)');
+  requireInvertibleSigmaXX(stats, 'the classification (Theorem 7 and the global minimum)');
   const crit = criticality(weights, stats, flags.gradientTol);
   if (flags.requireCritical === true && !crit.critical) {
     throw new InputError(`${flags.weights} is not a first-order critical point: relative gradient norm ${crit.relative.toExponential(2)} > --gradient-tol ${flags.gradientTol}`);

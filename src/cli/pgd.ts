@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import { statsFromData } from '../model/stats.ts';
 import { type PgdResult, pgd } from '../optim/pgd.ts';
-import { localSmoothness } from '../optim/localSmoothness.ts';
+import { LocalSmoothnessError, localSmoothness } from '../optim/localSmoothness.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { writeFileAtomic } from './files.ts';
 import {
@@ -90,7 +90,7 @@ export function pgdJob(job: PgdJob, started: () => void): PgdOutcome {
       rho ??= local.rho;
     } catch (e) {
       // The default β, ρ vanish when the start and the least-squares map are both 0.
-      if (e instanceof RangeError && e.message.startsWith('localSmoothness')) throw new InputError(`${e.message.replace(/^localSmoothness: /, '')}: give --beta and --rho`);
+      if (e instanceof LocalSmoothnessError) throw new InputError(`${e.reason}: give --beta and --rho`);
       throw e;
     }
   }

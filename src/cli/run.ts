@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CommanderError, type Command } from 'commander';
-import { InputError, PremiseError, reviveError } from '../errors.ts';
+import { InputError, PremiseError, ShapeError, reviveError } from '../errors.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_INTERRUPTED = 130;
@@ -54,9 +54,9 @@ function wantsJson(argv: readonly string[]): boolean {
 }
 
 /**
- * The exit code for an error thrown by a command, after reporting it: user errors (InputError,
- * command-line parse errors) → 2, failed premises → 3 (with --json also `{error, premise}` on
- * stdout), help and version → 0, anything else → 1 (stack trace only with DLN_DEBUG=1).
+ * The exit code for an error thrown by a command, after reporting it: user errors (InputError, the
+ * engine's ShapeError, command-line parse errors) → 2, failed premises → 3 (with --json also
+ * `{error, premise}` on stdout), help and version → 0, anything else → 1 (stack trace only with DLN_DEBUG=1).
  */
 export function reportError(e: unknown, io: CliIO, json: boolean): number {
   if (e instanceof CommanderError) {
@@ -66,7 +66,7 @@ export function reportError(e: unknown, io: CliIO, json: boolean): number {
     io.stderr.write(`dln: ${oneLine(e.message.replace(/^error:\s*/, ''))}\n`);
     return 2;
   }
-  if (e instanceof InputError) {
+  if (e instanceof InputError || e instanceof ShapeError) {
     io.stderr.write(`dln: ${oneLine(e.message)}\n`);
     return 2;
   }

@@ -9,12 +9,12 @@ import type { Schedule } from '../optim/schedules.ts';
 import { type TrainResult, type TrainResume, trainGD } from '../optim/train.ts';
 import { type FlowResult, type FlowResume, gradientFlow } from '../optim/flow.ts';
 import { trajectoryToCsv } from '../optim/trajectory.ts';
-import { invariantDrift } from '../model/index.ts';
+import { assertWeightsMatch, invariantDrift } from '../model/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { commitStagingDir, createStagingDir, discardStagingDir, readWeightsFile } from './files.ts';
 import {
   type DataFlags, type DataSource, type InitChoice, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions,
-  addSeedOption, checkWeightsMatchDims, initChoiceFromFlags, initialWeights, integerAtLeast, loadDataFromFlags,
+  addSeedOption, initChoiceFromFlags, initialWeights, integerAtLeast, loadDataFromFlags,
   loadDataFromSource, nonNegativeNumber, oneOf, positiveNumber, shellCommand, userGave,
 } from './options.ts';
 import { type Progress, createProgress } from './progress.ts';
@@ -165,7 +165,7 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   }
   const checkpoint = readJson<Checkpoint>(join(dir, 'checkpoint.json'), 'the checkpoint');
   const weights = readWeightsFile(join(dir, 'weights.npz'));
-  checkWeightsMatchDims(weights, config.settings.dims, join(dir, 'weights.npz'));
+  assertWeightsMatch(weights, config.settings.dims, join(dir, 'weights.npz'));
   return { config, dataset: loadDataFromSource(config.settings.data), weights, checkpoint };
 }
 

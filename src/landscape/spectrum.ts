@@ -1,8 +1,8 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmul, matmulNT } from '../linalg/matmul.ts';
 import { eigh } from '../linalg/eigh.ts';
-import type { Stats } from '../model/stats.ts';
-import { InputError, PremiseError } from '../errors.ts';
+import { type Stats, requireInvertibleSigmaXX } from '../model/stats.ts';
+import { InputError } from '../errors.ts';
 import { criticality, DEFAULT_GRADIENT_TOL } from './criticality.ts';
 
 /** Relative gap λ_i − λ_{i+1} ≤ REPEATED_GAP·λ_1 counts as a repeated eigenvalue of Σ. */
@@ -34,9 +34,7 @@ export interface DataSpectrum {
  */
 export function dataSpectrum(stats: Stats): DataSpectrum {
   const { dx, dy } = stats;
-  if (stats.rankXX < dx) {
-    throw new PremiseError('Assumption 1: Σ_XX invertible', `Σ_XX is singular (rank ${stats.rankXX} < d_x = ${dx})`);
-  }
+  requireInvertibleSigmaXX(stats, 'the spectrum Σ of the critical values');
   const a = stats.ols;
   const raw = matmulNT(zeros(dy, dy), matmul(zeros(dy, dx), a, stats.sxx), a);
   const sigma = zeros(dy, dy);

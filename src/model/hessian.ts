@@ -2,22 +2,13 @@ import { type Mat, zeros, eye } from '../linalg/mat.ts';
 import { matmul, matmulNT, matmulTN } from '../linalg/matmul.ts';
 import { getBackend } from '../linalg/backend.ts';
 import type { Stats } from './stats.ts';
-import { dimsOf } from './network.ts';
+import { assertFitsData } from './network.ts';
 
 /** Offsets o_j of each layer's block in θ = [vec_r(W_1); …; vec_r(W_N)] (o has N + 1 entries, o[N] = p). */
 export function parameterOffsets(dims: readonly number[]): number[] {
   const o = [0];
   for (let j = 1; j < dims.length; j++) o.push(o[j - 1] + dims[j] * dims[j - 1]);
   return o;
-}
-
-/** Throws a RangeError when the weights do not map d_x = stats.dx to d_y = stats.dy. */
-export function assertWeightsFitStats(fn: string, weights: readonly Mat[], stats: Stats): number[] {
-  const dims = dimsOf(weights);
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new RangeError(`${fn}: the network maps ${dims[0]} → ${dims[dims.length - 1]} but the data have d_x = ${stats.dx}, d_y = ${stats.dy}`);
-  }
-  return dims;
 }
 
 /** G = ∇ℓ(P) = (P − A)Σ_XX (= PΣ_XX − Σ_YX), computed as the gradient in lossAndGrad.ts is. */
@@ -35,7 +26,7 @@ function residualGradient(p: Mat, stats: Stats): Mat {
  * mirrored, so H is exactly symmetric.
  */
 export function hessian(weights: readonly Mat[], stats: Stats): Mat {
-  const dims = assertWeightsFitStats('hessian', weights, stats);
+  const dims = assertFitsData(weights, stats.dx, stats.dy);
   const n = dims.length - 1;
   const o = parameterOffsets(dims);
   const p = o[n];
@@ -111,7 +102,7 @@ export function createHvpWorkspace(dims: readonly number[]): HvpWorkspace {
  * v and out have length p in the ordering of hessian(); out may alias v.
  */
 export function hessianVectorProduct(weights: readonly Mat[], stats: Stats, v: Float64Array, out: Float64Array, ws?: HvpWorkspace): Float64Array {
-  const w = ws ?? createHvpWorkspace(assertWeightsFitStats('hessianVectorProduct', weights, stats));
+  const w = ws ?? createHvpWorkspace(assertFitsData(weights, stats.dx, stats.dy));
   const dims = w.dims, n = dims.length - 1, d0 = dims[0], o = w.offsets;
   if (weights.length !== n || v.length !== o[n] || out.length !== o[n]) {
     throw new RangeError(`hessianVectorProduct: expected ${n} layers and vectors of length ${o[n]}, got ${weights.length} layers, v ${v.length}, out ${out.length}`);

@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { maxRank } from '../model/network.ts';
 import { type CriticalType, buildCriticalPoint, criticality, expectedType, theorem7 } from '../landscape/index.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addDataOptions, addJsonOption, addSeedOption, oneOf, parseDims, positiveNumber } from './options.ts';
 import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, setText, warn } from './critical.ts';
 import type { CliContext, CliIO } from './run.ts';

@@ -1,9 +1,8 @@
 import { type Mat, isFiniteMat } from '../linalg/index.ts';
-import { type Dataset, statsFromData } from '../model/index.ts';
+import { type Dataset, invariantDrift, statsFromData } from '../model/index.ts';
 import {
   type FlowOptions, type FlowResult, type FlowResume, type TrainOptions, type TrainResult, type TrainResume, gradientFlow, trainGD,
 } from '../optim/index.ts';
-import { invariantDrift } from '../theory/index.ts';
 import type { JobContext } from './jobRunner.ts';
 
 /** The stopping and recording options of a run, as GD and the flow share them (TrainOptions' own fields). */

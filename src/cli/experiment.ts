@@ -5,7 +5,8 @@ import { experiments, getExperiment } from '../experiments/registry.ts';
 import type { Experiment } from '../experiments/types.ts';
 import { onInterrupts } from '../node/jobRunner.ts';
 import { type ExperimentOutcome, type TaskEnd, runExperiments } from '../node/runExperiments.ts';
-import { addJsonOption, addSeedOption, shellCommand } from './options.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { shellCommand } from './shellCommand.ts';
 import {
   type ExperimentConfigFile, type ExperimentSummary, checkExperimentDir, experimentJson, experimentFiles, experimentIdentity, identityHash, writeExperimentFolder,
 } from './report/experimentFolder.ts';

@@ -6,11 +6,11 @@ import { encodeWeights } from '../data/npz.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { type PgdJobInput, type PgdOutcome } from '../node/pgdJob.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
-import {
-  type DataFlags, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions, addSeedOption, initChoiceFromFlags,
-  initialWeights, integerAtLeast, loadDataFromFlags, nonNegativeNumber, parseNumber, positiveNumber,
-} from './options.ts';
-import { fmt, printResult, warn } from './critical.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.ts';
+import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from './flagParsers.ts';
+import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { fmt, printResult, warn } from './printResult.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 
 interface PgdFlags extends DataFlags, NetworkFlags {

@@ -7,7 +7,7 @@ import { getExperiment, selectExperiments } from '../experiments/registry.ts';
 import { onInterrupts } from '../node/jobRunner.ts';
 import { type ExperimentTask, type TaskEnd, runExperiments } from '../node/runExperiments.ts';
 import { displayPath, experimentConfigFile, register as registerExperiment, saveOutcome, verdictLine } from './experiment.ts';
-import { integerAtLeast } from './options.ts';
+import { integerAtLeast } from './flagParsers.ts';
 import { type ExperimentConfigFile, readCompleteResult } from './report/experimentFolder.ts';
 import { createExperimentProgress } from './report/experimentProgress.ts';
 import { writeReport } from './report/writeReport.ts';

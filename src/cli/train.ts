@@ -11,11 +11,11 @@ import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
 import { type TrainJobInput, type TrainOutcome, type TrainRun } from '../node/trainJob.ts';
 import { readWeightsFile } from './files.ts';
-import {
-  type DataFlags, type DataSource, type InitChoice, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions,
-  addSeedOption, checkWeightsMatchDims, initChoiceFromFlags, initialWeights, integerAtLeast, loadDataFromFlags,
-  loadDataFromSource, nonNegativeNumber, oneOf, positiveNumber, shellCommand, userGave,
-} from './options.ts';
+import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
+import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
+import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
+import { type InitChoice, type NetworkFlags, addNetworkOptions, checkWeightsMatchDims, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { shellCommand } from './shellCommand.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
 import { getBackend } from '../linalg/backend.ts';

@@ -8,7 +8,8 @@ import { statsFromData } from '../model/stats.ts';
 import { InputError, ShapeError } from '../errors.ts';
 import { buildCriticalPoint } from './criticalPoint.ts';
 import { criticality } from './criticality.ts';
-import { dataSpectrum, criticalProduct, subsetOfCriticalPoint } from './spectrum.ts';
+import { dataSpectrum, criticalProduct } from './spectrum.ts';
+import { subsetOfCriticalPoint } from './subsetOfCriticalPoint.ts';
 import { randomData, gaussian } from '../../test/helpers/randomInstance.ts';
 
 const EPS = 2.220446049250313e-16;

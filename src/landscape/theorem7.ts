@@ -2,7 +2,8 @@ import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { dimsOf, maxRank } from '../model/network.ts';
 import { DEFAULT_GRADIENT_TOL, criticality } from './criticality.ts';
-import { dataSpectrum, subsetOfCriticalPoint } from './spectrum.ts';
+import { dataSpectrum } from './spectrum.ts';
+import { subsetOfCriticalPoint } from './subsetOfCriticalPoint.ts';
 import { tightening, DEFAULT_RANK_TOL } from './tightening.ts';
 
 /** The second-order type of a first-order critical point (THEORY §5.6). */

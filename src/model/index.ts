@@ -12,4 +12,5 @@ export {
   type BalanceNorm, type BalanceWorkspace, createBalanceWorkspace, invariantsInto, invariants, symmetricNorm, balancedness,
   invariantDrift, balanceMeasures,
 } from './invariants.ts';
-export { type HvpWorkspace, hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';
+export { hessian, parameterOffsets } from './hessian.ts';
+export { type HvpWorkspace, hessianVectorProduct, createHvpWorkspace } from './hessianVectorProduct.ts';

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { reviveError } from '../errors.ts';
+import { packageRealData } from './realDataFiles.ts';
 import type { ExperimentContext, ExperimentResult } from '../experiments/types.ts';
 
 /** One experiment to run: its name, which configuration (--quick or the full one), and the seed. */
@@ -146,6 +147,7 @@ export async function experimentTask(task: ExperimentTask, stop: Int32Array, rep
       report(Math.min(1, Math.max(0, fraction)), message);
     },
     shouldStop: () => Atomics.load(stop, 0) !== 0,
+    realData: packageRealData,
   };
   const t0 = performance.now();
   const result = await experiment.run(config, ctx);

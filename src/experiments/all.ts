@@ -10,6 +10,7 @@ import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
 import { mnistDepth } from './mnist-depth.ts';
+import { mnistPlateaus } from './mnist-plateaus.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -27,4 +28,5 @@ export const allExperiments: Experiment<any>[] = [
   pgdOrigin,
   invariantDriftExperiment,
   mnistDepth,
+  mnistPlateaus,
 ];

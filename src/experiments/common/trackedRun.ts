@@ -1,6 +1,6 @@
 import { type Mat, zeros, matmul, singularValues } from '../../linalg/index.ts';
 import { type Dataset, type Stats, createGradWorkspace, lossAndGrad, product } from '../../model/index.ts';
-import { gdStep } from '../../optim/index.ts';
+import { gdStep, tupleNorm } from '../../optim/index.ts';
 
 /** What trackGD measures of the end-to-end product P = W_N⋯W_1 at each checkpoint. */
 export interface TrackPoint {
@@ -16,6 +16,8 @@ export interface TrackPoint {
 /** A GD run with the training loss at every step and the product's measures at the checkpoints. */
 export interface TrackedRun {
   losses: Float64Array;
+  /** ‖∇L‖_F of every iterate. */
+  gradNorms: Float64Array;
   points: TrackPoint[];
   steps: number;
   status: 'max-steps' | 'diverged';
@@ -32,18 +34,19 @@ export function checkpoints125(last: number): number[] {
 
 /**
  * Gradient descent at constant step η from `weights` (updated in place) for maxSteps steps,
- * keeping L of every iterate and, at each checkpoint, P's singular values and measure(P).
+ * keeping L and ‖∇L‖ of every iterate and, at each checkpoint, P's singular values and measure(P).
  */
 export function trackGD(stats: Stats, weights: Mat[], eta: number, maxSteps: number, measure: (p: Mat) => Record<string, number>, at: readonly number[] = checkpoints125(maxSteps)): TrackedRun {
   const dims = [weights[0].cols, ...weights.map((w) => w.rows)];
   const ws = createGradWorkspace(dims), grads = weights.map((w) => zeros(w.rows, w.cols));
   const p = zeros(dims[dims.length - 1], dims[0]);
-  const losses = new Float64Array(maxSteps + 1), points: TrackPoint[] = [];
+  const losses = new Float64Array(maxSteps + 1), gradNorms = new Float64Array(maxSteps + 1), points: TrackPoint[] = [];
   const wanted = new Set(at);
   let status: TrackedRun['status'] = 'max-steps', k = 0;
   for (;; k++) {
     const loss = lossAndGrad(weights, stats, grads, ws);
     losses[k] = loss;
+    gradNorms[k] = tupleNorm(grads);
     if (!Number.isFinite(loss) || loss > 1e12) { status = 'diverged'; break; }
     if (wanted.has(k) || k === maxSteps) {
       product(p, weights, ws);
@@ -52,7 +55,7 @@ export function trackGD(stats: Stats, weights: Mat[], eta: number, maxSteps: num
     if (k >= maxSteps) break;
     gdStep(weights, grads, eta);
   }
-  return { losses: losses.subarray(0, k + 1), points, steps: k, status, product: product(p, weights, ws) };
+  return { losses: losses.subarray(0, k + 1), gradNorms: gradNorms.subarray(0, k + 1), points, steps: k, status, product: product(p, weights, ws) };
 }
 
 /** ½‖Y − PX‖_F² on a data set (a held-out one: statistics of the training set do not apply). */

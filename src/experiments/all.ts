@@ -11,6 +11,7 @@ import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
 import { mnistDepth } from './mnist-depth.ts';
 import { mnistPlateaus } from './mnist-plateaus.ts';
+import { regressionLandscape } from './regression-landscape.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -29,4 +30,5 @@ export const allExperiments: Experiment<any>[] = [
   invariantDriftExperiment,
   mnistDepth,
   mnistPlateaus,
+  regressionLandscape,
 ];

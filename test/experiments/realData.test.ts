@@ -24,6 +24,7 @@ test('mnist-plateaus --quick: nine plateaus at the critical values, the singular
   const r = await mnistPlateaus.run(mnistPlateaus.quick, ctx);
   for (const c of r.checks) assert.ok(c.passed, `${c.name}: ${c.detail}`);
   assert.equal(r.headline.rank_of_targets, 9);
+  assert.equal(r.checks.length, 5);
   const rise = String(r.headline.half_rise_iterations_run1).split(', ').map(Number);
   assert.equal(rise.length, 9);
   for (let i = 1; i < rise.length; i++) assert.ok(rise[i] > rise[i - 1]);

@@ -9,7 +9,7 @@ import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
-import { type TrainJobInput, type TrainOutcome, type TrainRun } from '../node/trainJob.ts';
+import type { TrainJobInput, TrainOutcome, TrainRun } from '../node/trainJob.ts';
 import { readWeightsFile } from './files.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';

@@ -7,3 +7,7 @@ export {
 export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT } from './unrolledLossAndGrad.ts';
 export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export { type HvpWorkspace, hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';
+export {
+  type SharpnessOptions, type SharpnessState, type SharpnessTracker, createSharpnessTracker, sharpness,
+  DENSE_SHARPNESS_MAX_PARAMS, WARM_START_MIX,
+} from './sharpness.ts';

@@ -1,7 +1,4 @@
-import { type Mat, isFiniteMat } from '../linalg/mat.ts';
-import { eigvalsh } from '../linalg/eigh.ts';
-import { Rng } from '../linalg/rng.ts';
-import { type LanczosWorkspace, createLanczosWorkspace, lanczosWarm } from '../linalg/lanczosWarm.ts';
+import { type Mat, type LanczosWorkspace, isFiniteMat, eigvalsh, Rng, createLanczosWorkspace, lanczosWarm } from '../linalg/index.ts';
 import type { Stats } from './stats.ts';
 import { type HvpWorkspace, createHvpWorkspace, hessian, hessianVectorProduct, parameterOffsets } from './hessian.ts';
 

@@ -1,6 +1,5 @@
-import type { Mat } from '../linalg/mat.ts';
-import type { Stats } from '../model/stats.ts';
-import { type SharpnessOptions, type SharpnessState, type SharpnessTracker, createSharpnessTracker } from '../model/sharpness.ts';
+import type { Mat } from '../linalg/index.ts';
+import { type Stats, type SharpnessOptions, type SharpnessState, type SharpnessTracker, createSharpnessTracker } from '../model/index.ts';
 import type { TrajectoryRecord } from './trajectory.ts';
 
 /** Sharpness recording of a run (THEORY §12): a SharpnessTracker's options plus how often. */

@@ -19,3 +19,5 @@ export { pinv, numericalRank } from './pinv.ts';
 export { solve } from './solve.ts';
 export type { LanczosOptions, LanczosResult } from './lanczos.ts';
 export { lanczosExtreme } from './lanczos.ts';
+export type { LanczosWorkspace, LanczosWarmOptions } from './lanczosWarm.ts';
+export { createLanczosWorkspace, lanczosWarm } from './lanczosWarm.ts';

@@ -14,3 +14,7 @@ export {
 } from './invariants.ts';
 export { hessian, parameterOffsets } from './hessian.ts';
 export { type HvpWorkspace, hessianVectorProduct, createHvpWorkspace } from './hessianVectorProduct.ts';
+export {
+  type SharpnessOptions, type SharpnessState, type SharpnessTracker, createSharpnessTracker, sharpness,
+  DENSE_SHARPNESS_MAX_PARAMS, WARM_START_MIX,
+} from './sharpness.ts';

@@ -14,4 +14,10 @@ export { type LocalSmoothness, LocalSmoothnessError, localSmoothness } from './l
 export {
   type Batch, createBatch, setLane, laneWeights, batchLossAndGrad,
 } from './batched/batch.ts';
-export { type BatchTrainOptions, type BatchTrainResult, type BatchKernels, trainBatched, trainBatchRange } from './batched/trainBatched.ts';
+export {
+  type BatchTrainOptions, type BatchTrainResult, type BatchKernels, type LaneSharpness, type BatchOut, trainBatched, trainBatchRange,
+} from './batched/trainBatched.ts';
+export { laneStats } from './batched/batch.ts';
+export {
+  type SharpnessRecording, type SharpnessRecorder, createSharpnessRecorder, recordSharpness, validateSharpnessRecording,
+} from './sharpnessRecording.ts';

@@ -3,18 +3,18 @@ import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
-import type { Dataset } from '../model/index.ts';
+import { type Dataset, assertWeightsMatch } from '../model/index.ts';
 import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryToCsv } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
-import { type TrainJobInput, type TrainOutcome, type TrainRun } from '../node/trainJob.ts';
+import type { TrainJobInput, TrainOutcome, TrainRun } from '../node/trainJob.ts';
 import { readWeightsFile } from './files.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
 import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
-import { type InitChoice, type NetworkFlags, addNetworkOptions, checkWeightsMatchDims, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { type InitChoice, type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { shellCommand } from './shellCommand.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
@@ -156,7 +156,7 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   }
   const checkpoint = readJson<Checkpoint>(join(dir, 'checkpoint.json'), 'the checkpoint');
   const weights = readWeightsFile(join(dir, 'weights.npz'));
-  checkWeightsMatchDims(weights, config.settings.dims, join(dir, 'weights.npz'));
+  assertWeightsMatch(weights, config.settings.dims, join(dir, 'weights.npz'));
   return { config, dataset: loadDataFromSource(config.settings.data), weights, checkpoint };
 }
 

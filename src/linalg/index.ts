@@ -7,7 +7,7 @@ export type { KernelBackend } from './backend.ts';
 export { getBackend, setBackend } from './backend.ts';
 export { Rng } from './rng.ts';
 export { randomNormal, haarOrthogonal } from './random.ts';
-export { frobenius, spectralNorm, symmetricSpectralNorm } from './norms.ts';
+export { frobenius, vectorNorm, spectralNorm, symmetricSpectralNorm } from './norms.ts';
 export type { QrResult, QrOptions } from './qr.ts';
 export { qr } from './qr.ts';
 export type { EighResult } from './eigh.ts';

@@ -1,6 +1,7 @@
 import { type Mat, type LanczosWorkspace, isFiniteMat, eigvalsh, Rng, createLanczosWorkspace, lanczosWarm } from '../linalg/index.ts';
 import type { Stats } from './stats.ts';
-import { type HvpWorkspace, createHvpWorkspace, hessian, hessianVectorProduct, parameterOffsets } from './hessian.ts';
+import { type HvpWorkspace, createHvpWorkspace, hessianVectorProduct } from './hessianVectorProduct.ts';
+import { hessian, parameterOffsets } from './hessian.ts';
 
 /**
  * Networks with at most this many parameters get their sharpness from the dense Hessian's spectrum

@@ -4,7 +4,8 @@ import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { invariants, balancedness } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
-import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS, assertFitsData } from './train.ts';
+import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
+import { assertFitsData } from '../model/network.ts';
 import type { SharpnessState } from '../model/index.ts';
 import { type SharpnessRecording, createSharpnessRecorder, recordSharpness } from './sharpnessRecording.ts';
 

@@ -1,6 +1,6 @@
 import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
-import { dimsOf, validateDims } from '../model/network.ts';
+import { assertFitsData } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
 import { invariants, balancedness } from '../model/invariants.ts';
@@ -81,16 +81,6 @@ export function normalizeTrainOptions(o: TrainOptions): Required<Pick<TrainOptio
   if (Number.isNaN(n.lossTol) || Number.isNaN(n.gradTol)) throw new RangeError('lossTol and gradTol must be numbers');
   if (!(n.divergeAbove > 0)) throw new RangeError(`divergeAbove must be > 0, got ${o.divergeAbove}`);
   return n;
-}
-
-/** Throws a RangeError when the network's end widths do not fit the data's d_x and d_y. */
-export function assertFitsData(weights: readonly Mat[], dx: number, dy: number): number[] {
-  const dims = dimsOf(weights);
-  validateDims(dims);
-  if (dims[0] !== dx || dims[dims.length - 1] !== dy) {
-    throw new RangeError(`network maps ${dims[0]} → ${dims[dims.length - 1]} but the data has d_x = ${dx}, d_y = ${dy}`);
-  }
-  return dims;
 }
 
 function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {

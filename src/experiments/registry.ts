@@ -14,6 +14,7 @@ import { invariantDriftExperiment } from './invariant-drift.ts';
 import { mnistDepth } from './mnist-depth.ts';
 import { mnistPlateaus } from './mnist-plateaus.ts';
 import { regressionLandscape } from './regression-landscape.ts';
+import { edgeOfStability } from './edge-of-stability.ts';
 
 /**
  * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
@@ -33,6 +34,7 @@ export const experiments: readonly Experiment<any>[] = [
   mnistDepth,
   mnistPlateaus,
   regressionLandscape,
+  edgeOfStability,
 ];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */

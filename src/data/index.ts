@@ -5,3 +5,4 @@ export { assertFinite, matrixFromSamples, checkPair, checkDimsMatchData } from '
 export {
   type GeneratedData, type NrtOptions, type BuiltinName, reportSec4, reportSec5, nrt, amgEscape, lnPgd, builtinData, builtinNames,
 } from './generators.ts';
+export { whitenInputs } from './whiten.ts';

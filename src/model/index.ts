@@ -5,5 +5,5 @@ export {
   lossAndGrad, lossAndGradInto, lossAndGradData,
 } from './lossAndGrad.ts';
 export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT } from './unrolledLossAndGrad.ts';
-export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
+export { type InitSpec, initGaussian, initBalanced, initAligned, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export { type HvpWorkspace, hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';

@@ -14,3 +14,8 @@ export {
   type EscapeBound, type ExponentialRate, lemma31Bound, productNormBound, gradientNormBounds, stationaritySteps, escapeSteps,
   exponentialRate,
 } from './bounds.ts';
+export {
+  type GlobalMinimum, type FlatClosedForm, globalMinimum, sqrtPsd, balancedFactorization, sharpness, flatSharpnessClosedForm,
+} from './flatMinima.ts';
+export { type FlatSearchOptions, type FlatSearchResult, flatMinimumSearch } from './flatGaugeSearch.ts';
+export { saxeGdMode, saxeFlowTime, saxeFlowValue, saxeLearningTime, saxeGdLearningStep } from './saxeModes.ts';

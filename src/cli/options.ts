@@ -11,6 +11,8 @@ import { dimsOf } from '../model/network.ts';
 import { checkDimsMatchData } from '../data/validate.ts';
 import { type BuiltinName, builtinData, builtinNames } from '../data/generators.ts';
 import { loadDataset, readWeightsFile } from './files.ts';
+import { zeros, matmulNT } from '../linalg/index.ts';
+import { whitenInputs } from '../data/index.ts';
 
 // ---- numbers -------------------------------------------------------------------------------
 
@@ -120,16 +122,17 @@ export function addDataOptions(cmd: Command): Command {
   return cmd
     .option('--x <file>', 'inputs, one sample per row (.npy or .csv)')
     .option('--y <file>', 'targets, one sample per row (.npy or .csv)')
-    .option('--data <name>', `a built-in data set drawn with --seed: ${builtinDataNames().join(', ')}`);
+    .option('--data <name>', `a built-in data set drawn with --seed: ${builtinDataNames().join(', ')}`)
+    .option('--whiten', 'whiten the inputs: X ← Σ_XX^{−1/2}X, so that Σ_XX = I (THEORY §13.1)');
 }
 
 /** Where the data come from, as a run's config.json records it (file paths absolute). */
 export type DataSource =
-  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string }
-  | { kind: 'builtin'; name: string; seed: number };
+  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; whiten?: true }
+  | { kind: 'builtin'; name: string; seed: number; whiten?: true };
 
 /** The flags --x, --y, --data as given. */
-export interface DataFlags { x?: string; y?: string; data?: string }
+export interface DataFlags { x?: string; y?: string; data?: string; whiten?: true }
 
 /**
  * Loads the data that --x/--y or --data name (relative paths from the working directory); rng draws
@@ -137,6 +140,11 @@ export interface DataFlags { x?: string; y?: string; data?: string }
  * its source record.
  */
 export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
+  const { dataset, source } = loadRawData(flags, rng, seed);
+  return flags.whiten === true ? { dataset: whitenInputs(dataset), source: { ...source, whiten: true } } : { dataset, source };
+}
+
+function loadRawData(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
   if (flags.data !== undefined) {
     if (flags.x !== undefined || flags.y !== undefined) throw new InputError('--data cannot be combined with --x/--y');
     const name = oneOf('--data', builtinDataNames())(flags.data);
@@ -153,6 +161,11 @@ export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { d
 
 /** The data a recorded source names again (for --resume): files must be unchanged since. */
 export function loadDataFromSource(source: DataSource): Dataset {
+  const dataset = loadRawSource(source);
+  return source.whiten === true ? whitenInputs(dataset) : dataset;
+}
+
+function loadRawSource(source: DataSource): Dataset {
   if (source.kind === 'builtin') return builtinData[oneOf('--data', builtinNames)(source.name)](new Rng(source.seed));
   const dataset = loadDataset(source.x, source.y);
   for (const [path, sha] of [[source.x, source.xSha256], [source.y, source.ySha256]] as const) {
@@ -163,7 +176,7 @@ export function loadDataFromSource(source: DataSource): Dataset {
 
 // ---- --dims and --init ----------------------------------------------------------------------
 
-const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as const;
+const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'aligned', 'zero'] as const;
 
 /** Adds --dims and the initialisation flags --init, --init-std, --init-scale, --init-weights. */
 export function addNetworkOptions(cmd: Command): Command {
@@ -171,7 +184,7 @@ export function addNetworkOptions(cmd: Command): Command {
     .option('--dims <widths>', 'network widths d_0,…,d_N, e.g. 5,4,4,5 (ends = data columns)', (t: string) => parseDims(t))
     .addOption(new Option('--init <kind>', `initialisation: ${INIT_KINDS.join(', ')}`).argParser(oneOf('--init', INIT_KINDS)).default('gaussian', 'gaussian'))
     .option('--init-std <std>', 'standard deviation of --init gaussian', nonNegativeNumber('--init-std'), 0.05)
-    .option('--init-scale <s>', 'scale s of --init balanced / orthogonal (singular values |s|)', (t: string) => parseNumber('--init-scale', t, 'a finite number'), 1)
+    .option('--init-scale <s>', 'scale s of --init balanced / orthogonal / aligned (singular values |s|)', (t: string) => parseNumber('--init-scale', t, 'a finite number'), 1)
     .option('--init-weights <file>', 'start from the weights W1..WN of an .npz file');
 }
 
@@ -200,13 +213,14 @@ export function initChoiceFromFlags(flags: NetworkFlags, cmd: Command): InitChoi
     return { kind: 'weights', path, sha256: fileSha256(path) };
   }
   if (userGave(cmd, 'initStd') && flags.init !== 'gaussian') throw new InputError(`--init-std applies to --init gaussian only, not --init ${flags.init}`);
-  if (userGave(cmd, 'initScale') && flags.init !== 'balanced' && flags.init !== 'orthogonal') {
-    throw new InputError(`--init-scale applies to --init balanced or orthogonal only, not --init ${flags.init}`);
+  if (userGave(cmd, 'initScale') && flags.init !== 'balanced' && flags.init !== 'orthogonal' && flags.init !== 'aligned') {
+    throw new InputError(`--init-scale applies to --init balanced, orthogonal or aligned only, not --init ${flags.init}`);
   }
   switch (flags.init) {
     case 'gaussian': return { kind: 'gaussian', std: flags.initStd };
     case 'balanced': return { kind: 'balanced', scale: flags.initScale };
     case 'orthogonal': return { kind: 'orthogonal', scale: flags.initScale };
+    case 'aligned': return { kind: 'aligned', scale: flags.initScale };
     case 'zero': return { kind: 'zero' };
   }
 }
@@ -245,5 +259,6 @@ export function initialWeights(choice: InitChoice, dims: number[] | undefined, d
     spec = choice;
   }
   checkDimsMatchData(dims, data.x, data.y);
-  return { dims, weights: initialize(dims, spec, rng) };
+  const syx = spec.kind === 'aligned' ? matmulNT(zeros(data.y.rows, data.x.rows), data.y, data.x) : undefined;
+  return { dims, weights: initialize(dims, spec, rng, syx) };
 }

@@ -5,8 +5,12 @@ import { createGradWorkspace, dimsOf, lossAndGrad } from '../model/index.ts';
 import { criticalValues } from '../landscape/index.ts';
 import { balancedFactorization, flatMinimumSearch, flatSharpnessClosedForm, globalMinimum, sharpness } from '../theory/index.ts';
 import { readWeightsFile } from './files.ts';
-import { addDataOptions, addJsonOption, addSeedOption, checkWeightsMatchDims, integerAtLeast, parseDims } from './options.ts';
-import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, warn } from './critical.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { addDataOptions } from './dataFlags.ts';
+import { integerAtLeast, parseDims } from './flagParsers.ts';
+import { checkWeightsMatchDims } from './initFlags.ts';
+import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { fmt, printResult, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 interface MinimaFlags extends TheoryDataFlags { dims?: number[]; starts: number; iterations: number; weights?: string }

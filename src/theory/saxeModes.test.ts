@@ -4,7 +4,7 @@ import { Rng, zeros, matmul, matmulNT, randomNormal, singularValues, eye, maxAbs
 import { statsFromData, initAligned } from '../model/index.ts';
 import { whitenInputs } from '../data/index.ts';
 import { trainGD, gradientFlow, constantSchedule } from '../optim/index.ts';
-import { balancedness } from './balancedness.ts';
+import { balancedness } from '../model/index.ts';
 import { saxeGdMode, saxeFlowTime, saxeFlowValue, saxeLearningTime, saxeGdLearningStep } from './saxeModes.ts';
 
 /** ∫_{σ0}^{σ} dσ/(Nσ^{2−2/N}(s − σ)) by composite Simpson on a log grid: independent of saxeFlowTime's partial fractions. */

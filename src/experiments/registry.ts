@@ -11,6 +11,7 @@ import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
+import { flatMinimaThreshold } from './flat-minima-threshold.ts';
 
 /**
  * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
@@ -27,6 +28,7 @@ export const experiments: readonly Experiment<any>[] = [
   amgEscape,
   pgdOrigin,
   invariantDriftExperiment,
+  flatMinimaThreshold,
 ];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */

@@ -12,6 +12,7 @@ import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
 import { flatMinimaThreshold } from './flat-minima-threshold.ts';
+import { saxeModes } from './saxe-modes.ts';
 
 /**
  * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
@@ -29,6 +30,7 @@ export const experiments: readonly Experiment<any>[] = [
   pgdOrigin,
   invariantDriftExperiment,
   flatMinimaThreshold,
+  saxeModes,
 ];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */

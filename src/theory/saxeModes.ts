@@ -29,9 +29,9 @@ const GL_X = [-0.9739065285171717, -0.8650633666889845, -0.6794095682990244, -0.
 const GL_W = [0.0666713443086881, 0.1494513491505806, 0.219086362515982, 0.2692667193099963, 0.2955242247147529,
   0.2955242247147529, 0.2692667193099963, 0.219086362515982, 0.1494513491505806, 0.0666713443086881];
 
-/** ∫_lo^hi f by 64 panels of 10-point Gauss–Legendre. */
+/** ∫_lo^hi f by 16 panels of 10-point Gauss–Legendre. */
 function quad(f: (x: number) => number, lo: number, hi: number): number {
-  const panels = 64, h = (hi - lo) / panels;
+  const panels = 16, h = (hi - lo) / panels;
   let sum = 0;
   for (let p = 0; p < panels; p++) {
     const mid = lo + (p + 0.5) * h;
@@ -62,7 +62,7 @@ export function saxeFlowTime(sigma0: number, sigma: number, s: number, n: number
 
 /**
  * The product's singular value σ(t) of one mode under gradient flow, dσ/dt = Nσ^{2−2/N}(s − σ)
- * (THEORY §13.1): the logistic σ(t) = sσ0e^{2st}/(s + σ0(e^{2st} − 1)) at N = 2, else saxeFlowTime inverted by bisection.
+ * (THEORY §13.1): the logistic σ(t) = sσ0e^{2st}/(s + σ0(e^{2st} − 1)) at N = 2, else saxeFlowTime inverted by safeguarded Newton.
  */
 export function saxeFlowValue(sigma0: number, s: number, n: number, t: number): number {
   checkMode('saxeFlowValue', s, n);
@@ -72,13 +72,22 @@ export function saxeFlowValue(sigma0: number, s: number, n: number, t: number): 
     const e = Math.exp(-2 * s * t);
     return (s * sigma0) / (sigma0 + (s - sigma0) * e);
   }
-  let lo = sigma0, hi = s;
-  for (let it = 0; it < 200; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid === lo || mid === hi) break;
-    if (saxeFlowTime(sigma0, mid, s, n) < t) lo = mid; else hi = mid;
+  // Safeguarded Newton on t(σ) − t = 0 (dt/dσ = 1/(Nσ^{2−2/N}(s − σ))), bracketed between σ0 and s.
+  let lo = Math.min(sigma0, s), hi = Math.max(sigma0, s);
+  const up = sigma0 < s;
+  let x = up ? Math.min(s * (1 - 1e-12), sigma0 * Math.exp(n * s * t)) : Math.max(s * (1 + 1e-12), s + (sigma0 - s) * Math.exp(-t));
+  x = Math.min(Math.max(x, lo), hi);
+  for (let it = 0; it < 100; it++) {
+    const inside = x > lo && x < hi;
+    const f = inside ? saxeFlowTime(sigma0, x, s, n) - t : Number.NaN;
+    if (inside && Math.abs(f) <= 1e-14 * Math.max(t, 1)) break;
+    if (inside) { if ((f < 0) === up) lo = x; else hi = x; }
+    const newton = inside ? x - f * n * x ** (2 - 2 / n) * (s - x) : Number.NaN;
+    const next = newton > lo && newton < hi ? newton : 0.5 * (lo + hi);
+    if (next === x || hi - lo <= 4 * Number.EPSILON * hi) { x = next; break; }
+    x = next;
   }
-  return 0.5 * (lo + hi);
+  return x;
 }
 
 /** Predicted learning time of a mode: the flow time from σ0 to s/2 (THEORY §13.3); needs 0 < σ0 < s/2. */

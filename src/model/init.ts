@@ -1,4 +1,4 @@
-import { type Mat, zeros } from '../linalg/mat.ts';
+import { type Mat, zeros, transposed } from '../linalg/mat.ts';
 import { gemm } from '../linalg/matmul.ts';
 import type { Rng } from '../linalg/rng.ts';
 import { randomNormal, haarOrthogonal } from '../linalg/random.ts';
@@ -100,7 +100,7 @@ export function initAligned(dims: readonly number[], syx: Mat, rng: Rng, scale: 
   if (syx.rows !== dy || syx.cols !== dx) throw new RangeError(`initAligned: Σ_YX is ${syx.rows}×${syx.cols} but the widths need ${dy}×${dx}`);
   const k = maxRank(dims);
   const f = svd(syx);
-  const basis: Mat[] = [leadingColumns(transposedCopy(f.vt), k)];
+  const basis: Mat[] = [leadingColumns(transposed(f.vt), k)];
   for (let j = 1; j < n; j++) basis.push(leadingColumns(haarOrthogonal(dims[j], rng), k));
   basis.push(leadingColumns(f.u, k));
   const w: Weights = [];
@@ -110,12 +110,6 @@ export function initAligned(dims: readonly number[], syx: Mat, rng: Rng, scale: 
     w.push(out);
   }
   return w;
-}
-
-function transposedCopy(a: Mat): Mat {
-  const t = zeros(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
-  return t;
 }
 
 /** All-zero weights (the origin, a critical point of every loss). */

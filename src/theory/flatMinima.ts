@@ -1,4 +1,4 @@
-import { type Mat, zeros, matmul, matmulTN, eigh, eigvalsh, svd } from '../linalg/index.ts';
+import { type Mat, zeros, transposed, matmul, matmulTN, eigh, eigvalsh, svd } from '../linalg/index.ts';
 import { type Stats, type Weights, maxRank, validateDims } from '../model/index.ts';
 import { bestRankR, dataSpectrum, hessianVerdict } from '../landscape/index.ts';
 import { InputError } from '../errors.ts';
@@ -48,7 +48,7 @@ export function balancedFactorization(product: Mat, dims: readonly number[]): We
   validateDims(dims);
   const n = dims.length - 1, k = maxRank(dims);
   const tall = product.rows >= product.cols;
-  const f = svd(tall ? product : transposeOf(product));
+  const f = svd(tall ? product : transposed(product));
   // product = u diag(s) vt (tall) or (u diag(s) vt)ᵀ = vtᵀ diag(s) uᵀ.
   const left = (i: number, c: number): number => (tall ? f.u.data[i * f.u.cols + c] : f.vt.data[c * f.vt.cols + i]);
   const right = (i: number, c: number): number => (tall ? f.vt.data[c * f.vt.cols + i] : f.u.data[i * f.u.cols + c]);
@@ -69,12 +69,6 @@ export function balancedFactorization(product: Mat, dims: readonly number[]): We
     w.push(out);
   }
   return w;
-}
-
-function transposeOf(a: Mat): Mat {
-  const t = zeros(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
-  return t;
 }
 
 /** λ_max(∇²L(W)): the sharpness of W (dense spectrum up to 3000 parameters, Lanczos above). */

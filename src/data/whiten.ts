@@ -3,7 +3,7 @@ import type { Dataset } from '../model/index.ts';
 import { InputError } from '../errors.ts';
 
 /**
- * The data with whitened inputs (THEORY §13.1): X̃ = Σ_XX^{−1/2}X, so that X̃X̃ᵀ = I and Σ̃_YX =
+ * The data with whitened inputs (THEORY §14.1): X̃ = Σ_XX^{−1/2}X, so that X̃X̃ᵀ = I and Σ̃_YX =
  * Σ_YXΣ_XX^{−1/2}; Y is unchanged. The least-squares fit and every critical value stay the same.
  * An InputError when Σ_XX = XXᵀ is singular.
  */

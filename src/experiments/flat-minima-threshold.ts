@@ -1,6 +1,6 @@
 import { Rng } from '../linalg/index.ts';
-import { createGradWorkspace, lossAndGrad } from '../model/index.ts';
-import { flatMinimumSearch, flatSharpnessClosedForm, globalMinimum, sharpness } from '../theory/index.ts';
+import { createGradWorkspace, lossAndGrad, sharpness } from '../model/index.ts';
+import { flatMinimumSearch, flatSharpnessClosedForm, globalMinimum } from '../theory/index.ts';
 import type { Check, Experiment, ExperimentContext, ExperimentResult } from './types.ts';
 import { boundOrNull, reportInstance } from './common/nrtInstance.ts';
 import { checkStop, report } from './common/interrupt.ts';
@@ -33,7 +33,7 @@ const ALL = ['5-5-5', '5-2-5', '5-5-5-5', '5-2-2-5', '5-5-5-5-5', '5-3-3-3-5'];
 export const flatMinimaThreshold: Experiment<FlatMinimaThresholdConfig> = {
   name: 'flat-minima-threshold',
   title: 'The exact divergence threshold and the flattest global minimum',
-  source: "dln's own, on [REP] Figure 6's setting (THEORY §8.5, §12)",
+  source: "dln's own, on [REP] Figure 6's setting (THEORY §8.5, §13)",
   question: 'Linear stability forbids GD to converge to a minimum sharper than 2/η. Is the largest step at which GD still converges 2/λ_flat, with λ_flat the sharpness of the flattest global minimum — and what happens between that step and the one where GD blows up?',
   defaults: { instances: 100, iterations: 20000, initStd: 0.2, rounds: 10, relTol: 1e-8, gapInstances: 10, searchInstances: 2, patterns: ALL },
   quick: { instances: 6, iterations: 2500, initStd: 0.2, rounds: 5, relTol: 1e-6, gapInstances: 1, searchInstances: 0, patterns: ['5-5-5', '5-5-5-5', '5-2-2-5'] },
@@ -58,7 +58,7 @@ function runPattern(name: string, config: FlatMinimaThresholdConfig, rng: Rng, c
   const ok = t.map((s, i) => (s.slow ? -1 : i)).filter((i) => i >= 0);
   const ends = ok.length > 0 ? runAt(dims, ok.map((i) => probs[i]), ok.map((i) => t[i].convLo), opts, true).weights! : [];
   const reached = insts.map(() => Number.NaN);
-  ok.forEach((i, j) => { reached[i] = sharpness(ends[j], probs[i].stats); });
+  ok.forEach((i, j) => { reached[i] = sharpness(ends[j], probs[i].stats).lambdaMax; });
   const gaps: { instance: number; eta: number; where: number; outcome: GapOutcome }[] = [];
   for (let i = 0; i < Math.min(config.gapInstances, insts.length); i++) {
     const s = t[i];
@@ -112,7 +112,7 @@ function runFlatMinimaThreshold(config: FlatMinimaThresholdConfig, ctx: Experime
       quantity: `${r.name}: largest converging η / first blow-up η / 2/λ_flat (medians)`,
       dln: `${fmt(quantile(r.thresholds.filter((s) => !s.slow).map((s) => s.convLo), 0.5))} / ${fmt(median(r.thresholds.map((s) => s.blowHi)))} / ${fmt(median(r.etaFlat))}`,
       paper: r.name === '5-5-5-5' ? '0.02–0.06 first failing η (report, in dln convention)' : null,
-      note: r.proven ? 'closed form of λ_flat proven here (no bottleneck)' : 'bottleneck: closed form only a lower bound of λ_flat (THEORY §12.4)',
+      note: r.proven ? 'closed form of λ_flat proven here (no bottleneck)' : 'bottleneck: closed form only a lower bound of λ_flat (THEORY §13.4)',
     })),
     verdict: passed
       ? `agrees: GD never converged above 2/λ_flat and its convergence threshold sits at ${fmt(median(conv))}× 2/λ_flat (median); blow-up needs ${fmt(median(blow))}× (median); between the two: ${kindsText}`

@@ -26,7 +26,7 @@ export interface SaxeModesConfig {
 export const saxeModes: Experiment<SaxeModesConfig> = {
   name: 'saxe-modes',
   title: "Saxe et al.'s mode dynamics: each singular mode learnt on its own",
-  source: 'Saxe, McClelland & Ganguli (2014); THEORY §13',
+  source: 'Saxe, McClelland & Ganguli (2014); THEORY §14',
   question: "With whitened inputs and a balanced initialisation aligned with Σ_YX's singular vectors, does each mode of dln's GD follow the scalar recursion a ← a + η(s − a^N)a^{N−1}, approach the flow's closed form at O(η), and get learnt when predicted — and how much of this survives a random small initialisation?",
   defaults: { s: [3, 2, 1.5, 1, 0.5], samples: 100, depths: [2, 3, 4], scales: [0.05, 0.15], etaFactor: 0.2, randomRuns: 5, etaSweep: [1, 0.5, 0.25] },
   quick: { s: [3, 2, 1.5, 1, 0.5], samples: 40, depths: [2, 3], scales: [0.15], etaFactor: 0.2, randomRuns: 1, etaSweep: [1, 0.5] },
@@ -99,8 +99,8 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
       aligned_learning_time_ratio_q10_q50_q90: q109050(alignedRatio), random_learning_time_ratio_q10_q50_q90: q109050(randomRatio),
     },
     comparisons: [
-      { quantity: 'GD vs scalar recursion (max relative)', dln: sig(recursionMax), paper: 'exact (THEORY §13.2)' },
-      { quantity: 'learning time, aligned: measured / t_half/η (median)', dln: sig(median(alignedRatio)), paper: 1, note: 't_half = flow time from σ_0 to s/2 (THEORY §13.3)' },
+      { quantity: 'GD vs scalar recursion (max relative)', dln: sig(recursionMax), paper: 'exact (THEORY §14.2)' },
+      { quantity: 'learning time, aligned: measured / t_half/η (median)', dln: sig(median(alignedRatio)), paper: 1, note: 't_half = flow time from σ_0 to s/2 (THEORY §14.3)' },
       { quantity: 'learning time, random small init: measured / aligned prediction (10/50/90 %)', dln: q109050(randomRatio), paper: null,
         note: randomHolds ? 'the aligned prediction still sets the time scale (median within a factor 2)' : 'the aligned prediction does not set the time scale here (median off by more than a factor 2)' },
     ],

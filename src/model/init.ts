@@ -88,7 +88,7 @@ export function orthogonalInitIsBalanced(dims: readonly number[]): boolean {
 }
 
 /**
- * Saxe et al.'s aligned initialisation (THEORY §13.2): with Σ_YX = U diag(s) Vᵀ and k = r_max,
+ * Saxe et al.'s aligned initialisation (THEORY §14.2): with Σ_YX = U diag(s) Vᵀ and k = r_max,
  * W_1 = c·R_1V_kᵀ, W_j = c·R_jR_{j−1}ᵀ, W_N = c·U_kR_{N−1}ᵀ (R_j the first k columns of a Haar
  * orthogonal matrix of order d_j, drawn j = 1..N−1): balanced, every layer's k singular values equal
  * c, and P = c^N U_kV_kᵀ shares Σ_YX's singular vectors, so each mode evolves alone when Σ_XX = I.

@@ -14,7 +14,7 @@ export interface FlatSearchOptions {
   readonly spread?: number;
 }
 
-/** The outcome of the numerical search of THEORY §12.3. */
+/** The outcome of the numerical search of THEORY §13.3. */
 export interface FlatSearchResult {
   /** The smallest λ_max(∇²L) found over all starts. */
   readonly lambda: number;
@@ -26,7 +26,7 @@ export interface FlatSearchResult {
   readonly productError: number;
 }
 
-/** exp(±E) for a symmetric E (both from one eigen-decomposition): the SPD gauge of THEORY §12.3. */
+/** exp(±E) for a symmetric E (both from one eigen-decomposition): the SPD gauge of THEORY §13.3. */
 function expSym(e: Mat): { g: Mat; inv: Mat } {
   const { values, vectors } = eigh(e);
   const n = e.rows, g = zeros(n, n), inv = zeros(n, n);
@@ -51,7 +51,7 @@ function applyGauges(w: Weights, logs: readonly Mat[]): Weights {
   });
 }
 
-/** Smoothed sharpness f_β = λ_max + log Σ e^{β(λ_i−λ_max)}/β and its gradient in the hidden gauges' logarithms (§12.3). */
+/** Smoothed sharpness f_β = λ_max + log Σ e^{β(λ_i−λ_max)}/β and its gradient in the hidden gauges' logarithms (§13.3). */
 function evaluate(w: Weights, stats: Stats, dims: readonly number[], beta: number): { f: number; top: number; grad: Mat[] } {
   const h = hessian(w, stats), p = h.rows, o = parameterOffsets(dims), n = dims.length - 1;
   const { values, vectors } = eigh(h);
@@ -88,7 +88,7 @@ function relativeProductError(w: Weights, target: Mat): number {
 }
 
 /**
- * λ_flat numerically (THEORY §12.3): from random SPD gauges of the balanced global minimum, gradient
+ * λ_flat numerically (THEORY §13.3): from random SPD gauges of the balanced global minimum, gradient
  * descent with backtracking on the smoothed sharpness f_β over log G_j (β raised in four phases up to
  * 10⁹/λ_max), using the gauge law ∇²L(g·W) = Dg^{−T}∇²L(W)Dg^{−1} at critical points for the gradient.
  */

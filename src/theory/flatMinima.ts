@@ -1,21 +1,21 @@
 import { type Mat, zeros, transposed, matmul, matmulTN, eigh, eigvalsh, svd } from '../linalg/index.ts';
 import { type Stats, type Weights, maxRank, validateDims } from '../model/index.ts';
-import { bestRankR, dataSpectrum, hessianVerdict } from '../landscape/index.ts';
+import { bestRankR, dataSpectrum } from '../landscape/index.ts';
 import { InputError } from '../errors.ts';
 
-/** The global-minimum product of a network and where the closed form of THEORY §12.2 is proven. */
+/** The global-minimum product of a network and where the closed form of THEORY §13.2 is proven. */
 export interface GlobalMinimum {
   /** P* = U_[r]U_[r]ᵀΣ_YXΣ_XX^{−1}, r = r_max (THEORY §5.4); the OLS map when rank(A) ≤ r_max. */
   readonly product: Mat;
   /** Loss at the minimum. */
   readonly loss: number;
-  /** False when λ_r = λ_{r+1}: the minimising product is then not unique (§12.4). */
+  /** False when λ_r = λ_{r+1}: the minimising product is then not unique (§13.4). */
   readonly unique: boolean;
-  /** True when the minimum is rank-constrained (G = P*Σ_XX − Σ_YX ≠ 0; bottleneck widths, §12.4). */
+  /** True when the minimum is rank-constrained (G = P*Σ_XX − Σ_YX ≠ 0; bottleneck widths, §13.4). */
   readonly bottleneck: boolean;
 }
 
-/** The global minimum of ½‖Y − W_N⋯W_1X‖² over widths dims (THEORY §5.4, §12.1). */
+/** The global minimum of ½‖Y − W_N⋯W_1X‖² over widths dims (THEORY §5.4, §13.1). */
 export function globalMinimum(stats: Stats, dims: readonly number[]): GlobalMinimum {
   validateDims(dims);
   if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
@@ -71,25 +71,20 @@ export function balancedFactorization(product: Mat, dims: readonly number[]): We
   return w;
 }
 
-/** λ_max(∇²L(W)): the sharpness of W (dense spectrum up to 3000 parameters, Lanczos above). */
-export function sharpness(weights: readonly Mat[], stats: Stats): number {
-  return hessianVerdict(weights, stats).lambdaMax;
-}
-
-/** The closed form of THEORY §12.2 with the vector v that attains the maximum. */
+/** The closed form of THEORY §13.2 with the vector v that attains the maximum. */
 export interface FlatClosedForm {
   /** λ_flat^cf = N·max_{‖v‖=1} ‖P*Sv‖^{2(N−1)/N}‖Sv‖^{2/N}, S = Σ_XX^{1/2}. */
   readonly lambda: number;
   /** 2/λ_flat^cf: the largest step at which GD can be linearly stable at some global minimum. */
   readonly eta: number;
-  /** N‖P*‖^{2(N−1)/N}·λ_max(Σ_XX)^{…}: the whitened formula N c‖P*‖^{2(N−1)/N} when Σ_XX = cI (an upper bound in general, §12.2). */
+  /** N‖P*‖^{2(N−1)/N}·λ_max(Σ_XX)^{…}: the whitened formula N c‖P*‖^{2(N−1)/N} when Σ_XX = cI (an upper bound in general, §13.2). */
   readonly upper: number;
-  /** Whether λ_flat = λ_flat^cf is proven (no bottleneck) rather than only observed numerically (§12.4). */
+  /** Whether λ_flat = λ_flat^cf is proven (no bottleneck) rather than only observed numerically (§13.4). */
   readonly proven: boolean;
 }
 
 /**
- * The flattest sharpness over the global minima in closed form (THEORY §12.2): N·max over unit v of
+ * The flattest sharpness over the global minima in closed form (THEORY §13.2): N·max over unit v of
  * (vᵀBv)^{(N−1)/N}(vᵀΣ_XXv)^{1/N}, B = S P*ᵀP* S, evaluated as N·min_τ λ_max(a e^{bτ}B + b e^{−aτ}Σ_XX)
  * (a = (N−1)/N, b = 1/N; convex in τ, equal to the maximum for d_0 ≥ 3 by Brickman's theorem) and
  * by a search over the angle for d_0 ≤ 2.
@@ -116,7 +111,7 @@ function maxEig(a: Mat): number {
   return Math.max(v[v.length - 1], 0);
 }
 
-/** min_τ λ_max(a e^{bτ}B + b e^{−aτ}Σ) by golden section on a bracket that holds the minimiser (§12.2). */
+/** min_τ λ_max(a e^{bτ}B + b e^{−aτ}Σ) by golden section on a bracket that holds the minimiser (§13.2). */
 function minimaxValue(bm: Mat, sxx: Mat, a: number, b: number, topB: number, topS: number): number {
   const n = bm.rows, m = zeros(n, n);
   const ev = eigvalsh(sxx), minS = Math.max(ev[0], Number.MIN_VALUE);
@@ -125,7 +120,7 @@ function minimaxValue(bm: Mat, sxx: Mat, a: number, b: number, topB: number, top
     for (let i = 0; i < n * n; i++) m.data[i] = cb * bm.data[i] + cs * sxx.data[i];
     return maxEig(m);
   };
-  // At the optimum t = e^τ = vᵀΣv / vᵀBv lies in [λ_min(Σ)/‖B‖, ‖Σ‖κ(Σ)^{b/a}/‖B‖] (THEORY §12.2).
+  // At the optimum t = e^τ = vᵀΣv / vᵀBv lies in [λ_min(Σ)/‖B‖, ‖Σ‖κ(Σ)^{b/a}/‖B‖] (THEORY §13.2).
   let lo = Math.log(minS / topB) - 1, hi = Math.log((topS * (topS / minS) ** (b / a)) / topB) + 1;
   const g = (Math.sqrt(5) - 1) / 2;
   let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo), f1 = f(x1), f2 = f(x2);

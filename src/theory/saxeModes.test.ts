@@ -16,7 +16,7 @@ function simpsonTime(sigma0: number, sigma: number, s: number, n: number): numbe
   return (sum * h) / 3;
 }
 
-test('saxeFlowTime equals the integral of dσ/(Nσ^{2−2/N}(s−σ)) (THEORY §13.3) for N = 1..5', () => {
+test('saxeFlowTime equals the integral of dσ/(Nσ^{2−2/N}(s−σ)) (THEORY §14.3) for N = 1..5', () => {
   for (const n of [1, 2, 3, 4, 5]) {
     for (const [s0, s1, s] of [[1e-3, 0.5, 1], [0.01, 2.9, 3], [0.2, 1.7, 2]]) {
       const got = saxeFlowTime(s0, s1, s, n), want = simpsonTime(s0, s1, s, n);

@@ -6,7 +6,7 @@ function checkMode(fn: string, s: number, n: number): void {
 }
 
 /**
- * GD on one aligned, balanced mode (THEORY §13.2): a_{k+1} = a_k + η(s − a_k^N)a_k^{N−1}, k = 0..steps;
+ * GD on one aligned, balanced mode (THEORY §14.2): a_{k+1} = a_k + η(s − a_k^N)a_k^{N−1}, k = 0..steps;
  * every layer's singular value of the mode is a_k and the product's is a_k^N. Stops early at a non-finite value.
  */
 export function saxeGdMode(a0: number, s: number, n: number, eta: number, steps: number): Float64Array {
@@ -41,7 +41,7 @@ function quad(f: (x: number) => number, lo: number, hi: number): number {
 }
 
 /**
- * Gradient-flow time for a mode's product singular value to move from σ0 to σ (THEORY §13.3):
+ * Gradient-flow time for a mode's product singular value to move from σ0 to σ (THEORY §14.3):
  * t = (1/s)[(a^{2−N} − a0^{2−N})/(2−N) + ∫_{a0}^{a} x/(s − x^N) dx], a = σ^{1/N} (logarithm at N = 2:
  * t = ln(σ(s−σ0)/(σ0(s−σ)))/(2s)); the integral's pole at x = s^{1/N} is subtracted analytically.
  * σ0 and σ must lie strictly on the same side of s, with σ0, σ > 0.
@@ -62,7 +62,7 @@ export function saxeFlowTime(sigma0: number, sigma: number, s: number, n: number
 
 /**
  * The product's singular value σ(t) of one mode under gradient flow, dσ/dt = Nσ^{2−2/N}(s − σ)
- * (THEORY §13.1): the logistic σ(t) = sσ0e^{2st}/(s + σ0(e^{2st} − 1)) at N = 2, else saxeFlowTime inverted by safeguarded Newton.
+ * (THEORY §14.1): the logistic σ(t) = sσ0e^{2st}/(s + σ0(e^{2st} − 1)) at N = 2, else saxeFlowTime inverted by safeguarded Newton.
  */
 export function saxeFlowValue(sigma0: number, s: number, n: number, t: number): number {
   checkMode('saxeFlowValue', s, n);
@@ -90,12 +90,12 @@ export function saxeFlowValue(sigma0: number, s: number, n: number, t: number): 
   return x;
 }
 
-/** Predicted learning time of a mode: the flow time from σ0 to s/2 (THEORY §13.3); needs 0 < σ0 < s/2. */
+/** Predicted learning time of a mode: the flow time from σ0 to s/2 (THEORY §14.3); needs 0 < σ0 < s/2. */
 export function saxeLearningTime(sigma0: number, s: number, n: number): number {
   return saxeFlowTime(sigma0, s / 2, s, n);
 }
 
-/** First GD step k at which a_k^N ≥ s/2 under saxeGdMode's recursion (THEORY §13.2), or null within maxSteps. */
+/** First GD step k at which a_k^N ≥ s/2 under saxeGdMode's recursion (THEORY §14.2), or null within maxSteps. */
 export function saxeGdLearningStep(a0: number, s: number, n: number, eta: number, maxSteps: number): number | null {
   checkMode('saxeGdLearningStep', s, n);
   let a = a0;

@@ -43,7 +43,7 @@ export function flatThresholdFigures(results: readonly PatternResult[], config: 
     title: 'Measured step-size thresholds against the prediction 2/λ_flat',
     subtitle: ['each point is one instance (all patterns); on the dashed line the threshold equals 2/λ_flat',
       `Theorem 2.4's guaranteed η_max lies a median factor ${Math.round(medianOf(results.flatMap((r) => r.etaFlat.map((e, i) => e / r.etaMax[i]))))} below 2/λ_flat`],
-    xLabel: '2/λ_flat (closed form, THEORY §12.2)', yLabel: 'step size η', logX: true, logY: true, legendTitle: 'measured',
+    xLabel: '2/λ_flat (closed form, THEORY §13.2)', yLabel: 'step size η', logX: true, logY: true, legendTitle: 'measured',
     series: [
       { name: 'largest converging η', x: results.flatMap((r) => r.thresholds.map((s, i) => (s.slow ? Number.NaN : r.etaFlat[i]))), y: results.flatMap((r) => r.thresholds.map((s) => (s.slow ? Number.NaN : s.convLo))), mark: 'point' },
       { name: 'first blow-up η', x, y: results.flatMap((r) => r.thresholds.map((s) => s.blowHi)), mark: 'point' },

@@ -1,9 +1,8 @@
 import type { Mat } from '../../linalg/index.ts';
-import type { Stats } from '../../model/index.ts';
+import { type Stats, sharpness } from '../../model/index.ts';
 import { constantSchedule, trainGD } from '../../optim/index.ts';
-import { sharpness } from '../../theory/index.ts';
 
-/** What GD does at a step between the convergence and the blow-up thresholds (THEORY §12.1). */
+/** What GD does at a step between the convergence and the blow-up thresholds (THEORY §13.1). */
 export interface GapOutcome {
   /** 'converged', 'period-p' (weights repeat every p steps, p ≤ 16), 'stalled' (a fixed point above the minimum), 'bounded' (neither), 'diverged'. */
   kind: string;
@@ -37,7 +36,7 @@ export function gapBehaviour(stats: Stats, start: readonly Mat[], eta: number, i
   const tail = trace.slice(-32);
   const excess = tail.reduce((a, b) => a + b, 0) / Math.max(tail.length, 1);
   if (run.status === 'diverged') return { kind: 'diverged', excess: Number.POSITIVE_INFINITY, sharpnessRatio: Number.NaN, trace };
-  const sharp = sharpness(run.weights, stats) * eta / 2;
+  const sharp = sharpness(run.weights, stats).lambdaMax * eta / 2;
   if (run.loss - minLoss <= relTol * (loss0 - minLoss)) return { kind: 'converged', excess, sharpnessRatio: sharp, trace };
   const dist = (p: number): number => {
     let worst = 0;

@@ -11,7 +11,7 @@ export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { 
   const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
   const traj = lineChart({
     title: `Aligned, balanced start: each mode on its own (N = ${pick.n}, a₀ = ${pick.scale})`,
-    subtitle: ["solid: dln's GD (product singular values σ_i); dashed: the gradient flow's closed form σ(t) of THEORY §13.3", `η = ${pick.eta.toPrecision(3)}; t = kη`],
+    subtitle: ["solid: dln's GD (product singular values σ_i); dashed: the gradient flow's closed form σ(t) of THEORY §14.3", `η = ${pick.eta.toPrecision(3)}; t = kη`],
     xLabel: 't = kη', yLabel: 'σ_i / s_i', legendTitle: 'mode',
     series: s.flatMap((si, i) => [
       { name: `s = ${si}: GD`, x: t, y: pick.aligned.sigma.map((v) => v[i] / si), color: color(i) },
@@ -30,7 +30,7 @@ export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { 
   const lo = Math.min(...pred) / 2, hi = Math.max(...pred) * 3;
   const times = lineChart({
     title: 'When each mode is learnt: measured against the prediction',
-    subtitle: ['learning step = first step with σ_i ≥ s_i/2; prediction t_half/η from the aligned flow (THEORY §13.3)', 'every depth, scale and mode; random starts use Gaussian weights of std a₀/√d'],
+    subtitle: ['learning step = first step with σ_i ≥ s_i/2; prediction t_half/η from the aligned flow (THEORY §14.3)', 'every depth, scale and mode; random starts use Gaussian weights of std a₀/√d'],
     xLabel: 'predicted learning step t_half/η', yLabel: 'measured learning step', logX: true, logY: true, legendTitle: 'start',
     series: [
       { name: 'aligned, balanced', x: pred, y: settings.flatMap((x) => x.alignedSteps), mark: 'point' },

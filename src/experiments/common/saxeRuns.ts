@@ -4,7 +4,7 @@ import { whitenInputs } from '../../data/index.ts';
 import { constantSchedule, trainGD } from '../../optim/index.ts';
 import { saxeFlowValue, saxeGdMode, saxeLearningTime } from '../../theory/index.ts';
 
-/** Whitened data with Σ_YX = U diag(s) Vᵀ exactly (THEORY §13.1): X̃ = whitened Gaussian 5×m, Y = U diag(s) Vᵀ X̃. */
+/** Whitened data with Σ_YX = U diag(s) Vᵀ exactly (THEORY §14.1): X̃ = whitened Gaussian 5×m, Y = U diag(s) Vᵀ X̃. */
 export function saxeData(s: readonly number[], m: number, rng: Rng): Stats {
   const d = s.length, x = whitenInputs({ x: randomNormal(d, m, rng, 1), y: zeros(d, m) }).x;
   const u = haarOrthogonal(d, rng), v = haarOrthogonal(d, rng);
@@ -48,7 +48,7 @@ export function learningStep(run: ModeRun, i: number, s: number): number {
   return run.sigma.length > 0 && run.sigma[0][i] >= s / 2 ? 0 : Number.NaN;
 }
 
-/** Largest |σ_i(k) − a_k^N| / s_i over records and modes (the scalar recursion of THEORY §13.2), and the same against the flow's σ(kη) (§13.3). */
+/** Largest |σ_i(k) − a_k^N| / s_i over records and modes (the scalar recursion of THEORY §14.2), and the same against the flow's σ(kη) (§14.3). */
 export function modeErrors(run: ModeRun, s: readonly number[], a0: number, n: number, eta: number): { recursion: number; flow: number } {
   const last = run.steps[run.steps.length - 1];
   const rec = s.map((si) => saxeGdMode(a0, si, n, eta, last));
@@ -62,7 +62,7 @@ export function modeErrors(run: ModeRun, s: readonly number[], a0: number, n: nu
   return { recursion, flow };
 }
 
-/** GD steps to cover 1.6× the slowest mode's predicted learning time t_half = t(s/2) (THEORY §13.3). */
+/** GD steps to cover 1.6× the slowest mode's predicted learning time t_half = t(s/2) (THEORY §14.3). */
 export function stepsFor(s: readonly number[], a0: number, n: number, eta: number): number {
   return Math.ceil((1.6 * saxeLearningTime(a0 ** n, Math.min(...s), n)) / eta);
 }

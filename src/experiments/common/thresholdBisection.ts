@@ -5,7 +5,7 @@ import { createBatch, laneWeights, setLane, trainBatched } from '../../optim/ind
 /** One GD problem of a threshold search: start, data, and the global minimum's loss. */
 export interface ThresholdProblem { readonly weights: readonly Mat[]; readonly stats: Stats; readonly minLoss: number; readonly loss0: number }
 
-/** Brackets found per problem (THEORY §12.1): GD converges at convLo, not at convHi; it stays finite at blowLo, blows up at blowHi. */
+/** Brackets found per problem (THEORY §13.1): GD converges at convLo, not at convHi; it stays finite at blowLo, blows up at blowHi. */
 export interface Thresholds {
   convLo: number;
   convHi: number;

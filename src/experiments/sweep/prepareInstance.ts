@@ -1,0 +1,68 @@
+import { type Mat, Rng } from '../../linalg/index.ts';
+import {
+  type Stats, createGradWorkspace, createHvpWorkspace, hessianVectorProduct, initialize, lossAndGrad, parameterOffsets, statsFromData, zeroWeights,
+} from '../../model/index.ts';
+import { type BuiltinName, builtinData } from '../../data/index.ts';
+import { boundData, nrtBound } from '../../theory/index.ts';
+import { criticalValues, lanczosExtreme } from '../../landscape/index.ts';
+import { tupleNorm } from '../../optim/index.ts';
+import { type CellPlan, cellInit } from './cells.ts';
+
+/** What every cell of one instance (data + initial weights) shares. */
+export interface Instance {
+  stats: Stats;
+  weights: Mat[];
+  loss0: number;
+  grad0: number;
+  /** η_max of Theorem 2.4 with the best δ (THEORY §4.4); null when a premise fails. */
+  etaMax: number | null;
+  etaMaxError?: string;
+  /** λ_max(∇²L) at W(0); null when not recorded. */
+  sharpness0: number | null;
+  /** Every critical value (ascending) with its rank, and the plateau values c_0 > … > c_{r_max}; null when they cannot be listed. */
+  critical: { loss: number; rank: number; subset: number[] }[] | null;
+  plateaus: number[];
+  lossMin: number;
+}
+
+/** λ_max(∇²L(W)) by 20 Lanczos steps on exact Hessian-vector products (THEORY §7, §12.4); null for non-finite weights. */
+export function sharpness(weights: readonly Mat[], stats: Stats, dims: readonly number[]): number | null {
+  if (!weights.every((w) => w.data.every(Number.isFinite))) return null;
+  const p = parameterOffsets(dims)[dims.length - 1];
+  const ws = createHvpWorkspace(dims);
+  const r = lanczosExtreme((v, out) => { hessianVectorProduct(weights, stats, v, out, ws); }, p, { maxIter: Math.min(p, 20), checkEvery: 20, tol: 1e-8 });
+  return Number.isFinite(r.max) ? r.max : null;
+}
+
+/**
+ * The data and initial weights of a cell exactly as `dln train --data NAME --seed S` draws them (one
+ * generator: the data, then the weights), with the quantities every cell of the instance needs.
+ */
+export function prepareInstance(cell: CellPlan, withSharpness: boolean): Instance {
+  const s = cell.settings, dims = cell.dims;
+  const rng = new Rng(s.seed);
+  const dataset = builtinData[s.data as BuiltinName](rng);
+  const weights = initialize(dims, cellInit(s), rng);
+  const stats = statsFromData(dataset);
+  const grads = zeroWeights(dims);
+  const loss0 = lossAndGrad(weights, stats, grads, createGradWorkspace(dims));
+  let etaMax: number | null = null, etaMaxError: string | undefined;
+  try {
+    etaMax = nrtBound(boundData(dataset), weights, { delta: 'optimal' }).etaMax;
+  } catch (e) {
+    etaMaxError = (e as Error).message;
+  }
+  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS;
+  try {
+    const cv = criticalValues(stats, dims);
+    critical = cv.values.map((v) => ({ loss: v.loss, rank: v.rank, subset: v.subset }));
+    plateaus = cv.plateaus;
+    lossMin = cv.globalMinimum.loss;
+  } catch {
+    critical = null;
+  }
+  return {
+    stats, weights, loss0, grad0: tupleNorm(grads), etaMax, ...(etaMaxError !== undefined ? { etaMaxError } : {}),
+    sharpness0: withSharpness ? sharpness(weights, stats, dims) : null, critical, plateaus, lossMin,
+  };
+}

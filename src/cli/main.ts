@@ -8,6 +8,7 @@ import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
 import { register as registerPgd } from './pgd.ts';
 import { addBackendOption } from './backendOption.ts';
+import { register as registerSweep } from './sweep.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -34,6 +35,7 @@ export function createProgram(ctx: CliContext): Command {
   registerHessian(program, ctx);
   registerBound(program, ctx);
   registerPgd(program, ctx);
+  registerSweep(program, ctx);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
+import { catapultPhase, divergencePhase } from './sweep/builtinSweeps.ts';
 
 /**
  * The experiments of `dln reproduce`, in report order (THEORY §8.1–8.9, then dln's own). Add one
@@ -25,4 +26,6 @@ export const allExperiments: Experiment<any>[] = [
   amgEscape,
   pgdOrigin,
   invariantDriftExperiment,
+  divergencePhase,
+  catapultPhase,
 ];

@@ -173,3 +173,12 @@ export function parseSpec(raw: unknown): SweepSpec {
     base: base as unknown as CellSettings, axes, sharpness, classify, chunkSize: chunkSize as number,
   };
 }
+
+/** The JSON form of a parsed spec: parseSpec(specToJson(s)) gives s back (spec.json of a sweep directory). */
+export function specToJson(s: SweepSpec): Record<string, unknown> {
+  const base = Object.fromEntries(Object.entries(s.base).filter(([, v]) => v !== undefined));
+  return {
+    format: s.format, ...(s.dln !== undefined ? { dln: s.dln } : {}), name: s.name, base,
+    axes: Object.fromEntries(s.axes.map((a) => [a.name, a.values])), record: { sharpness: s.sharpness }, classify: s.classify, chunkSize: s.chunkSize,
+  };
+}

@@ -6,7 +6,7 @@ import { hessian, initialize, statsFromData } from '../../model/index.ts';
 import { eigvalsh } from '../../linalg/index.ts';
 import { builtinData } from '../../data/index.ts';
 import { trainGD } from '../../optim/index.ts';
-import { cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
+import { specToJson, cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
 
 const spec = (axes: Record<string, unknown>, base: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
   parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 300, ...base }, axes, ...extra });
@@ -97,4 +97,9 @@ test('sharpness agrees with the largest eigenvalue of the dense Hessian', () => 
   const dense = eigvalsh(hessian(inst.weights, inst.stats));
   const top = dense[dense.length - 1];
   assert.ok(Math.abs((inst.sharpness0 as number) - top) <= 1e-8 * top, `${inst.sharpness0} vs ${top}`);
+});
+
+test('specToJson is parsed back to the same spec', () => {
+  const s = parseSpec({ name: 'x', base: { data: 'nrt', depth: 3, lrOf: 'sharpness' }, axes: { seed: '0..3', lrMultiple: { from: 0.5, to: 4, count: 5, scale: 'log' } }, record: { sharpness: 'start' } });
+  assert.deepEqual(parseSpec(JSON.parse(JSON.stringify(specToJson(s)))), s);
 });

@@ -31,6 +31,12 @@ export interface PhaseDiagramOptions extends ChartBaseOptions {
   marks?: readonly { x: number; y: string; facet?: string }[];
   /** Legend entry of the markers (default none). */
   marksLabel?: string;
+  /** Every x value of the grid, for the tile edges (default: the tiles' x values). */
+  xGrid?: readonly number[];
+  /** x range shown (default: the tiles' extent). */
+  xDomain?: [number, number];
+  /** Every row label, also of rows without tiles (default: the tiles' rows). */
+  rows?: readonly string[];
 }
 
 /** Geometric (log) or arithmetic mid-points between sorted distinct xs: the edges of each tile. */
@@ -52,10 +58,14 @@ function tileEdges(xs: readonly number[], log: boolean): Map<number, [number, nu
  */
 export function phaseDiagram(o: PhaseDiagramOptions): TopLevelSpec {
   const log = o.logX ?? true;
-  const edges = tileEdges(o.tiles.map((t) => t.x), log);
+  const edges = tileEdges([...(o.xGrid ?? []), ...o.tiles.map((t) => t.x)], log);
   const rows = o.tiles.map((t) => ({ ...t, x0: edges.get(t.x)?.[0], x1: edges.get(t.x)?.[1], facet: t.facet ?? '' }));
+  // Rows top to bottom: numeric labels largest first, others in reverse text order.
+  const labels = [...new Set([...(o.rows ?? []), ...o.tiles.map((t) => t.y)])];
+  const numeric = labels.every((l) => Number.isFinite(Number(l)));
+  const ySort = labels.sort((a, b) => (numeric ? Number(b) - Number(a) : a < b ? 1 : a > b ? -1 : 0));
   const all = [...edges.values()].flat();
-  const domain = [Math.min(...all), Math.max(...all)];
+  const domain = o.xDomain ?? [Math.min(...all), Math.max(...all)];
   const xScale = { type: log ? 'log' : 'linear', domain, nice: false } as const;
   const color = o.categories !== undefined
     ? { field: 'value', type: 'nominal', title: o.legendTitle ?? 'status', scale: { domain: o.categories.map((c) => c.name), range: o.categories.map((c) => c.color) } }
@@ -64,16 +74,16 @@ export function phaseDiagram(o: PhaseDiagramOptions): TopLevelSpec {
     const keep = <T extends { facet: string }>(v: readonly T[]): T[] => (facet === null ? [...v] : v.filter((r) => r.facet === facet));
     const layers: unknown[] = [{
       data: { values: keep(rows) },
-      mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+      mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5, clip: true },
       encoding: {
         x: { field: 'x0', type: 'quantitative', scale: xScale, title: o.xLabel ?? 'x' }, x2: { field: 'x1' },
-        y: { field: 'y', type: 'ordinal', title: o.yLabel ?? 'y', sort: 'descending' },
+        y: { field: 'y', type: 'ordinal', title: o.yLabel ?? 'y', sort: ySort, scale: { domain: ySort } },
         color, tooltip: [{ field: 'x', type: 'quantitative' }, { field: 'y' }, { field: 'value' }, { field: 'note' }],
       },
     }];
     for (const v of o.vlines ?? []) {
       const values = [{ x: v.x, label: v.label }];
-      layers.push({ data: { values }, mark: { type: 'rule', color: REFERENCE_COLOR, strokeWidth: 2, strokeDash: v.dashed === false ? [] : [6, 4] }, encoding: { x: { field: 'x', type: 'quantitative', scale: xScale } } });
+      layers.push({ data: { values }, mark: { type: 'rule', clip: true, color: REFERENCE_COLOR, strokeWidth: 2, strokeDash: v.dashed === false ? [] : [6, 4] }, encoding: { x: { field: 'x', type: 'quantitative', scale: xScale } } });
       layers.push({ data: { values }, mark: { type: 'text', align: 'left', dx: 4, dy: 2, baseline: 'top', color: REFERENCE_COLOR, fontSize: 11 }, encoding: { x: { field: 'x', type: 'quantitative', scale: xScale }, y: { value: 0 }, text: { field: 'label' } } });
     }
     const marks = keep((o.marks ?? []).map((m) => ({ ...m, facet: m.facet ?? '', what: o.marksLabel ?? 'marker' })));
@@ -81,7 +91,7 @@ export function phaseDiagram(o: PhaseDiagramOptions): TopLevelSpec {
       layers.push({
         data: { values: marks },
         mark: { type: 'tick', orient: 'vertical', color: 'black', thickness: 3 },
-        encoding: { x: { field: 'x', type: 'quantitative', scale: xScale }, y: { field: 'y', type: 'ordinal', sort: 'descending' } },
+        encoding: { x: { field: 'x', type: 'quantitative', scale: xScale }, y: { field: 'y', type: 'ordinal', sort: ySort } },
       });
     }
     return layers;

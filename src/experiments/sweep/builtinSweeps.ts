@@ -15,8 +15,8 @@ const DIVERGENCE: Record<'full' | 'quick', BuiltinSize> = {
   quick: { seeds: 8, steps: 1000, grid: 9, depths: [2, 3, 4, 5] },
 };
 const CATAPULT: Record<'full' | 'quick', BuiltinSize> = {
-  full: { seeds: 10, steps: 2000, grid: 12, widths: [4, 16, 64], depths: [2, 3, 4] },
-  quick: { seeds: 2, steps: 400, grid: 8, widths: [4, 16], depths: [2, 3] },
+  full: { seeds: 10, steps: 1000, grid: 12, widths: [16, 64, 256], depths: [2, 3, 4] },
+  quick: { seeds: 2, steps: 400, grid: 12, widths: [16, 128], depths: [2, 3] },
 };
 
 /** The names `dln sweep NAME` and the report know. */
@@ -36,7 +36,7 @@ export function builtinSweepSpec(name: string, quick: boolean): SweepSpec {
     const z = CATAPULT[quick ? 'quick' : 'full'];
     return parseSpec({
       name, chunkSize: 64, record: { sharpness: 'both' },
-      base: { data: 'report-sec5', init: 'gaussian', initStd: 0.3, lrOf: 'sharpness', steps: z.steps },
+      base: { data: 'nrt', init: 'gaussian', initStd: 0.3, lrOf: 'sharpness', steps: z.steps },
       axes: { depth: z.depths, width: z.widths, seed: `0..${z.seeds - 1}`, lrMultiple: { from: 0.25, to: 3, count: z.grid, scale: 'linear' } },
     });
   }

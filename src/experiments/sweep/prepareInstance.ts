@@ -1,6 +1,6 @@
 import { type Mat, Rng } from '../../linalg/index.ts';
 import {
-  type Stats, createGradWorkspace, createHvpWorkspace, hessianVectorProduct, initialize, lossAndGrad, parameterOffsets, statsFromData, zeroWeights,
+  type Stats, createGradWorkspace, createHvpWorkspace, hessianVectorProduct, initialize, lossAndGrad, parameterOffsets, zeroWeights,
 } from '../../model/index.ts';
 import { type BuiltinName, builtinData } from '../../data/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
@@ -43,12 +43,14 @@ export function prepareInstance(cell: CellPlan, withSharpness: boolean): Instanc
   const rng = new Rng(s.seed);
   const dataset = builtinData[s.data as BuiltinName](rng);
   const weights = initialize(dims, cellInit(s), rng);
-  const stats = statsFromData(dataset);
+  // boundData computes the statistics (and ‖Y‖ exactly) once for the bound and for the run.
+  const bd = boundData(dataset);
+  const stats = bd.stats;
   const grads = zeroWeights(dims);
   const loss0 = lossAndGrad(weights, stats, grads, createGradWorkspace(dims));
   let etaMax: number | null = null, etaMaxError: string | undefined;
   try {
-    etaMax = nrtBound(boundData(dataset), weights, { delta: 'optimal' }).etaMax;
+    etaMax = nrtBound(bd, weights, { delta: 'optimal' }).etaMax;
   } catch (e) {
     etaMaxError = (e as Error).message;
   }

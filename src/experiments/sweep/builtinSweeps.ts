@@ -16,7 +16,7 @@ const DIVERGENCE: Record<'full' | 'quick', BuiltinSize> = {
 };
 const CATAPULT: Record<'full' | 'quick', BuiltinSize> = {
   full: { seeds: 10, steps: 1000, grid: 12, widths: [16, 64, 256], depths: [2, 3, 4] },
-  quick: { seeds: 2, steps: 400, grid: 12, widths: [16, 128], depths: [2, 3] },
+  quick: { seeds: 2, steps: 300, grid: 12, widths: [16, 64], depths: [2, 3] },
 };
 
 /** The names `dln sweep NAME` and the report know. */

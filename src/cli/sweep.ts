@@ -5,9 +5,11 @@ import { InputError } from '../errors.ts';
 import { type SweepSpec, builtinSweepSpec, builtinSweepNames } from '../experiments/sweep/index.ts';
 import {
   type RunOutcome, SweepStore, cellsToCsv, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
-  runQueueWorker, writeFileAtomic,
+  runQueueWorker,
 } from '../sweep/index.ts';
-import { addJsonOption, integerAtLeast, positiveNumber } from './options.ts';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
+import { integerAtLeast, positiveNumber } from './flagParsers.ts';
+import { addJsonOption } from './commonOptions.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 
 interface RunFlags { out?: string; jobs: number; queue?: string; quick?: true; progress: boolean; json?: true }

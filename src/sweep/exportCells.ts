@@ -1,5 +1,5 @@
 import type { CellRecord, SweepSpec } from '../experiments/sweep/index.ts';
-import { encodeRecordJson } from './recordCodec.ts';
+import { encodeExactJson } from '../node/exactJson.ts';
 
 const num = (v: number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -20,5 +20,5 @@ export function cellsToCsv(spec: SweepSpec, records: readonly CellRecord[]): str
 
 /** The cells as JSON (non-finite numbers tagged {"$num": "NaN"}, so that no bit is lost). */
 export function cellsToJson(spec: SweepSpec, records: readonly CellRecord[]): string {
-  return `${encodeRecordJson({ spec, cells: records })}\n`;
+  return `${encodeExactJson({ spec, cells: records })}\n`;
 }

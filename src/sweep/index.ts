@@ -1,7 +1,6 @@
 // Sweeps on Node: the SQLite store, the local runner on threads, the BullMQ coordinator and worker, figures.
 export { type SweepMeta, STORE_FILE, SweepStore } from './sweepStore.ts';
-export { encodeRecordJson, decodeRecordJson } from './recordCodec.ts';
-export { readSpecFile, writeFileAtomic, createSweep, pendingChunks } from './sweepDir.ts';
+export { readSpecFile, createSweep, pendingChunks } from './sweepDir.ts';
 export { ChunkPool } from './chunkPool.ts';
 export { type RunLocalOptions, type RunOutcome, runLocal } from './runLocal.ts';
 export { SweepProgress, formatSeconds, progressLine } from './sweepProgress.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type FigureAxes, analyseBuiltin, builtinSweepNames, sweepFigures } from '../experiments/sweep/index.ts';
 import { renderChart } from '../plot/index.ts';
 import { InputError } from '../errors.ts';
-import { writeFileAtomic } from './sweepDir.ts';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { SweepStore } from './sweepStore.ts';
 
 /**

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { SWEEP_FORMAT } from '../experiments/sweep/index.ts';
 import { ChunkPool } from './chunkPool.ts';
-import { encodeRecordJson } from './recordCodec.ts';
+import { encodeExactJson } from '../node/exactJson.ts';
 import { type ChunkJob, QUEUE_NAME, connectRedis } from './redisQueue.ts';
 
 /** Options of runQueueWorker. */
@@ -43,7 +43,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<number> {
     }
     active++;
     try {
-      return encodeRecordJson(await pool.run(job.data.spec, job.data.cells));
+      return encodeExactJson(await pool.run(job.data.spec, job.data.cells));
     } finally {
       active--;
       idleSince = Date.now();

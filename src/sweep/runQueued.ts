@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { type CellRecord, SWEEP_FORMAT } from '../experiments/sweep/index.ts';
-import { decodeRecordJson } from './recordCodec.ts';
+import { decodeExactJson } from '../node/exactJson.ts';
 import { type ChunkJob, QUEUE_NAME, chunkJobId, connectRedis } from './redisQueue.ts';
 import type { RunLocalOptions, RunOutcome } from './runLocal.ts';
 import { pendingChunks } from './sweepDir.ts';
@@ -28,7 +28,7 @@ export async function runQueued(store: SweepStore, dln: string, url: string, o: 
   const drain = async (): Promise<void> => {
     for (const job of await queue.getJobs(['completed'], 0, -1)) {
       if (!ours(job.id) || typeof job.returnvalue !== 'string') continue;
-      done += store.put(decodeRecordJson<CellRecord[]>(job.returnvalue), `queue:${job.processedBy ?? '?'}`);
+      done += store.put(decodeExactJson(job.returnvalue) as CellRecord[], `queue:${job.processedBy ?? '?'}`);
       await job.remove();
     }
     for (const job of await queue.getJobs(['failed'], 0, -1)) {

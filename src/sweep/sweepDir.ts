@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { type SweepSpec, SWEEP_FORMAT, cellCount, parseSpec, planChunks, specToJson } from '../experiments/sweep/index.ts';
@@ -12,13 +13,6 @@ export function readSpecFile(path: string): SweepSpec {
   let raw: unknown;
   try { raw = JSON.parse(text); } catch (e) { throw new InputError(`${path}: not valid JSON (${(e as Error).message})`); }
   try { return parseSpec(raw); } catch (e) { throw e instanceof InputError ? new InputError(`${path}: ${e.message}`) : e; }
-}
-
-/** Writes text to path through a temporary file and a rename (never a half-written file). */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /** Creates the sweep directory dir (absent or empty): spec.json and the store with its meta. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.ts';
 import { type CellRecord, type SweepSpec, SWEEP_FORMAT, parseSpec, specToJson } from '../experiments/sweep/index.ts';
-import { decodeRecordJson, encodeRecordJson } from './recordCodec.ts';
+import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 
 /** The database file of a sweep directory. */
 export const STORE_FILE = 'sweep.sqlite';
@@ -90,7 +90,7 @@ export class SweepStore {
           loss_init: real(r.lossInit), loss_max: real(r.lossMax), loss_min: real(r.lossMin), nearest_critical: r.nearestCritical?.loss ?? null,
           nearest_rank: r.nearestCritical?.rank ?? null, plateau_steps: JSON.stringify(r.plateauSteps), sharpness_start: real(r.sharpnessStart),
           sharpness_end: real(r.sharpnessEnd), eta_max: real(r.etaMax), lr: real(r.lr), dims: r.dims.join(','), coords: JSON.stringify(r.coords),
-          config: encodeRecordJson(r.config), command: r.command, dln: r.dln, error: r.error ?? null, record: encodeRecordJson(r), worker, finished_at: now,
+          config: encodeExactJson(r.config), command: r.command, dln: r.dln, error: r.error ?? null, record: encodeExactJson(r), worker, finished_at: now,
         }).changes;
       }
       return n;
@@ -116,7 +116,7 @@ export class SweepStore {
 
   /** Every stored record, by cell index. */
   records(): CellRecord[] {
-    return (this.db.prepare('SELECT record FROM cells ORDER BY idx').pluck().all() as string[]).map((t) => decodeRecordJson<CellRecord>(t));
+    return (this.db.prepare('SELECT record FROM cells ORDER BY idx').pluck().all() as string[]).map((t) => decodeExactJson(t) as CellRecord);
   }
 
   close(): void { this.db.close(); }

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Database from 'better-sqlite3';
-import { SweepStore, STORE_FILE, QUEUE_NAME, connectRedis } from './index.ts';
-
-const BIN = new URL('../../bin/dln.js', import.meta.url).pathname;
+import { SweepStore, STORE_FILE, QUEUE_NAME, connectRedis } from '../../src/sweep/index.ts';
+import { BIN } from '../helpers/cli.ts';
 const root = mkdtempSync(join(tmpdir(), 'dln-sweep-'));
 const specPath = join(root, 'spec.json');
 writeFileSync(specPath, JSON.stringify({

@@ -96,6 +96,20 @@ test('killed between cells, the store has no torn rows and resume ends bit-ident
   assert.deepEqual(records(dir), records(local));
 });
 
+test('Ctrl-C finishes the running chunk, exits 130 naming dln sweep resume, and resume completes the sweep', async () => {
+  const dir = join(root, 'interrupted');
+  const p = dln(['sweep', fineSpecPath, '--out', dir, '--jobs', '1', '--no-progress']);
+  const done = finish(p);
+  await until(() => stored(dir) >= 1, 'the first chunk');
+  p.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.code, 130, r.err);
+  assert.match(r.err, /interrupted with \d+\/24 cells stored; continue with: dln sweep resume /);
+  assert.equal(integrity(dir), 'ok 0');
+  assert.equal((await finish(dln(['sweep', 'resume', dir, '--no-progress']))).code, 0);
+  assert.deepEqual(records(dir), records(local));
+});
+
 const hasRedis = (() => { try { execFileSync('redis-server', ['--version']); return true; } catch { return false; } })();
 
 test('through Redis with two workers, a worker SIGKILLed and the coordinator killed and resumed, every cell is stored once with the local bits', { skip: hasRedis ? false : 'redis-server is not installed (apt-get install -y redis-server)' }, async () => {
@@ -105,7 +119,7 @@ test('through Redis with two workers, a worker SIGKILLed and the coordinator kil
   const workers: ChildProcess[] = [];
   try {
     await until(() => { try { execFileSync('redis-cli', ['-p', String(port), 'ping']); return true; } catch { return false; } }, 'redis-server', 20);
-    const worker = () => { const w = dln(['sweep', 'worker', '--queue', url, '--jobs', '1', '--lock-seconds', '2', '--exit-when-idle', '30']); workers.push(w); return w; };
+    const worker = () => { const w = dln(['sweep', 'worker', '--queue', url, '--jobs', '1', '--lock-seconds', '2']); workers.push(w); return w; };
     // Two workers, a clean distributed run.
     const w1 = worker(), w2 = worker();
     const q1 = join(root, 'queued');

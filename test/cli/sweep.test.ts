@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -20,7 +20,14 @@ writeFileSync(specPath, JSON.stringify({
 const fineSpecPath = join(root, 'fine.json');
 writeFileSync(fineSpecPath, JSON.stringify({ ...JSON.parse(readFileSync(specPath, 'utf8')), chunkSize: 1 }));
 
-const dln = (args: string[]): ChildProcess => spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DLN_BACKEND: 'ts' } });
+// Every process a test starts is killed at the end, whatever failed.
+const started: ChildProcess[] = [];
+after(() => { for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
+const dln = (args: string[]): ChildProcess => {
+  const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DLN_BACKEND: 'ts' } });
+  started.push(c);
+  return c;
+};
 function finish(p: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
   let out = '', err = '';
   p.stdout?.on('data', (d) => { out += d; });
@@ -115,6 +122,7 @@ const hasRedis = (() => { try { execFileSync('redis-server', ['--version']); ret
 test('through Redis with two workers, a worker SIGKILLed and the coordinator killed and resumed, every cell is stored once with the local bits', { skip: hasRedis ? false : 'redis-server is not installed (apt-get install -y redis-server)' }, async () => {
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  started.push(redis);
   const url = `redis://127.0.0.1:${port}/0`;
   const workers: ChildProcess[] = [];
   try {

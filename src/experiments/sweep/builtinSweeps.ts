@@ -15,7 +15,7 @@ const DIVERGENCE: Record<'full' | 'quick', BuiltinSize> = {
   quick: { seeds: 8, steps: 1000, grid: 9, depths: [2, 3, 4, 5] },
 };
 const CATAPULT: Record<'full' | 'quick', BuiltinSize> = {
-  full: { seeds: 10, steps: 1000, grid: 12, widths: [16, 64, 256], depths: [2, 3, 4] },
+  full: { seeds: 10, steps: 1000, grid: 12, widths: [16, 64, 128], depths: [2, 3, 4] },
   quick: { seeds: 2, steps: 300, grid: 12, widths: [16, 64], depths: [2, 3] },
 };
 

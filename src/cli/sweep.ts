@@ -46,7 +46,20 @@ async function execute(ctx: CliContext, store: SweepStore, dir: string, flags: R
 
 /** Adds `dln sweep` (run, resume, worker, status, export, plot) to program. */
 export function register(program: Command, ctx: CliContext): void {
-  const sweep = program.command('sweep').description('run many training runs over a grid of settings and draw the phase diagrams');
+  const sweep = program.command('sweep').description('run many training runs over a grid of settings and draw the phase diagrams')
+    .addHelpText('after', `
+Examples:
+  dln sweep grid.json --out sweeps/grid                 (all cores; Ctrl-C stops, resume continues)
+  dln sweep resume sweeps/grid
+  dln sweep divergence-phase --quick --out sweeps/div
+  dln sweep grid.json --out sweeps/grid --queue redis://10.0.0.1:6379/0
+  dln sweep worker --queue redis://10.0.0.1:6379/0      (on every machine that helps)
+  dln sweep status sweeps/grid
+  dln sweep export sweeps/grid --csv cells.csv
+  dln sweep plot sweeps/grid --x lrMultiple --y depth
+
+A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMultiple": {"from": 0.5,
+"to": 1e6, "count": 12, "scale": "log"}, "depth": [2, 3, 4]}}; see README "Sweeps".`);
   const run = sweep.command('run <spec>', { isDefault: true }).description('start a sweep: SPEC.json, or a built-in sweep (divergence-phase, catapult-phase)')
     .option('--out <dir>', 'the sweep directory (default sweeps/NAME)')
     .option('--queue <url>', 'hand the cells to `dln sweep worker` processes through Redis, e.g. redis://127.0.0.1:6379/0')

@@ -1,6 +1,6 @@
-import { type Mat, Rng } from '../../linalg/index.ts';
+import { type Mat, Rng, matmulNT, zeros } from '../../linalg/index.ts';
 import {
-  type Stats, createGradWorkspace, createHvpWorkspace, hessianVectorProduct, initialize, lossAndGrad, parameterOffsets, zeroWeights,
+  type Stats, createGradWorkspace, createHvpWorkspace, hessianVectorProduct, initialize, lossAndGrad, parameterOffsets, statsFromData, zeroWeights,
 } from '../../model/index.ts';
 import { type BuiltinName, builtinData } from '../../data/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
@@ -43,9 +43,9 @@ export function prepareInstance(cell: CellPlan, withSharpness: boolean): Instanc
   const rng = new Rng(s.seed);
   const dataset = builtinData[s.data as BuiltinName](rng);
   const weights = initialize(dims, cellInit(s), rng);
-  // boundData computes the statistics (and ‖Y‖ exactly) once for the bound and for the run.
-  const bd = boundData(dataset);
-  const stats = bd.stats;
+  // ‖Y‖ of the bound from Σ_YY = YYᵀ (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
+  const stats = statsFromData(dataset);
+  const bd = boundData(stats, matmulNT(zeros(dataset.y.rows, dataset.y.rows), dataset.y, dataset.y));
   const grads = zeroWeights(dims);
   const loss0 = lossAndGrad(weights, stats, grads, createGradWorkspace(dims));
   let etaMax: number | null = null, etaMaxError: string | undefined;

@@ -11,6 +11,9 @@ import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
+import { mnistDepth } from './mnist-depth.ts';
+import { mnistPlateaus } from './mnist-plateaus.ts';
+import { regressionLandscape } from './regression-landscape.ts';
 import { catapultPhase, divergencePhase } from './sweep/builtinSweeps.ts';
 
 /**
@@ -28,6 +31,9 @@ export const experiments: readonly Experiment<any>[] = [
   amgEscape,
   pgdOrigin,
   invariantDriftExperiment,
+  mnistDepth,
+  mnistPlateaus,
+  regressionLandscape,
   divergencePhase,
   catapultPhase,
 ];

@@ -1,7 +1,7 @@
 import type { AxisValue } from './axes.ts';
 import { type CellPlan, cellAt, cellInit, instanceKey } from './cells.ts';
 import { type CellStatus, classifyRun, plateauSteps } from './classifyRun.ts';
-import { type Instance, prepareInstance, sharpness } from './prepareInstance.ts';
+import { type Instance, cellSharpness, prepareInstance } from './prepareInstance.ts';
 import { segmentedRun } from './segmentedRun.ts';
 import type { CellSettings, SweepSpec } from './spec.ts';
 
@@ -19,7 +19,7 @@ export interface CellTrainConfig {
   gradTol?: number;
 }
 
-/** Everything a sweep stores about one finished cell (THEORY §12). */
+/** Everything a sweep stores about one finished cell (THEORY §13). */
 export interface CellRecord {
   index: number;
   key: string;
@@ -131,7 +131,7 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
       ...common, status: classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
       lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN, nearestCritical: r.stop === 'diverged' ? null : nearest(I, r.loss),
       plateauSteps: I.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],
-      sharpnessEnd: spec.sharpness === 'both' && r.stop !== 'diverged' ? sharpness(r.weights, I.stats, dims) : null,
+      sharpnessEnd: spec.sharpness === 'both' && r.stop !== 'diverged' ? cellSharpness(r.weights, I.stats) : null,
     };
   });
 }

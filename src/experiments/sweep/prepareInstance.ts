@@ -1,10 +1,10 @@
 import { type Mat, Rng, matmulNT, zeros } from '../../linalg/index.ts';
 import {
-  type Stats, createGradWorkspace, createHvpWorkspace, hessianVectorProduct, initialize, lossAndGrad, parameterOffsets, statsFromData, zeroWeights,
+  type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
 } from '../../model/index.ts';
 import { type BuiltinName, builtinData } from '../../data/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
-import { criticalValues, lanczosExtreme } from '../../landscape/index.ts';
+import { criticalValues } from '../../landscape/index.ts';
 import { tupleNorm } from '../../optim/index.ts';
 import { type CellPlan, cellInit } from './cells.ts';
 
@@ -25,13 +25,11 @@ export interface Instance {
   lossMin: number;
 }
 
-/** λ_max(∇²L(W)) by 20 Lanczos steps on exact Hessian-vector products (THEORY §7, §12.4); null for non-finite weights. */
-export function sharpness(weights: readonly Mat[], stats: Stats, dims: readonly number[]): number | null {
+/** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §13.4); null for non-finite weights. */
+export function cellSharpness(weights: readonly Mat[], stats: Stats): number | null {
   if (!weights.every((w) => w.data.every(Number.isFinite))) return null;
-  const p = parameterOffsets(dims)[dims.length - 1];
-  const ws = createHvpWorkspace(dims);
-  const r = lanczosExtreme((v, out) => { hessianVectorProduct(weights, stats, v, out, ws); }, p, { maxIter: Math.min(p, 20), checkEvery: 20, tol: 1e-8 });
-  return Number.isFinite(r.max) ? r.max : null;
+  const r = sharpness(weights, stats, { tol: 1e-9 }).lambdaMax;
+  return Number.isFinite(r) ? r : null;
 }
 
 /**
@@ -65,6 +63,6 @@ export function prepareInstance(cell: CellPlan, withSharpness: boolean): Instanc
   }
   return {
     stats, weights, loss0, grad0: tupleNorm(grads), etaMax, ...(etaMaxError !== undefined ? { etaMaxError } : {}),
-    sharpness0: withSharpness ? sharpness(weights, stats, dims) : null, critical, plateaus, lossMin,
+    sharpness0: withSharpness ? cellSharpness(weights, stats) : null, critical, plateaus, lossMin,
   };
 }

@@ -112,12 +112,15 @@ export function runInWorker<R>(moduleUrl: string, exportName: string, input: unk
   const code = `
     const { workerData, parentPort } = require('node:worker_threads');
     const send = (m) => parentPort.postMessage(m);
-    import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.backends); })
-      .then((b) => { b.useBackend(); return import(workerData.moduleUrl); })
+    import(workerData.loader).then(async ({ importModule }) => {
+      const b = await importModule(workerData.backends);
+      b.useBackend();
+      return importModule(workerData.moduleUrl);
+    })
       .then((mod) => mod[workerData.exportName](workerData.input, () => send({ started: true })))
       .then((value) => send({ value }), (e) => send({ error: { name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: e?.stack, premise: e?.premise } }));
   `;
-  const worker = new Worker(code, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), backends: new URL('../linalg/backends/selectBackend.ts', import.meta.url).href, moduleUrl, exportName, input } });
+  const worker = new Worker(code, { eval: true, workerData: { loader: new URL('../node/importModule.mjs', import.meta.url).href, backends: new URL('../linalg/backends/selectBackend.ts', import.meta.url).href, moduleUrl, exportName, input } });
   let rejectRun: (e: Error) => void = () => {};
   const result = new Promise<R>((resolve, reject) => {
     rejectRun = reject;

@@ -17,3 +17,4 @@ export { svd, singularValues } from './svd.ts';
 export { cholesky, solveSPD, invSqrtSPD } from './cholesky.ts';
 export { pinv, numericalRank } from './pinv.ts';
 export { solve } from './solve.ts';
+export * from './backends/index.ts';

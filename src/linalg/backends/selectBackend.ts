@@ -31,6 +31,11 @@ function loadWasm(): { backend: KernelBackend } | { reason: string } {
   return wasm;
 }
 
+/** Makes an asynchronously loaded WASM backend (useWasmKernels) the one that 'wasm' and 'auto' select. */
+export function provideWasmBackend(backend: KernelBackend): void {
+  wasm = { backend };
+}
+
 function load(name: BackendName, options: UseBackendOptions): { backend: KernelBackend } | { reason: string } {
   if (name === 'ts') return { backend: tsBackend };
   if (name === 'wasm') return loadWasm();

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from './rng.ts';
+import { zeros } from './mat.ts';
+import { eigvalsh } from './eigh.ts';
+import { lanczosExtreme } from './lanczos.ts';
+
+const EPS = 2.220446049250313e-16;
+
+test('lanczosExtreme finds the extreme eigenvalues of a diagonal operator with a single negative one', () => {
+  const p = 400;
+  const d = new Float64Array(p);
+  for (let i = 0; i < p; i++) d[i] = 1 + (99 * i) / (p - 1);
+  d[137] = -0.5;
+  const res = lanczosExtreme((v, out) => { for (let i = 0; i < p; i++) out[i] = d[i] * v[i]; }, p, { maxIter: 200 });
+  assert.ok(Math.abs(res.min + 0.5) <= 1e-8 * 100, `min ${res.min}`);
+  assert.ok(Math.abs(res.max - 100) <= 1e-8 * 100, `max ${res.max}`);
+  assert.ok(Math.abs(Math.abs(res.minVector[137]) - 1) <= 1e-6, `the min Ritz vector is e_137: ${res.minVector[137]}`);
+});
+
+test('lanczosExtreme agrees with eigvalsh on a random symmetric matrix and its residuals are true residuals', () => {
+  const p = 60, rng = new Rng(4);
+  const a = zeros(p, p);
+  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) { const v = rng.normal(); a.data[i * p + j] = v; a.data[j * p + i] = v; }
+  const mv = (v: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < p; i++) { let s = 0; for (let j = 0; j < p; j++) s += a.data[i * p + j] * v[j]; out[i] = s; }
+  };
+  const res = lanczosExtreme(mv, p);
+  const ev = eigvalsh(a);
+  const scale = Math.max(-ev[0], ev[p - 1]);
+  assert.ok(res.converged);
+  assert.ok(Math.abs(res.min - ev[0]) <= 1e3 * p * EPS * scale, `min ${res.min} vs ${ev[0]}`);
+  assert.ok(Math.abs(res.max - ev[p - 1]) <= 1e3 * p * EPS * scale, `max ${res.max} vs ${ev[p - 1]}`);
+  const hy = new Float64Array(p);
+  mv(res.minVector, hy);
+  let r2 = 0;
+  for (let i = 0; i < p; i++) r2 += (hy[i] - res.min * res.minVector[i]) ** 2;
+  assert.ok(Math.sqrt(r2) <= res.residualMin + 1e2 * p * EPS * scale, `‖Hy − θy‖ = ${Math.sqrt(r2)}, estimate ${res.residualMin}`);
+});
+
+test('lanczosExtreme of the zero operator stops at once with min = max = 0', () => {
+  const res = lanczosExtreme((_v, out) => { out.fill(0); }, 50);
+  assert.equal(res.min, 0);
+  assert.equal(res.max, 0);
+  assert.equal(res.iterations, 1);
+  assert.ok(res.converged);
+});
+
+test('lanczosExtreme gives identical bits for the same seed', () => {
+  const p = 30;
+  const mv = (v: Float64Array, out: Float64Array): void => { for (let i = 0; i < p; i++) out[i] = (i - 10) * v[i] + (i > 0 ? v[i - 1] : 0) + (i + 1 < p ? v[i + 1] : 0); };
+  const a = lanczosExtreme(mv, p, { seed: 7 }), b = lanczosExtreme(mv, p, { seed: 7 });
+  assert.equal(a.min, b.min);
+  assert.equal(a.max, b.max);
+});

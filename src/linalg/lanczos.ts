@@ -1,0 +1,99 @@
+import { type Mat, zeros } from './mat.ts';
+import { eigh } from './eigh.ts';
+import { Rng } from './rng.ts';
+
+export interface LanczosOptions {
+  /** Largest Krylov dimension; default min(p, 200). */
+  readonly maxIter?: number;
+  /** Stop when both Ritz residuals are ≤ tol·max(|θ_min|, |θ_max|); default 1e-10. */
+  readonly tol?: number;
+  /** Seed of the Gaussian start vector; default 1. */
+  readonly seed?: number;
+  /** Iterations between Ritz checks (an eigh of the k×k tridiagonal); default 10. */
+  readonly checkEvery?: number;
+}
+
+export interface LanczosResult {
+  /** Smallest and largest Ritz values: estimates of λ_min(H) and λ_max(H). */
+  readonly min: number;
+  readonly max: number;
+  /** ‖H y − θ y‖ of the two Ritz pairs (= β_k·|last component|): bounds the distance to an eigenvalue. */
+  readonly residualMin: number;
+  readonly residualMax: number;
+  /** Unit Ritz vector of min (a direction of most negative curvature at a strict saddle). */
+  readonly minVector: Float64Array;
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/**
+ * Extreme eigenvalues of a symmetric operator v ↦ Hv of size p by the Lanczos process with full
+ * reorthogonalisation (classical Gram–Schmidt applied twice; Golub & Van Loan §10.1), from a seeded
+ * Gaussian start vector. hvp(v, out) must write Hv into out.
+ */
+export function lanczosExtreme(hvp: (v: Float64Array, out: Float64Array) => void, p: number, options: LanczosOptions = {}): LanczosResult {
+  if (!Number.isInteger(p) || p < 1) throw new RangeError(`lanczosExtreme: size must be a positive integer, got ${p}`);
+  const maxIter = Math.max(1, Math.min(p, options.maxIter ?? 200));
+  const tol = options.tol ?? 1e-10, checkEvery = Math.max(1, options.checkEvery ?? 10);
+  const q = new Float64Array(p * (maxIter + 1));
+  const w = new Float64Array(p), coef = new Float64Array(maxIter + 1);
+  const alpha: number[] = [], beta: number[] = [];
+  const start = new Rng(options.seed ?? 1).fillNormal(new Float64Array(p));
+  scaleTo(start, 1 / norm(start));
+  q.set(start, 0);
+  let ritz = { min: 0, max: 0, resMin: 0, resMax: 0, yMin: new Float64Array(1), k: 0 };
+  let converged = false;
+  for (let k = 0; k < maxIter; k++) {
+    hvp(q.subarray(k * p, (k + 1) * p), w);
+    let a = 0;
+    for (let i = 0; i < p; i++) a += q[k * p + i] * w[i];
+    alpha.push(a);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let j = 0; j <= k; j++) { let s = 0; for (let i = 0; i < p; i++) s += q[j * p + i] * w[i]; coef[j] = s; }
+      for (let j = 0; j <= k; j++) { const c = coef[j]; for (let i = 0; i < p; i++) w[i] -= c * q[j * p + i]; }
+    }
+    const b = norm(w);
+    const last = k + 1 === maxIter;
+    const size = Math.max(...alpha.map(Math.abs), ...beta, b);
+    const breakdown = !(b > 1e-13 * size) || k + 1 === p;
+    if (breakdown || last || (k + 1) % checkEvery === 0) {
+      ritz = ritzExtremes(alpha, beta, breakdown ? 0 : b);
+      const scale = Math.max(Math.abs(ritz.min), Math.abs(ritz.max));
+      converged = breakdown || (ritz.resMin <= tol * scale && ritz.resMax <= tol * scale);
+      if (converged || last) break;
+    }
+    beta.push(b);
+    for (let i = 0; i < p; i++) q[(k + 1) * p + i] = w[i] / b;
+  }
+  const minVector = new Float64Array(p);
+  for (let j = 0; j < ritz.k; j++) { const c = ritz.yMin[j]; for (let i = 0; i < p; i++) minVector[i] += c * q[j * p + i]; }
+  return { min: ritz.min, max: ritz.max, residualMin: ritz.resMin, residualMax: ritz.resMax, minVector, iterations: ritz.k, converged };
+}
+
+/** Extreme eigenpairs of the k×k tridiagonal T_k = tridiag(β, α, β); residuals β_k·|y_k|. */
+function ritzExtremes(alpha: readonly number[], beta: readonly number[], bk: number) {
+  const k = alpha.length;
+  const t: Mat = zeros(k, k);
+  for (let i = 0; i < k; i++) {
+    t.data[i * k + i] = alpha[i];
+    if (i + 1 < k) { t.data[i * k + i + 1] = beta[i]; t.data[(i + 1) * k + i] = beta[i]; }
+  }
+  const { values, vectors } = eigh(t);
+  const yMin = new Float64Array(k);
+  for (let i = 0; i < k; i++) yMin[i] = vectors.data[i * k];
+  return {
+    min: values[0], max: values[k - 1], k, yMin,
+    resMin: bk * Math.abs(vectors.data[(k - 1) * k]),
+    resMax: bk * Math.abs(vectors.data[(k - 1) * k + k - 1]),
+  };
+}
+
+function norm(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return Math.sqrt(s);
+}
+
+function scaleTo(x: Float64Array, s: number): void {
+  for (let i = 0; i < x.length; i++) x[i] *= s;
+}

@@ -10,6 +10,7 @@ import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS, assertFitsData } fr
 /** The defaults of FlowOptions' tolerances and step budget (the CLI states none of its own). */
 export const FLOW_DEFAULTS = { rtol: 1e-8, atol: 1e-10, maxSteps: 100000 } as const;
 
+/** Options of gradientFlow (Dormand–Prince RK45 with step-size control on dW/dt = −∇L). */
 export interface FlowOptions {
   /** Integrate over t ∈ [0, tEnd]. */
   tEnd: number;
@@ -31,6 +32,7 @@ export interface FlowOptions {
   gradTol?: number;
   /** Stop as 'diverged' once L > divergeAbove or is not finite (default 1e12). */
   divergeAbove?: number;
+  /** Called with each trajectory record as it is taken. */
   onRecord?(record: TrajectoryRecord): void;
   /** Called with (step, loss, t) after every accepted step and at t = 0. */
   onProgress?(step: number, loss: number, t: number): void;

@@ -4,7 +4,8 @@ import { largeNetworks } from './largeNetworks.ts';
 import { decompositions } from './decompositions.ts';
 import { scaling } from './scaling.ts';
 import { memory } from './memory.ts';
+import { sharpnessBench } from './sharpness.ts';
 import { startup } from './startup.ts';
 
 /** Every workload of `npm run bench`, in the order of the issue's table (then memory, then start-up). */
-export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...memory, ...startup];
+export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory, ...startup];

@@ -1,7 +1,6 @@
 import { type Mat, zeros, transposed, matmul, matmulTN, eigh, eigvalsh, svd } from '../linalg/index.ts';
-import { type Stats, type Weights, maxRank, validateDims } from '../model/index.ts';
+import { type Stats, type Weights, assertFitsData, maxRank, validateDims } from '../model/index.ts';
 import { bestRankR, dataSpectrum } from '../landscape/index.ts';
-import { InputError } from '../errors.ts';
 
 /** The global-minimum product of a network and where the closed form of THEORY §13.2 is proven. */
 export interface GlobalMinimum {
@@ -17,10 +16,7 @@ export interface GlobalMinimum {
 
 /** The global minimum of ½‖Y − W_N⋯W_1X‖² over widths dims (THEORY §5.4, §13.1). */
 export function globalMinimum(stats: Stats, dims: readonly number[]): GlobalMinimum {
-  validateDims(dims);
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new InputError(`the widths ${dims.join(',')} map ${dims[0]} → ${dims[dims.length - 1]} but the data have d_x = ${stats.dx}, d_y = ${stats.dy}`);
-  }
+  assertFitsData(dims, stats.dx, stats.dy);
   const r = maxRank(dims);
   const best = bestRankR(stats, r);
   const lambda = dataSpectrum(stats).lambda;

@@ -7,6 +7,7 @@ import { register as registerCriticalPoint } from './criticalPoint.ts';
 import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
 import { register as registerPgd } from './pgd.ts';
+import { register as registerPlayground } from './playground.ts';
 import { addBackendOption } from './backendOption.ts';
 
 /**
@@ -34,6 +35,7 @@ export function createProgram(ctx: CliContext): Command {
   registerHessian(program, ctx);
   registerBound(program, ctx);
   registerPgd(program, ctx);
+  registerPlayground(program, ctx);
   return program;
 }
 

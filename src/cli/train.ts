@@ -9,7 +9,7 @@ import type { Schedule } from '../optim/schedules.ts';
 import { type TrainResult, type TrainResume, trainGD } from '../optim/train.ts';
 import { type FlowResult, type FlowResume, gradientFlow } from '../optim/flow.ts';
 import { trajectoryToCsv } from '../optim/trajectory.ts';
-import { invariantDrift } from '../theory/balancedness.ts';
+import { invariantDrift } from '../model/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { commitStagingDir, createStagingDir, discardStagingDir, readWeightsFile } from './files.ts';
 import {

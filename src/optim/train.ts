@@ -3,7 +3,7 @@ import type { Stats } from '../model/stats.ts';
 import { dimsOf, validateDims } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
-import { invariants, balancedness } from '../theory/balancedness.ts';
+import { invariants, balancedness } from '../model/invariants.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';

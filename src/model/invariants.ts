@@ -1,6 +1,7 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmulTN, gemm } from '../linalg/matmul.ts';
 import { symmetricSpectralNorm } from '../linalg/norms.ts';
+import { dimsOf } from './network.ts';
 
 /** Which matrix norm measures the invariants: spectral (NRT Definition 2.3, the default) or Frobenius (Arora et al.). */
 export type BalanceNorm = 'spectral' | 'frobenius';
@@ -80,7 +81,7 @@ export function balancedness(weights: readonly Mat[], norm: BalanceNorm = 'spect
  * (THEORY §3.4); 0 for depth 1. Pass a workspace to avoid allocating.
  */
 export function invariantDrift(weights: readonly Mat[], c0: readonly Mat[], ws?: BalanceWorkspace): number {
-  return balanceMeasures(weights, c0, ws ?? createBalanceWorkspace(dimsFrom(weights))).drift;
+  return balanceMeasures(weights, c0, ws ?? createBalanceWorkspace(weights.length === 0 ? [] : dimsOf(weights))).drift;
 }
 
 /**
@@ -96,8 +97,4 @@ export function balanceMeasures(weights: readonly Mat[], c0: readonly Mat[], ws:
     for (let i = 0; i < o.length; i++) o[i] = c[i] - a[i];
   }
   return { balancedness: maxNorm(ws.c, 'spectral'), drift: maxNorm(ws.diff, 'spectral') };
-}
-
-function dimsFrom(weights: readonly Mat[]): number[] {
-  return weights.length === 0 ? [] : [weights[0].cols, ...weights.map((w) => w.rows)];
 }

@@ -20,6 +20,7 @@ import {
 import { type Progress, createProgress } from './progress.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion, runInWorker } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
+import { planFromConfig } from './trainConfig.ts';
 import { getBackend } from '../linalg/backend.ts';
 
 /** Everything that determines a training run's numbers, as config.json records it. */
@@ -60,7 +61,7 @@ interface Checkpoint { step: number; seconds: number; resume: TrainResume | Flow
 interface TrainFlags extends DataFlags, NetworkFlags {
   lr?: number; schedule: 'constant' | 'power'; powerB: number; powerP: number; steps?: number;
   flow?: true; tEnd?: number; rtol: number; atol: number; seed: number; recordEvery: number;
-  lossTol?: number; gradTol?: number; divergeAbove: number; out?: string; json?: true; progress: boolean; resume?: string;
+  lossTol?: number; gradTol?: number; divergeAbove: number; out?: string; json?: true; progress: boolean; resume?: string; config?: string;
 }
 
 /** Adds `dln train` to program. */
@@ -89,12 +90,14 @@ export function register(program: Command, ctx: CliContext): void {
   cmd
     .option('--no-progress', 'no progress display on stderr')
     .option('--resume <dir>', 'continue the interrupted run saved in dir (writes back into dir unless --out)')
+    .option('--config <file>', 'run again what a config.json (of --out, or exported by dln playground) describes, to the same bits')
     .addHelpText('after', `
 Examples:
   dln train --data report-sec4 --dims 5,4,4,5 --lr 1e-5 --steps 20000 --out runs/sec4
   dln train --x X.npy --y Y.npy --dims 5,4,4,5 --init balanced --lr 1e-4 --schedule power --power-p 0.5 --json
   dln train --data nrt --dims 10,12,12,8 --init balanced --flow --t-end 50
   dln train --resume runs/sec4        (after Ctrl-C: continue to the original --steps)
+  dln train --config runs/sec4/config.json --out runs/again
 
 Files hold one sample per row (.npy or .csv). Exit codes: 0 done (see "status"), 2 bad input,
 130 interrupted by Ctrl-C (results so far are written, with a checkpoint for --resume).`)
@@ -310,7 +313,7 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
     job = { settings: config.settings, dataset: r.dataset, weights: r.weights, resume: r.checkpoint.resume };
     previousSeconds = r.checkpoint.seconds;
   } else {
-    const p = planFresh(flags, cmd);
+    const p = flags.config !== undefined ? planFromConfig(flags.config, cmd) : planFresh(flags, cmd);
     config = { dln: dlnVersion(), command: shellCommand(words), cwd: process.cwd(), settings: p.settings, backend: getBackend().name };
     job = { settings: p.settings, dataset: p.dataset, weights: p.weights };
   }

@@ -1,3 +1,4 @@
+import { portableLog } from './portableLog.ts';
 /**
  * Seeded pseudo-random generator: xoshiro128** (Blackman & Vigna, 2018) on four 32-bit words,
  * seeded through SplitMix32 from a 32-bit integer seed. Uniform doubles use 53 random bits
@@ -45,7 +46,8 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt(-2 * Math.log(s) / s);
+    // portableLog: Math.log's last bit differs between engines (the page and the CLI must draw alike).
+    const f = Math.sqrt(-2 * portableLog(s) / s);
     this.spare = v * f; this.hasSpare = true;
     return u * f;
   }

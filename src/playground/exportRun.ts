@@ -4,7 +4,7 @@ import { createRecorder, evaluateGradient, gradientEvaluation, trajectoryToCsv, 
 import { type Mat, isFiniteMat, transposed, zeros } from '../linalg/index.ts';
 import { dimsOf } from '../model/index.ts';
 import { encodeNpy, encodeWeights } from '../data/index.ts';
-import { balancedness, invariantDrift } from '../theory/index.ts';
+import { balancedness, invariantDrift, invariants } from '../theory/index.ts';
 import { configToParams } from './config.ts';
 import type { Session } from './session.ts';
 
@@ -24,8 +24,7 @@ function finalRecord(s: Session): TrajectoryRecord {
   const grads = s.weights.map((w) => zeros(w.rows, w.cols)), out = new Float64Array(2);
   evaluateGradient(s.weights, s.stats, grads, out, gradientEvaluation(dims));
   const loss = out[0], gradNorm = out[1];
-  const c0 = (s.resume as { c0: Mat[] } | null)?.c0;
-  const rec = createRecorder(dims, c0 ?? []).record(s.step, loss, gradNorm, s.weights, s.cfg.optimizer === 'flow' ? s.t : undefined);
+  const rec = createRecorder(dims, invariants(s.setup.w0)).record(s.step, loss, gradNorm, s.weights, s.cfg.optimizer === 'flow' ? s.t : undefined);
   return rec;
 }
 
@@ -74,12 +73,12 @@ export async function exportFiles(s: Session, backend: string, version: string):
   files['trajectory.csv'] = trajectoryToCsv(traj);
   files['weights.npz'] = encodeWeights(s.weights);
   const last = traj[traj.length - 1];
-  const c0 = (s.resume as { c0?: Mat[] } | null)?.c0;
+  const c0 = invariants(s.setup.w0);
   files['summary.json'] = json({
     status: s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
     loss: last?.loss ?? Number.NaN, gradNorm: last?.gradNorm ?? Number.NaN,
     balancedness: finite ? balancedness(s.weights) : Number.NaN,
-    drift: finite && c0 !== undefined ? invariantDrift(s.weights, c0) : Number.NaN,
+    drift: finite ? invariantDrift(s.weights, c0) : Number.NaN,
     lossOLS: s.stats.lossOLS, method, dims: cfg.dims, backend, etaChanges: s.etaChanges,
   });
   return files;

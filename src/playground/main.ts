@@ -18,6 +18,8 @@ export interface PageProbe {
   ready: boolean; backend: string; info: SetupInfo | null; step: number; status: string; running: boolean;
   lastLoss: number; records: number; frames: number; firstChartMs: number; stepsPerSecond: number; errors: string[];
   lastWeights: number[][] | null;
+  /** Runs set up so far (a new configuration or a reset). */
+  setups: number;
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -26,7 +28,7 @@ function start(): void {
   const form = $<HTMLFormElement>('config');
   const probe: PageProbe = {
     ready: false, backend: '', info: null, step: 0, status: 'loading', running: false, lastLoss: Number.NaN, records: 0,
-    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null,
+    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0,
   };
   (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground = probe;
   const store = new RunStore();
@@ -84,7 +86,7 @@ function start(): void {
       return;
     }
     if (m.type === 'info') {
-      info = m.info; probe.info = m.info;
+      info = m.info; probe.info = m.info; probe.setups++; probe.step = 0; probe.lastLoss = Number.NaN;
       store.clear(); plateau.reset();
       charts?.destroy();
       charts = createCharts($('charts'), m.info, cfg, store, () => last?.eta ?? m.info.eta);

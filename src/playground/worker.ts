@@ -20,6 +20,8 @@ const post = (m: FromWorker, transfer: Transferable[] = []): void => { (self as 
 
 let session: Session | null = null;
 let running = false;
+/** The step a run goes to (Infinity: until the budget or a stop rule ends it). */
+let target = Infinity;
 let backend = 'ts';
 let pending: TrajectoryRecord[] = [];
 let sharpSent = 0;
@@ -58,12 +60,15 @@ function slice(steps: number): void {
 function tick(): void {
   if (!running || session === null) return;
   try {
-    slice(Infinity);
+    slice(target - session.step);
   } catch (e) {
     running = false;
     post({ type: 'error', message: (e as Error).message, during: 'run' });
   }
-  if (!canAdvance(session)) running = false;
+  if (!canAdvance(session) || session.step >= target) {
+    running = false;
+    if (session.sharpness.at(-1)?.step !== session.step && session.cfg.optimizer !== 'pgd') sampleSharpness(session);
+  }
   progress();
   if (running) setTimeout(tick, 0);
 }
@@ -82,9 +87,14 @@ async function handle(m: ToWorker): Promise<void> {
   const s = session;
   if (s === null) return;
   switch (m.type) {
-    case 'run': if (!running && canAdvance(s)) { running = true; setTimeout(tick, 0); } break;
+    case 'run': target = Infinity; if (!running && canAdvance(s)) { running = true; setTimeout(tick, 0); } break;
     case 'pause': running = false; progress(); break;
-    case 'step': running = false; slice(m.n); progress(); break;
+    case 'step': {
+      // N steps in slices, like a run, so that the worker keeps answering; pause stops them.
+      target = s.step + m.n;
+      if (!running && canAdvance(s)) { running = true; setTimeout(tick, 0); }
+      break;
+    }
     case 'reset': {
       running = false;
       session = createSession(s.cfg, s.setup);

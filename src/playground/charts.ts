@@ -16,6 +16,8 @@ export interface ChartSpec {
   y: string;
   log: boolean;
   series: { label: string; color: string }[];
+  /** Draw the (single) series as bars (a histogram). */
+  bars?: boolean;
   /** Reference lines, read at every redraw. */
   refs?: () => RefLine[];
 }
@@ -88,7 +90,10 @@ export function createChart(parent: HTMLElement, spec: ChartSpec): LiveChart {
   const opts: uPlot.Options = {
     width: Math.max(200, holder.clientWidth), height: Math.max(120, holder.clientHeight),
     scales: { x: { time: false }, y: spec.log ? { distr: 3, log: 10 } : { auto: true } },
-    series: [{ label: spec.x }, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.6, points: { show: false } }))],
+    series: [{ label: spec.x }, ...spec.series.map((s) => ({
+      label: s.label, stroke: s.color, width: 1.6, points: { show: false },
+      ...(spec.bars === true ? { paths: uPlot.paths.bars?.({ size: [0.9, Infinity] }), fill: `${s.color}99` } : {}),
+    }))],
     axes: [
       { label: spec.x, labelSize: 16, size: 34, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif' },
       {

@@ -57,7 +57,7 @@ export function showInspection(panel: HTMLElement, r: Inspection, info: SetupInf
   panel.append(h, verdict, table, plots);
   if (r.eigenvalues !== null && r.eigenvalues.length > 1) {
     const hist = histogramCounts(r.eigenvalues, Math.min(40, r.eigenvalues.length));
-    spectrum = createChart(plots, { id: 'spectrum', title: 'Hessian spectrum (histogram)', x: 'eigenvalue', y: 'count', log: false, series: [{ label: 'count', color: PALETTE[0] }] });
+    spectrum = createChart(plots, { id: 'spectrum', title: 'Hessian spectrum (histogram)', x: 'eigenvalue', y: 'count', log: false, bars: true, series: [{ label: 'count', color: PALETTE[0] }] });
     spectrum.plot.setData([hist.centers, hist.counts]);
     fitChart(spectrum);
   }

@@ -49,6 +49,8 @@ function start(): void {
     cfg = next;
   }
 
+  function sendSpeed(): void { send({ type: 'speed', stepsPerSecond: Number($<HTMLSelectElement>('speed').value) }); }
+
   function fromUrl(): PlaygroundConfig {
     try {
       return configFromParams(new URLSearchParams(location.search));
@@ -77,7 +79,7 @@ function start(): void {
 
   worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
     const m = ev.data;
-    if (m.type === 'ready') { probe.ready = true; probe.backend = m.backend; apply(cfg); return; }
+    if (m.type === 'ready') { probe.ready = true; probe.backend = m.backend; sendSpeed(); apply(cfg); return; }
     if (m.type === 'error') {
       probe.errors.push(m.message);
       if (m.during === 'setup') configError.textContent = m.message;
@@ -157,6 +159,7 @@ function start(): void {
     if (!(Number.isSafeInteger(n) && n >= 1)) { status.textContent = `N must be an integer ≥ 1, got '${$<HTMLInputElement>('nsteps').value}'`; return; }
     send({ type: 'step', n });
   });
+  $('speed').addEventListener('change', sendSpeed);
   $('reset').addEventListener('click', () => { send({ type: 'reset' }); });
   $('seteta').addEventListener('click', () => {
     const text = $<HTMLInputElement>('liveeta').value, eta = Number(text);

@@ -13,6 +13,8 @@ export type ToWorker =
   | { type: 'step'; n: number }
   | { type: 'reset' }
   | { type: 'eta'; eta: number }
+  /** At most this many steps per second (Infinity: as fast as the worker can). */
+  | { type: 'speed'; stepsPerSecond: number }
   | { type: 'inspect' }
   | { type: 'export' };
 

@@ -22,6 +22,9 @@ let session: Session | null = null;
 let running = false;
 /** The step a run goes to (Infinity: until the budget or a stop rule ends it). */
 let target = Infinity;
+/** The speed limit, and the steps it allows that have not been taken yet. */
+let speed = Infinity;
+let allowance = { steps: 0, at: 0 };
 let backend = 'ts';
 let pending: TrajectoryRecord[] = [];
 let sharpSent = 0;
@@ -57,10 +60,23 @@ function slice(steps: number): void {
   }
 }
 
+/** Steps the speed limit allows now. */
+function allowed(): number {
+  if (speed === Infinity) return Infinity;
+  const now = performance.now();
+  // Unused allowance is capped at a tenth of a second's worth, so a limited run never bursts.
+  allowance = { steps: Math.min(allowance.steps + ((now - allowance.at) * speed) / 1000, Math.max(1, speed / 10)), at: now };
+  return Math.floor(allowance.steps);
+}
+
 function tick(): void {
   if (!running || session === null) return;
+  const n = Math.min(target - session.step, allowed());
+  if (n < 1) { setTimeout(tick, 10); return; }
   try {
-    slice(target - session.step);
+    const before = session.step;
+    slice(n);
+    allowance.steps -= session.step - before;
   } catch (e) {
     running = false;
     post({ type: 'error', message: (e as Error).message, during: 'run' });
@@ -84,6 +100,7 @@ async function handle(m: ToWorker): Promise<void> {
     progress();
     return;
   }
+  if (m.type === 'speed') { speed = m.stepsPerSecond; allowance = { steps: 0, at: performance.now() }; return; }
   const s = session;
   if (s === null) return;
   switch (m.type) {

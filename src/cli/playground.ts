@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { assertPlaygroundBuilt, playgroundRoot, startPlaygroundServer } from '../node/playgroundServer.ts';
-import { commitStagingDir, createStagingDir, discardStagingDir } from './files.ts';
-import { integerAtLeast } from './options.ts';
+import { withStagingDir } from '../node/stagingDir.ts';
+import { integerAtLeast } from './flagParsers.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 interface PlaygroundFlags { port: number; host: string; open?: true; export?: string }
@@ -49,14 +49,7 @@ function exportSite(dir: string, io: CliIO): number {
   if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
     throw new InputError(`--export ${dir} already exists and is not an empty folder (dln never overwrites files; choose a new one)`);
   }
-  const staging = createStagingDir(out, { ifExists: 'replace' });
-  try {
-    cpSync(root, staging, { recursive: true });
-    commitStagingDir(staging, out);
-  } catch (e) {
-    discardStagingDir(staging);
-    throw e;
-  }
+  withStagingDir(out, (staging) => { cpSync(root, staging, { recursive: true }); }, { ifExists: 'replace' });
   io.stdout.write(`playground written to ${out} (open index.html through any static web server)\n`);
   return 0;
 }

@@ -6,7 +6,11 @@ import type { Mat } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { builtinData, builtinNames } from '../data/generators.ts';
-import { type DataSource, type InitChoice, fileSha256, initialWeights, loadDataFromSource, oneOf, userGave } from './options.ts';
+import { type DataSource, loadDataFromSource } from './dataFlags.ts';
+import { type InitChoice, initialWeights } from './initFlags.ts';
+import { fileSha256 } from './fileSha256.ts';
+import { oneOf } from './flagParsers.ts';
+import { userGave } from './commonOptions.ts';
 import { selectBackendOrFail } from './backendOption.ts';
 import type { TrainSettings } from './train.ts';
 

@@ -63,11 +63,11 @@ export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: Playgrou
   const scaleNote = document.createElement('p');
   scaleNote.className = 'note';
   heatFig.append(scaleNote);
-  let weights: Float64Array[] | null = null;
+  let weights: Float64Array[] | null = null, drawn: Float64Array[] | null = null;
   const setData = (c: LiveChart, data: uPlot.AlignedData, log: boolean): void => {
     c.plot.setData(data, true);
     if (log) {
-      const r = logRangeWithRefs(data.slice(1).flatMap((d) => d as number[]), c.spec.refs?.() ?? []);
+      const r = logRangeWithRefs(data.slice(1) as (number | null)[][], c.spec.refs?.() ?? []);
       if (r !== null) c.plot.setScale('y', { min: r[0], max: r[1] });
     }
   };
@@ -89,7 +89,10 @@ export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: Playgrou
       }
       setData(bal, [store.x, store.balancedness, store.drift], false);
       setData(grad, [store.x, pos(store.gradNorm)], true);
-      if (weights !== null && canvases.length > 0) scaleNote.textContent = `colour scale ±${fmt(drawHeatmaps(canvases, weights))}`;
+      if (weights !== null && weights !== drawn && canvases.length > 0) {
+        drawn = weights;
+        scaleNote.textContent = `colour scale ±${fmt(drawHeatmaps(canvases, weights))}`;
+      }
     },
     fit: fitAll,
     destroy() { for (const c of charts) c.plot.destroy(); parent.replaceChildren(); },

@@ -119,9 +119,9 @@ export function fitChart(c: LiveChart): void {
 }
 
 /** The y range of a log chart that keeps every reference line in view (uPlot's own range is the data's). */
-export function logRangeWithRefs(values: readonly number[], refs: readonly RefLine[]): [number, number] | null {
+export function logRangeWithRefs(columns: readonly (readonly (number | null)[])[], refs: readonly RefLine[]): [number, number] | null {
   let lo = Infinity, hi = -Infinity;
-  for (const v of values) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const col of columns) for (const v of col) if (v !== null && v > 0 && v < Infinity) { if (v < lo) lo = v; if (v > hi) hi = v; }
   if (!Number.isFinite(lo)) return null;
   for (const r of refs) if (r.value > 0 && Number.isFinite(r.value) && r.value >= lo / 100) { lo = Math.min(lo, r.value); hi = Math.max(hi, r.value); }
   return [lo / 1.5, hi * 1.5];

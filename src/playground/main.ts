@@ -17,9 +17,15 @@ import { downloadExport } from './download.ts';
 export interface PageProbe {
   ready: boolean; backend: string; info: SetupInfo | null; step: number; status: string; running: boolean;
   lastLoss: number; records: number; frames: number; firstChartMs: number; stepsPerSecond: number; errors: string[];
-  lastWeights: number[][] | null;
+  lastWeights: Float64Array[] | null;
   /** Runs set up so far (a new configuration or a reset). */
   setups: number;
+  /** The longest gap between animation frames while a run was going (ms), and the longest task the browser reported (ms, tasks ≥ 50 ms). */
+  maxFrameGapMs: number;
+  longestTaskMs: number;
+  /** Main-thread time of the slowest and of the latest chart redraw (ms). */
+  redrawMaxMs: number;
+  redrawLastMs: number;
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -28,8 +34,11 @@ function start(): void {
   const form = $<HTMLFormElement>('config');
   const probe: PageProbe = {
     ready: false, backend: '', info: null, step: 0, status: 'loading', running: false, lastLoss: Number.NaN, records: 0,
-    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0,
+    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0, maxFrameGapMs: 0, longestTaskMs: 0, redrawMaxMs: 0, redrawLastMs: 0,
   };
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longestTaskMs = Math.max(probe.longestTaskMs, e.duration); }).observe({ type: 'longtask', buffered: true });
+  } catch { /* no Long Tasks API: maxFrameGapMs still says it */ }
   (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground = probe;
   const store = new RunStore();
   const plateau = new PlateauTracker();
@@ -95,6 +104,7 @@ function start(): void {
       ($<HTMLInputElement>('liveeta')).value = Number.isFinite(m.info.eta) ? String(m.info.eta) : '';
       history.replaceState(null, '', `?${configToParams(cfg).toString()}`);
       $('inspection').hidden = true;
+      dirty = true;
       return;
     }
     if (m.type === 'progress') {
@@ -104,7 +114,7 @@ function start(): void {
       probe.step = m.step; probe.status = m.status; probe.running = m.running; probe.stepsPerSecond = m.stepsPerSecond;
       probe.records += m.records.length;
       if (store.last !== null) probe.lastLoss = store.last.loss;
-      if (m.weights !== null) probe.lastWeights = m.weights.map((w) => Array.from(w));
+      if (m.weights !== null) probe.lastWeights = m.weights;
       charts?.setWeights(m.weights);
       dirty = true;
       return;
@@ -113,13 +123,20 @@ function start(): void {
     if (m.type === 'export') void downloadExport(m.files, charts, cfg);
   });
 
-  function frame(): void {
+  let lastFrame = NaN;
+  function frame(now: number): void {
+    if (last?.running === true && Number.isFinite(lastFrame)) probe.maxFrameGapMs = Math.max(probe.maxFrameGapMs, now - lastFrame);
+    lastFrame = now;
     if (dirty && charts !== null) {
       dirty = false;
+      const t0 = performance.now();
       charts.redraw();
       showStatus();
-      probe.frames++;
-      if (Number.isNaN(probe.firstChartMs) && store.x.length > 0) probe.firstChartMs = performance.now();
+      probe.redrawLastMs = performance.now() - t0;
+      if (last?.running === true) probe.redrawMaxMs = Math.max(probe.redrawMaxMs, probe.redrawLastMs);
+      if (last?.running === true) probe.frames++;
+      // The page's first chart: axes and the theory's lines of the first run, drawn.
+      if (Number.isNaN(probe.firstChartMs)) probe.firstChartMs = performance.now();
     }
     requestAnimationFrame(frame);
   }

@@ -52,8 +52,8 @@ function slice(steps: number): void {
   const t1 = performance.now();
   if (s.cfg.optimizer !== 'pgd') pending.push(...records);
   rate = { steps: rate.steps * 0.8 + (s.step - step0), ms: rate.ms * 0.8 + (t1 - t0) };
-  // Sharpness costs a Lanczos run: sample it at most a fifth of the time.
-  if (s.cfg.optimizer !== 'pgd' && t1 - lastSharp.at > Math.max(100, 5 * lastSharp.cost)) {
+  // Sharpness costs a Lanczos run: sample it at most a tenth of the time.
+  if (s.cfg.optimizer !== 'pgd' && t1 - lastSharp.at > Math.max(100, 10 * lastSharp.cost)) {
     sampleSharpness(s);
     const t2 = performance.now();
     lastSharp = { at: t2, cost: t2 - t1 };

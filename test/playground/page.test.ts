@@ -25,7 +25,12 @@ let server: PlaygroundServer;
 let dir = '';
 const pages: LoopbackPage[] = [];
 
-const probe = (page: Page): Promise<PageProbe> => page.evaluate(() => (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground);
+type Probe = Omit<PageProbe, 'lastWeights'> & { lastWeights: number[][] | null };
+/** The page's probe, with the weights as plain arrays. */
+const probe = (page: Page): Promise<Probe> => page.evaluate(() => {
+  const p = (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground;
+  return { ...p, lastWeights: p.lastWeights === null ? null : p.lastWeights.map((w) => Array.from(w)) };
+});
 
 async function open(query = '', viewport = { width: 1366, height: 768 }): Promise<Page> {
   const lp = await openLoopbackPage(browser, viewport);
@@ -43,7 +48,7 @@ async function waitSetup(page: Page): Promise<void> {
   }, null, { timeout: 30000 });
 }
 
-async function runSteps(page: Page, n: number): Promise<PageProbe> {
+async function runSteps(page: Page, n: number): Promise<Probe> {
   const start = (await probe(page)).step;
   await page.fill('#nsteps', String(n));
   await page.click('#stepn');

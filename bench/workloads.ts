@@ -5,6 +5,7 @@ import { decompositions } from './decompositions.ts';
 import { scaling } from './scaling.ts';
 import { memory } from './memory.ts';
 import { playground } from './playground.ts';
+import { sharpnessBench } from './sharpness.ts';
 
 /** Every workload of `npm run bench`, in the order of the issue's table (then memory and the playground). */
-export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...memory, ...playground];
+export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory, ...playground];

@@ -5,8 +5,7 @@ import type { Mat } from '../linalg/mat.ts';
 import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { type InitSpec, initialize } from '../model/init.ts';
-import { dimsOf } from '../model/network.ts';
-import { checkDimsMatchData } from '../data/validate.ts';
+import { assertFitsData, assertWeightsMatch } from '../model/network.ts';
 import { readWeightsFile } from './files.ts';
 import { userGave } from './commonOptions.ts';
 import { fileSha256 } from './fileSha256.ts';
@@ -60,19 +59,6 @@ export function initChoiceFromFlags(flags: NetworkFlags, cmd: Command): InitChoi
   }
 }
 
-/** InputError unless weights have exactly the shapes dims prescribes (W_j: d_j × d_{j−1}). */
-export function checkWeightsMatchDims(weights: readonly Mat[], dims: readonly number[], name: string): void {
-  const want = dims.join(',');
-  if (weights.length !== dims.length - 1) {
-    throw new InputError(`${name} holds ${weights.length} weight matrices, but --dims ${want} needs ${dims.length - 1}`);
-  }
-  weights.forEach((w, j) => {
-    if (w.rows !== dims[j + 1] || w.cols !== dims[j]) {
-      throw new InputError(`${name}: W${j + 1} has shape ${w.rows}×${w.cols}, but --dims ${want} needs ${dims[j + 1]}×${dims[j]}`);
-    }
-  });
-}
-
 /**
  * The widths (from --dims, or read off an --init-weights file) checked against the data, and the
  * initial weights drawn with rng.
@@ -81,18 +67,13 @@ export function initialWeights(choice: InitChoice, dims: number[] | undefined, d
   let spec: InitSpec;
   if (choice.kind === 'weights') {
     const weights = readWeightsFile(choice.path);
-    if (dims !== undefined) checkWeightsMatchDims(weights, dims, choice.path);
-    else {
-      dims = dimsOf(weights);
-      if (dims[0] !== data.x.rows || dims[dims.length - 1] !== data.y.rows) {
-        throw new InputError(`${choice.path} maps ${dims[0]} → ${dims[dims.length - 1]} features, but the data have ${data.x.rows} → ${data.y.rows}`);
-      }
-    }
+    if (dims !== undefined) assertWeightsMatch(weights, dims, choice.path);
+    else dims = assertFitsData(weights, data.x.rows, data.y.rows, choice.path);
     spec = { kind: 'weights', weights };
   } else {
     if (dims === undefined) throw new InputError('--dims is required (e.g. --dims 5,4,4,5), unless --init-weights gives the widths');
     spec = choice;
   }
-  checkDimsMatchData(dims, data.x, data.y);
+  assertFitsData(dims, data.x.rows, data.y.rows, '--dims');
   return { dims, weights: initialize(dims, spec, rng) };
 }

@@ -8,6 +8,7 @@ import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
 import { register as registerPgd } from './pgd.ts';
 import { register as registerPlayground } from './playground.ts';
+import { register as registerData } from './data.ts';
 import { addBackendOption } from './backendOption.ts';
 
 /**
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContext): Command {
   registerBound(program, ctx);
   registerPgd(program, ctx);
   registerPlayground(program, ctx);
+  registerData(program, ctx);
   return program;
 }
 

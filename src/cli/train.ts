@@ -3,23 +3,25 @@ import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
-import type { Dataset } from '../model/index.ts';
+import { type Dataset, assertWeightsMatch } from '../model/index.ts';
 import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryToCsv } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
-import { type TrainJobInput, type TrainOutcome, type TrainRun } from '../node/trainJob.ts';
+import type { TrainJobInput, TrainOutcome, TrainRun } from '../node/trainJob.ts';
 import { readWeightsFile } from './files.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
 import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
-import { type InitChoice, type NetworkFlags, addNetworkOptions, checkWeightsMatchDims, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { type InitChoice, type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { shellCommand } from './shellCommand.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
 import { planFromConfig } from './trainConfig.ts';
 import { getBackend } from '../linalg/backend.ts';
+import { renderChart } from '../plot/index.ts';
+import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure } from './trainSharpness.ts';
 
 /** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
 const GD_DEFAULT_STEPS = 1000;
@@ -45,6 +47,7 @@ interface TrainFlags extends DataFlags, NetworkFlags {
   lr?: number; schedule: 'constant' | 'power'; powerB: number; powerP: number; steps?: number;
   flow?: true; tEnd?: number; rtol: number; atol: number; seed: number; recordEvery: number;
   lossTol?: number; gradTol?: number; divergeAbove: number; out?: string; json?: true; progress: boolean; resume?: string; config?: string;
+  recordSharpness?: number | true; lambdaMin?: true;
 }
 
 /** Adds `dln train` to program. */
@@ -65,6 +68,8 @@ export function register(program: Command, ctx: CliContext): void {
   addSeedOption(cmd);
   cmd
     .option('--record-every <k>', 'record the trajectory every k steps', integerAtLeast('--record-every', 1), TRAIN_DEFAULTS.recordEvery)
+    .addOption(new Option('--record-sharpness [k]', 'record the sharpness λ_max(∇²L) every k steps (default: at every record) and at the end: column sharpness, 2/η in the summary, trajectory.png with --out').argParser(integerAtLeast('--record-sharpness', 1)))
+    .option('--lambda-min', 'with --record-sharpness: record λ_min(∇²L) too (column lambdaMin)')
     .option('--loss-tol <L>', "stop as 'converged' once the loss is ≤ L", nonNegativeNumber('--loss-tol'))
     .option('--grad-tol <g>', "stop as 'converged' once the gradient norm is ≤ g", nonNegativeNumber('--grad-tol'))
     .addOption(new Option('--diverge-above <L>', "stop as 'diverged' once the loss exceeds L (or is not finite)").argParser(positiveNumber('--diverge-above')).default(TRAIN_DEFAULTS.divergeAbove, TRAIN_DEFAULTS.divergeAbove.toExponential()))
@@ -79,6 +84,7 @@ Examples:
   dln train --data report-sec4 --dims 5,4,4,5 --lr 1e-5 --steps 20000 --out runs/sec4
   dln train --x X.npy --y Y.npy --dims 5,4,4,5 --init balanced --lr 1e-4 --schedule power --power-p 0.5 --json
   dln train --data nrt --dims 10,12,12,8 --init balanced --flow --t-end 50
+  dln train --data nrt --dims 10,12,12,8 --lr 0.05 --steps 3000 --record-sharpness 10 --out runs/eos
   dln train --resume runs/sec4        (after Ctrl-C: continue to the original --steps)
   dln train --config runs/sec4/config.json --out runs/again
 
@@ -117,8 +123,9 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
   const rng = new Rng(flags.seed);
   const { dataset, source } = loadDataFromFlags(flags, rng, flags.seed);
   const { dims, weights } = initialWeights(init, flags.dims, dataset, rng);
+  const sharpness = sharpnessFromFlags(flags.recordSharpness, flags.lambdaMin === true, flags.recordEvery);
   const settings: TrainSettings = {
-    data: source, dims, init, seed: flags.seed, ...method,
+    data: source, dims, init, seed: flags.seed, ...method, ...(sharpness !== undefined ? { sharpness } : {}),
     steps: flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS),
     recordEvery: flags.recordEvery, divergeAbove: flags.divergeAbove,
     ...(flags.lossTol !== undefined ? { lossTol: flags.lossTol } : {}),
@@ -152,7 +159,7 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   }
   const checkpoint = readJson<Checkpoint>(join(dir, 'checkpoint.json'), 'the checkpoint');
   const weights = readWeightsFile(join(dir, 'weights.npz'));
-  checkWeightsMatchDims(weights, config.settings.dims, join(dir, 'weights.npz'));
+  assertWeightsMatch(weights, config.settings.dims, join(dir, 'weights.npz'));
   return { config, dataset: loadDataFromSource(config.settings.data), weights, checkpoint };
 }
 
@@ -171,6 +178,7 @@ function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSecon
     loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,
     backend: getBackend().name,
+    ...sharpnessSummary(r.trajectory, settings.sharpness, settings.method === 'gd' ? settings.schedule : undefined, r.steps),
   };
 }
 
@@ -182,6 +190,7 @@ function human(summary: Record<string, unknown>, out: string | undefined): strin
     `  loss           ${e(summary.loss)}   (best linear map: ${e(summary.lossOLS)})`,
     `  gradient norm  ${e(summary.gradNorm)}`,
     `  balancedness   ${e(summary.balancedness)}`,
+    ...sharpnessLine(summary, e),
   ];
   if (out !== undefined) lines.push(`  results in     ${relative(process.cwd(), out) || '.'}`);
   return `${lines.join('\n')}\n`;
@@ -238,9 +247,16 @@ async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJob
       'weights.npz': encodeWeights(r.weights),
       'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
     };
+    const figure = trajectoryFigure(r.trajectory, config.settings.method === 'gd' ? config.settings.schedule : undefined, `dln train: ${config.settings.dims.join('-')} network, ${r.status} after ${r.steps} steps`);
+    if (figure !== null) {
+      const drawn = await renderChart(figure);
+      files['trajectory.svg'] = drawn.svg;
+      files['trajectory.png'] = drawn.png;
+    }
     const interrupted = r.status === 'interrupted';
     if (interrupted) {
-      const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0 };
+      const resume = 'resume' in r ? r.resume
+        : { step: r.steps, trajectory: r.trajectory, c0: r.c0, ...(r.sharpnessState !== undefined ? { sharpness: r.sharpnessState } : {}) };
       const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
       files['checkpoint.json'] = `${encodeExactJson(checkpoint)}\n`;
     }

@@ -5,11 +5,9 @@ import { InputError } from '../errors.ts';
 import type { Mat } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
-import { builtinData, builtinNames } from '../data/generators.ts';
-import { type DataSource, loadDataFromSource } from './dataFlags.ts';
+import { type DataSource, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
 import { type InitChoice, initialWeights } from './initFlags.ts';
 import { fileSha256 } from './fileSha256.ts';
-import { oneOf } from './flagParsers.ts';
 import { userGave } from './commonOptions.ts';
 import { selectBackendOrFail } from './backendOption.ts';
 import type { TrainSettings } from './train.ts';
@@ -59,12 +57,14 @@ export function planFromConfig(file: string, cmd: Command): { settings: TrainSet
   if (backend !== undefined) selectBackendOrFail(backend);
   const rng = new Rng(settings.seed);
   let data: DataSource = settings.data, dataset: Dataset;
-  if (data.kind === 'builtin') {
-    if (data.seed !== settings.seed) fail(file, `settings.data.seed ${data.seed} differs from settings.seed ${settings.seed}`);
-    dataset = builtinData[oneOf('settings.data.name', builtinNames)(data.name)](rng);
-  } else {
+  if (data.kind === 'files') {
     data = { ...data, x: fromConfigDir(file, data.x), y: fromConfigDir(file, data.y) };
     dataset = loadDataFromSource(data);
+  } else {
+    // Built-in and real data are drawn as a fresh run draws them, from the run's generator.
+    if (data.seed !== settings.seed) fail(file, `settings.data.seed ${data.seed} differs from settings.seed ${settings.seed}`);
+    const m = data.kind === 'real' ? data.mnist : undefined;
+    ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
   }
   let init: InitChoice = settings.init;
   if (init.kind === 'weights') {

@@ -11,6 +11,9 @@ import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
+import { mnistDepth } from './mnist-depth.ts';
+import { mnistPlateaus } from './mnist-plateaus.ts';
+import { regressionLandscape } from './regression-landscape.ts';
 
 /**
  * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
@@ -27,6 +30,9 @@ export const experiments: readonly Experiment<any>[] = [
   amgEscape,
   pgdOrigin,
   invariantDriftExperiment,
+  mnistDepth,
+  mnistPlateaus,
+  regressionLandscape,
 ];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */

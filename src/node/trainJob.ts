@@ -6,7 +6,7 @@ import {
 import type { JobContext } from './jobRunner.ts';
 
 /** The stopping and recording options of a run, as GD and the flow share them (TrainOptions' own fields). */
-type StopAndRecord = Required<Pick<TrainOptions, 'recordEvery' | 'divergeAbove'>> & Pick<TrainOptions, 'lossTol' | 'gradTol'>;
+type StopAndRecord = Required<Pick<TrainOptions, 'recordEvery' | 'divergeAbove'>> & Pick<TrainOptions, 'lossTol' | 'gradTol' | 'sharpness'>;
 
 /**
  * What decides a run's numbers besides its data and initial weights: GD with TrainOptions' schedule,
@@ -37,6 +37,7 @@ export function trainJob(input: TrainJobInput, job: JobContext): TrainOutcome {
   const stats = statsFromData(input.dataset);
   const common = {
     maxSteps: s.steps, recordEvery: s.recordEvery, divergeAbove: s.divergeAbove, lossTol: s.lossTol, gradTol: s.gradTol,
+    ...(s.sharpness !== undefined ? { sharpness: s.sharpness } : {}),
     shouldStop: () => job.shouldStop(),
   };
   job.begin(s.method === 'gd' ? s.steps : s.tEnd);

@@ -1,12 +1,14 @@
 import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
-import { dimsOf, validateDims } from '../model/network.ts';
+import { assertFitsData } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
 import { invariants, balancedness } from '../model/invariants.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
+import type { SharpnessState } from '../model/index.ts';
+import { type SharpnessRecorder, type SharpnessRecording, createSharpnessRecorder, recordSharpness } from './sharpnessRecording.ts';
 
 /** Stop rules and recording of a training run; every optional field states its default. */
 /** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
@@ -25,6 +27,12 @@ export interface TrainOptions {
   divergeAbove?: number;
   /** Record every this many steps, and at the end (default 10). */
   recordEvery?: number;
+  /**
+   * Record λ_max(∇²L) (and λ_min) on the records whose step is a multiple of sharpness.every, and on
+   * the final record (THEORY §12; default: not recorded). When the run stops at a record step that is
+   * not due, onRecord has seen that record before its sharpness is added.
+   */
+  sharpness?: SharpnessRecording;
   /** Called with each new record. */
   onRecord?(record: TrajectoryRecord): void;
   /** Called with (step, loss) at every step, before the step is taken. */
@@ -48,6 +56,8 @@ export interface TrainResult {
   trajectory: TrajectoryRecord[];
   /** The invariants C_j at step 0, against which drift is measured. */
   c0: Mat[];
+  /** With options.sharpness: the sharpness tracker's warm-start state (a checkpoint's TrainResume.sharpness). */
+  sharpnessState?: SharpnessState;
 }
 
 /** Where to continue a run from: the state a TrainResult (e.g. an 'interrupted' one) left at step `step`. */
@@ -55,6 +65,8 @@ export interface TrainResume {
   step: number;
   trajectory: TrajectoryRecord[];
   c0: Mat[];
+  /** The sharpness tracker's state at step (TrainResult.sharpnessState), for a bit-exact continuation. */
+  sharpness?: SharpnessState;
 }
 
 /** Options with every default filled in; throws a RangeError naming the bad field. */
@@ -71,16 +83,6 @@ export function normalizeTrainOptions(o: TrainOptions): Required<Pick<TrainOptio
   return n;
 }
 
-/** Throws a RangeError when the network's end widths do not fit the data's d_x and d_y. */
-export function assertFitsData(weights: readonly Mat[], dx: number, dy: number): number[] {
-  const dims = dimsOf(weights);
-  validateDims(dims);
-  if (dims[0] !== dx || dims[dims.length - 1] !== dy) {
-    throw new RangeError(`network maps ${dims[0]} → ${dims[dims.length - 1]} but the data has d_x = ${dx}, d_y = ${dy}`);
-  }
-  return dims;
-}
-
 function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
   if (!Number.isInteger(resume.step) || resume.step < 0) throw new RangeError(`resume.step must be an integer ≥ 0, got ${resume.step}`);
   const c0 = resume.c0;
@@ -90,12 +92,16 @@ function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
 }
 
 /** What trainGD's records need: the recorder, the trajectory so far and the step last recorded. */
-interface Recording { recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; last: number }
+interface Recording {
+  recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; last: number;
+  sharp: SharpnessRecorder | null; stats: Stats;
+}
 
 /** Records step (once) and tells options.onRecord. */
 function recordAt(rec: Recording, step: number, loss: number, gradNorm: number): void {
   if (rec.last === step) return;
   const r = rec.recorder.record(step, loss, gradNorm, rec.weights);
+  recordSharpness(rec.sharp, r, rec.weights, rec.stats);
   rec.trajectory.push(r);
   rec.last = step;
   rec.options.onRecord?.(r);
@@ -185,6 +191,7 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const rec: Recording = {
     recorder: createRecorder(dims, c0), trajectory, weights, options,
     last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
+    sharp: createSharpnessRecorder(dims, options.sharpness, resume?.sharpness), stats,
   };
   const loop: Loop = {
     stats, weights, grads, how: gradientEvaluation(dims), lossNorm: new Float64Array(2), opt, options,
@@ -195,7 +202,12 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const step = loop.step, loss = loop.lossNorm[0], gradNorm = loop.lossNorm[1];
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
-  if (status !== 'interrupted') recordAt(rec, step, loss, gradNorm);
+  if (status !== 'interrupted') {
+    recordAt(rec, step, loss, gradNorm);
+    recordSharpness(rec.sharp, trajectory[trajectory.length - 1], weights, stats, true);
+  }
   const bal = weights.every(isFiniteMat) ? balancedness(weights) : Number.NaN;
-  return { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0 };
+  const result: TrainResult = { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0 };
+  if (rec.sharp !== null) result.sharpnessState = rec.sharp.tracker.state();
+  return result;
 }

@@ -18,6 +18,10 @@ export interface TrajectoryRecord {
   drift: number;
   /** Singular values of the product P = W_N⋯W_1, descending (min(d_0, d_N) of them). */
   singularValues: number[];
+  /** λ_max(∇²L) (THEORY §12.1), on the records a sharpness recording measured. */
+  sharpness?: number;
+  /** λ_min(∇²L), when the sharpness recording asked for it. */
+  lambdaMin?: number;
 }
 
 /** Takes trajectory records for one network shape; owns its buffers so that recording never disturbs a step. */
@@ -57,7 +61,8 @@ export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Rec
 
 /**
  * CSV text of a trajectory: columns step,loss,grad_norm,balancedness,drift,sv1..svr (plus t after
- * step when the records carry times). Numbers are written in their shortest round-trip form, so a
+ * step when the records carry times, and sharpness, lambdaMin at the end when some record has
+ * them: NaN on records not measured). Numbers are written in their shortest round-trip form, so a
  * reader recovers every value exactly; non-finite values appear as NaN / Infinity.
  */
 export function trajectoryToCsv(records: readonly TrajectoryRecord[]): string {
@@ -65,10 +70,15 @@ export function trajectoryToCsv(records: readonly TrajectoryRecord[]): string {
   const r = records.reduce((m, rec) => Math.max(m, rec.singularValues.length), 0);
   const header = ['step', ...(hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
   for (let i = 1; i <= r; i++) header.push(`sv${i}`);
+  const hasS = records.some((rec) => rec.sharpness !== undefined), hasMin = records.some((rec) => rec.lambdaMin !== undefined);
+  if (hasS) header.push('sharpness');
+  if (hasMin) header.push('lambdaMin');
   const lines = [header.join(',')];
   for (const rec of records) {
     const row = [rec.step, ...(hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
     for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
+    if (hasS) row.push(rec.sharpness ?? Number.NaN);
+    if (hasMin) row.push(rec.lambdaMin ?? Number.NaN);
     lines.push(row.map(String).join(','));
   }
   return lines.join('\n') + '\n';

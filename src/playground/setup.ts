@@ -3,10 +3,10 @@
 import { InputError, PremiseError } from '../errors.ts';
 import { type Mat, Rng, randomNormal, singularValues } from '../linalg/index.ts';
 import {
-  type Dataset, type InitSpec, type Stats, createHvpWorkspace, hessianVectorProduct, initialize, maxRank, parameterCount, statsFromData,
+  type Dataset, type InitSpec, type Stats, assertFitsData, createHvpWorkspace, hessianVectorProduct, initialize, maxRank, parameterCount, statsFromData,
 } from '../model/index.ts';
 import {
-  builtinData, checkDimsMatchData, checkPair, decodeWeights, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
+  builtinData, checkPair, decodeWeights, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
 } from '../data/index.ts';
 import { bestRankR, buildCriticalPoint, criticalValues, lanczosExtreme } from '../landscape/index.ts';
 import { nrtBound } from '../theory/index.ts';
@@ -124,7 +124,7 @@ export function resolveEta(cfg: PlaygroundConfig, bound: BoundInfo, lambdaMax0: 
 export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup {
   const rng = new Rng(cfg.seed);
   const { dataset, describe } = drawData(cfg, rng, uploads);
-  checkDimsMatchData(cfg.dims, dataset.x, dataset.y);
+  assertFitsData(cfg.dims, dataset.x.rows, dataset.y.rows, 'widths');
   const stats = statsFromData(dataset);
   const { w0, spec } = initialWeights(cfg, stats, rng, uploads);
   const warnings: string[] = [];

@@ -1,12 +1,12 @@
 // A playground run that advances in slices: GD and the flow continue from their resume state, so a
 // run taken in any number of slices has the bits of one uninterrupted `dln train` run.
 import { type Mat, Rng, clone } from '../linalg/index.ts';
-import type { Stats } from '../model/index.ts';
+import { type SharpnessTracker, type Stats, createSharpnessTracker } from '../model/index.ts';
 import {
   type FlowResume, type Schedule, type TrajectoryRecord, type TrainResume, gradientFlow, pgd, trainGD,
 } from '../optim/index.ts';
 import type { PlaygroundConfig } from './config.ts';
-import { type Setup, sharpness } from './setup.ts';
+import type { Setup } from './setup.ts';
 
 /** Why a run is not going on. */
 export type SessionStatus = 'ready' | 'paused' | 'max-steps' | 'converged' | 'diverged' | 'end-time' | 'returned' | 'max-iterations';
@@ -30,6 +30,8 @@ export interface Session {
   status: SessionStatus;
   /** Sharpness λ_max(∇²L) samples (step, value). */
   sharpness: { step: number; value: number }[];
+  /** Warm-started λ_max tracker along the run (THEORY §12.2). */
+  tracker: SharpnessTracker;
 }
 
 /** A new run at W(0) of setup (the setup's weights are copied, so reset can start again from the same bits). */
@@ -37,6 +39,7 @@ export function createSession(cfg: PlaygroundConfig, setup: Setup): Session {
   return {
     cfg, setup, stats: setup.stats, weights: setup.w0.map(clone), step: 0, t: 0, eta: setup.info.eta, etaChanges: [],
     trajectory: [], resume: null, status: 'ready', sharpness: [{ step: 0, value: setup.info.lambdaMax0 }],
+    tracker: createSharpnessTracker(cfg.dims, { tol: 1e-8, maxIter: 100 }),
   };
 }
 
@@ -107,10 +110,10 @@ export function setEta(s: Session, eta: number): void {
   if (s.step > 0) s.etaChanges.push({ step: s.step, eta });
 }
 
-/** Samples the sharpness at the current weights (when they are finite). */
+/** Samples the sharpness at the current weights (when they are finite), warm-started from the last sample. */
 export function sampleSharpness(s: Session): number {
   const ok = s.weights.every((w) => w.data.every(Number.isFinite));
-  const value = ok ? sharpness(s.weights, s.stats, 60) : Number.NaN;
+  const value = ok ? s.tracker.measure(s.weights, s.stats) : Number.NaN;
   s.sharpness.push({ step: s.step, value });
   return value;
 }

@@ -3,12 +3,12 @@
 import { InputError, PremiseError } from '../errors.ts';
 import { type Mat, Rng, randomNormal, singularValues } from '../linalg/index.ts';
 import {
-  type Dataset, type InitSpec, type Stats, assertFitsData, createHvpWorkspace, hessianVectorProduct, initialize, maxRank, parameterCount, statsFromData,
+  type Dataset, type InitSpec, type Stats, assertFitsData, initialize, maxRank, parameterCount, sharpness, statsFromData,
 } from '../model/index.ts';
 import {
   builtinData, checkPair, decodeWeights, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
 } from '../data/index.ts';
-import { bestRankR, buildCriticalPoint, criticalValues, lanczosExtreme } from '../landscape/index.ts';
+import { bestRankR, buildCriticalPoint, criticalValues } from '../landscape/index.ts';
 import { nrtBound } from '../theory/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 
@@ -66,14 +66,6 @@ function drawData(cfg: PlaygroundConfig, rng: Rng, uploads: Uploads): { dataset:
     : d.name === 'nrt' && (d.m ?? d.dx ?? d.dy ?? d.rank) !== undefined ? nrt(rng, { m: d.m, dx: d.dx, dy: d.dy, rank: d.rank })
       : builtinData[d.name](rng);
   return { dataset: g, describe: g.describe };
-}
-
-/** λ_max(∇²L(W)) by Lanczos on exact Hessian-vector products (THEORY §5.8). */
-export function sharpness(weights: readonly Mat[], stats: Stats, maxIter = 80): number {
-  const dims = [weights[0].cols, ...weights.map((w) => w.rows)];
-  const ws = createHvpWorkspace(dims);
-  const r = lanczosExtreme((v, out) => { hessianVectorProduct(weights, stats, v, out, ws); }, parameterCount(dims), { maxIter, tol: 1e-8 });
-  return r.max;
 }
 
 function initialWeights(cfg: PlaygroundConfig, stats: Stats, rng: Rng, uploads: Uploads): { w0: Mat[]; spec: InitSpec | null } {
@@ -140,7 +132,7 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
     warnings.push(`no critical values: ${e.message}`);
   }
   const bound = boundAt(stats, w0);
-  const lambdaMax0 = sharpness(w0, stats, 200);
+  const lambdaMax0 = sharpness(w0, stats).lambdaMax;
   const eta = cfg.optimizer === 'flow' || cfg.optimizer === 'pgd' ? Number.NaN : resolveEta(cfg, bound, lambdaMax0);
   const info: SetupInfo = {
     dims: cfg.dims, dx: stats.dx, dy: stats.dy, m: dataset.x.cols, parameters: parameterCount(cfg.dims), describe,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Rng } from '../../src/linalg/rng.ts';
 import { initialize, statsFromData } from '../../src/model/index.ts';
 import { builtinData } from '../../src/data/index.ts';
-import { trainGD } from '../../src/optim/index.ts';
+import { gradientFlow, trainGD } from '../../src/optim/index.ts';
 import { loadDataset } from '../../src/cli/files.ts';
 import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams, parseWidths } from '../../src/playground/config.ts';
 import { createSetup, datasetFromUploads, resolveEta } from '../../src/playground/setup.ts';
@@ -92,4 +92,16 @@ test('η as a multiple of the bound or of 2/λ_max(0), and the status line\'s pl
   assert.equal(t.update(info, 0, top.loss * 1.001)?.steps, 0);
   assert.deepEqual(t.update(info, 500, top.loss * 0.999), { value: top.loss, rank: 0, steps: 500 });
   assert.equal(t.update(info, 600, top.loss * 2), null);
+});
+
+test('a gradient flow taken in slices has the bits of one gradientFlow run', () => {
+  const cfg: PlaygroundConfig = { ...DEFAULT_CONFIG, dims: [5, 3, 5], data: { kind: 'builtin', name: 'report-sec5' }, init: { kind: 'gaussian', std: 0.3 }, optimizer: 'flow', tEnd: 3, steps: 400 };
+  const setup = createSetup(cfg);
+  const s = createSession(cfg, setup);
+  for (const n of [1, 2, 30, 5, 1000]) advance(s, n);
+  const w = setup.w0.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() }));
+  const r = gradientFlow(setup.stats, w, { tEnd: 3, maxSteps: 400, recordEvery: cfg.recordEvery });
+  assert.equal(s.step, r.steps);
+  assert.ok(Object.is(s.t, r.t));
+  r.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `W${j + 1}`));
 });

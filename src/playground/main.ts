@@ -80,7 +80,7 @@ function start(): void {
     const p = store.last === null ? null : plateau.update(info, store.last.step, loss);
     parts.push(p === null ? 'not on a plateau' : `on its plateau for ${p.steps.toLocaleString('en')} steps`);
     if (cfg.optimizer === 'gd' || cfg.optimizer === 'power') parts.push(etaMultiples(info, last.eta));
-    if (Number.isFinite(last.stepsPerSecond)) parts.push(`${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
+    if (Number.isFinite(last.stepsPerSecond)) parts.push(`worker computes ${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
     const state = last.running ? 'running' : last.status === 'paused' || last.status === 'ready' ? 'paused' : `stopped: ${last.status}`;
     status.textContent = `${state} · ${parts.join(' · ')}`;
     $('runpause').textContent = last.running ? 'Pause' : 'Run';

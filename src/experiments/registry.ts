@@ -14,6 +14,9 @@ import { invariantDriftExperiment } from './invariant-drift.ts';
 import { mnistDepth } from './mnist-depth.ts';
 import { mnistPlateaus } from './mnist-plateaus.ts';
 import { regressionLandscape } from './regression-landscape.ts';
+import { edgeOfStability } from './edge-of-stability.ts';
+import { flatMinimaThreshold } from './flat-minima-threshold.ts';
+import { saxeModes } from './saxe-modes.ts';
 import { catapultPhase, divergencePhase } from './sweep/builtinSweeps.ts';
 
 /**
@@ -34,6 +37,9 @@ export const experiments: readonly Experiment<any>[] = [
   mnistDepth,
   mnistPlateaus,
   regressionLandscape,
+  edgeOfStability,
+  flatMinimaThreshold,
+  saxeModes,
   divergencePhase,
   catapultPhase,
 ];

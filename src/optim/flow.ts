@@ -13,6 +13,7 @@ import { type SharpnessRecording, createSharpnessRecorder, recordSharpness } fro
 /** The defaults of FlowOptions' tolerances and step budget (the CLI states none of its own). */
 export const FLOW_DEFAULTS = { rtol: 1e-8, atol: 1e-10, maxSteps: 100000 } as const;
 
+/** Options of gradientFlow (Dormand–Prince RK45 with step-size control on dW/dt = −∇L). */
 export interface FlowOptions {
   /** Integrate over t ∈ [0, tEnd]. */
   tEnd: number;
@@ -36,6 +37,7 @@ export interface FlowOptions {
   divergeAbove?: number;
   /** Record λ_max(∇²L) (and λ_min) on the records whose accepted-step count is a multiple of sharpness.every, and on the final one (THEORY §12; default: not recorded). */
   sharpness?: SharpnessRecording;
+  /** Called with each trajectory record as it is taken. */
   onRecord?(record: TrajectoryRecord): void;
   /** Called with (step, loss, t) after every accepted step and at t = 0. */
   onProgress?(step: number, loss: number, t: number): void;

@@ -14,6 +14,7 @@ import { type SharpnessRecorder, type SharpnessRecording, createSharpnessRecorde
 /** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
 export const TRAIN_DEFAULTS = { divergeAbove: 1e12, recordEvery: 10 } as const;
 
+/** Options of trainGD: the schedule, when to stop, and what to record. */
 export interface TrainOptions {
   /** Step sizes η_k (a constant schedule is plain GD). */
   schedule: Schedule;
@@ -41,6 +42,7 @@ export interface TrainOptions {
   shouldStop?(): boolean;
 }
 
+/** Why a run stopped: a tolerance was met ('converged'), the step budget ran out, the loss blew up, or shouldStop() asked. */
 export type TrainStatus = 'converged' | 'max-steps' | 'diverged' | 'interrupted';
 
 /** Outcome of a run; loss, gradNorm and balancedness are those of the returned weights. */

@@ -18,7 +18,7 @@ export interface QueueWorkerOptions {
   onInterrupt(handler: () => void): () => void;
 }
 
-/** Why this worker cannot compute a job, or null when it can (THEORY §13: the format fixes what a cell means). */
+/** Why this worker cannot compute a job, or null when it can (THEORY §15: the format fixes what a cell means). */
 export function refusal(job: Pick<ChunkJob, 'format' | 'dln'>, format = SWEEP_FORMAT, dln = ''): string | null {
   if (job.format === format) return null;
   const newer = job.format > format;

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS cells (
 const real = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
 
 /**
- * A sweep's SQLite database (THEORY §13, docs/decisions.md): WAL journal, one row per cell keyed by its
+ * A sweep's SQLite database (THEORY §15, docs/decisions.md): WAL journal, one row per cell keyed by its
  * index (INSERT OR IGNORE, so a cell delivered twice is stored once), every batch of rows committed in
  * one transaction before the caller acknowledges it.
  */

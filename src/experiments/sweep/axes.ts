@@ -10,7 +10,7 @@ export const MAX_AXIS_VALUES = 100000;
 const RANGE = /^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$/;
 
 /**
- * n points from a to b inclusive, linearly or logarithmically spaced (THEORY §13.1): the ends are
+ * n points from a to b inclusive, linearly or logarithmically spaced (THEORY §15.1): the ends are
  * exact, interior points a + (b − a)·i/(n − 1) or a·(b/a)^(i/(n − 1)).
  */
 export function spacedValues(a: number, b: number, n: number, scale: 'linear' | 'log'): number[] {

@@ -22,7 +22,7 @@ const CATAPULT: Record<'full' | 'quick', BuiltinSize> = {
 /** The names `dln sweep NAME` and the report know. */
 export const builtinSweepNames = ['divergence-phase', 'catapult-phase'] as const;
 
-/** The spec of a built-in sweep (THEORY §13.6). */
+/** The spec of a built-in sweep (THEORY §15.6). */
 export function builtinSweepSpec(name: string, quick: boolean): SweepSpec {
   if (name === 'divergence-phase') {
     const z = DIVERGENCE[quick ? 'quick' : 'full'];
@@ -67,9 +67,9 @@ const makeExperiment = (name: (typeof builtinSweepNames)[number], title: string,
 });
 
 export const divergencePhase = makeExperiment('divergence-phase', 'Phase diagram of GD over step size and depth',
-  '[REP] Figure 6 at ten times its size; [NRT] Theorem 2.4 (THEORY §13.6)',
+  '[REP] Figure 6 at ten times its size; [NRT] Theorem 2.4 (THEORY §15.6)',
   'Over 1,000 random report-sec5 instances per depth 2–5 and a log grid of η from half the Theorem 2.4 bound to far above blow-up, where does GD converge, oscillate, stall or diverge, and how conservative is the bound per depth?');
 
 export const catapultPhase = makeExperiment('catapult-phase', 'Lazy, catapult and divergent phases in η·λ₀',
-  'Lewkowycz et al. (2020), two-layer linear networks (THEORY §13.6)',
+  'Lewkowycz et al. (2020), two-layer linear networks (THEORY §15.6)',
   'Over width × η·λ₀ (λ₀ the sharpness at initialisation) and depth 2–4, where do the lazy/catapult and catapult/divergence boundaries fall against 2 and 4, how high is the spike, and how far does the sharpness fall?');

@@ -5,11 +5,11 @@ import type { CellRecord } from './evaluateCells.ts';
 import type { SweepSpec } from './spec.ts';
 import { STATUS_COLORS, statusTiles } from './sweepFigures.ts';
 
-/** A run caught the catapult: its loss rose above the start before it came down (THEORY §13.6). */
+/** A run caught the catapult: its loss rose above the start before it came down (THEORY §15.6). */
 const spiked = (r: CellRecord): boolean => r.status !== 'diverged' && r.lossMax > r.lossInit * (1 + 1e-9);
 
 /**
- * The catapult-phase analysis (THEORY §13.6, Lewkowycz et al. 2020): per (width, depth), the smallest
+ * The catapult-phase analysis (THEORY §15.6, Lewkowycz et al. 2020): per (width, depth), the smallest
  * η·λ₀ of the grid where the loss spikes (lazy → catapult), where most seeds diverge (catapult →
  * divergence), the spike height and the final-to-initial sharpness ratio.
  */

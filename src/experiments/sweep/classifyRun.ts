@@ -1,6 +1,6 @@
 import type { ClassifyOptions } from './spec.ts';
 
-/** How a sweep names the end of a run (THEORY §13.2). */
+/** How a sweep names the end of a run (THEORY §15.2). */
 export type CellStatus = 'converged' | 'diverged' | 'max-steps' | 'oscillating' | 'plateau';
 
 /** What classifyRun looks at: trainGD's stop, the recorded loss curve, and the landscape's values. */
@@ -40,7 +40,7 @@ function oscillates(s: RunSummary, window: number): boolean {
 }
 
 /**
- * The status of a finished run (THEORY §13.2): trainGD's 'diverged' and 'converged' stand; a run that
+ * The status of a finished run (THEORY §15.2): trainGD's 'diverged' and 'converged' stand; a run that
  * used its steps is 'converged' when L − L* ≤ convergedRel·(L(0) − L*), 'oscillating' when its loss
  * alternates up and down over the last window, 'plateau' when it ends within plateauRel of a
  * non-global plateau value, else 'max-steps'.

@@ -5,7 +5,7 @@ import type { SweepSpec } from './spec.ts';
 import { divergenceThresholds, sweepFigures } from './sweepFigures.ts';
 
 /**
- * The divergence-phase analysis (THEORY §13.6): per depth, the fraction of cells that diverged at or below
+ * The divergence-phase analysis (THEORY §15.6): per depth, the fraction of cells that diverged at or below
  * the bound (Theorem 2.4 says none), and the first diverging multiple of η_max per instance (how
  * conservative the bound is), with the phase diagram and the threshold histogram.
  */

@@ -19,7 +19,7 @@ export interface CellTrainConfig {
   gradTol?: number;
 }
 
-/** Everything a sweep stores about one finished cell (THEORY §13). */
+/** Everything a sweep stores about one finished cell (THEORY §15). */
 export interface CellRecord {
   index: number;
   key: string;

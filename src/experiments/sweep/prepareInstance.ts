@@ -25,7 +25,7 @@ export interface Instance {
   lossMin: number;
 }
 
-/** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §13.4); null for non-finite weights. */
+/** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §15.4); null for non-finite weights. */
 export function cellSharpness(weights: readonly Mat[], stats: Stats): number | null {
   if (!weights.every((w) => w.data.every(Number.isFinite))) return null;
   const r = sharpness(weights, stats, { tol: 1e-9 }).lambdaMax;

@@ -22,7 +22,7 @@ export interface SegmentOutcome {
 }
 
 /**
- * Steps of the next segment from step t (THEORY §13.3): one at a time for the first 32 steps and the
+ * Steps of the next segment from step t (THEORY §15.3): one at a time for the first 32 steps and the
  * last `window`, then 2, 4, …, 64 as t doubles, so a run of K steps records O(log K + K/64) points.
  */
 export function segmentLength(t: number, steps: number, window: number): number {

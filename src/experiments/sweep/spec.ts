@@ -37,7 +37,7 @@ export interface CellSettings {
   gradTol?: number;
 }
 
-/** How finished runs are named (THEORY §13.2). */
+/** How finished runs are named (THEORY §15.2). */
 export interface ClassifyOptions {
   /** 'converged' once L − L* ≤ convergedRel·(L(0) − L*) (default 1e-6). */
   convergedRel: number;
@@ -47,7 +47,7 @@ export interface ClassifyOptions {
   window: number;
 }
 
-/** A validated sweep specification (THEORY §13.1). */
+/** A validated sweep specification (THEORY §15.1). */
 export interface SweepSpec {
   format: number;
   /** The dln version that wrote the spec, when it says. */

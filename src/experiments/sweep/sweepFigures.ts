@@ -74,7 +74,7 @@ export function divergenceThresholds(records: readonly CellRecord[], x: string):
 }
 
 /**
- * The figures of a sweep (THEORY §13.5): the phase diagram of status over two axes (small multiples over
+ * The figures of a sweep (THEORY §15.5): the phase diagram of status over two axes (small multiples over
  * a third) with the Theorem 2.4 bound and 2/λ_max at the start, and histograms of divergence
  * thresholds and of the steps spent on plateaus (escape times).
  */

@@ -9,4 +9,5 @@ export { type ChartBaseOptions, CHART_FONT, SERIES_COLORS } from './chartTheme.t
 export { binEdges, binCounts } from './binEdges.ts';
 export { type XY, downsampleMinMax } from './downsampleMinMax.ts';
 export { sampleFigures } from './sampleFigures.ts';
+export { phaseDiagram, type PhaseDiagramOptions, type PhaseTile } from './phaseDiagram.ts';
 export { type Domain, niceDomain } from './niceDomain.ts';

@@ -1,5 +1,5 @@
-// Worker thread of ChunkPool: evaluates the chunks it is sent, one at a time (the .ts sources through
-// tsx in a checkout, the compiled .js in the package).
+// Worker thread of ChunkPool: loads the engine (its .ts sources through tsx in a checkout, the compiled
+// .js in the package), then evaluates the chunks it is sent, one at a time.
 import { parentPort } from 'node:worker_threads';
 import { importModule } from '../node/importModule.mjs';
 

@@ -2,6 +2,7 @@
 export type AxisValue = number | string | number[];
 
 /** Where parseAxis reports a mistake. */
+/** Collects the problems found while reading a spec, by field, so that all of them are reported at once. */
 export interface ProblemSink { add(field: string, message: string): void }
 
 /** Most values one axis may hold. */

@@ -1,5 +1,5 @@
 export { type ParsedNpy, parseNpy, matFromNpy, encodeNpy } from './npy.ts';
-export { parseNpz, encodeNpz, encodeWeights, decodeWeights } from './npz.ts';
+export { type EncodeNpzOptions, parseNpz, encodeNpz, encodeWeights, decodeWeights } from './npz.ts';
 export { type CsvTable, parseCsvTable, parseCsv, encodeCsv, formatNumber } from './csv.ts';
 export { matrixFromBytes, extensionOf } from './matrixBytes.ts';
 export { assertFinite, matrixFromSamples, checkPair } from './validate.ts';
@@ -11,3 +11,4 @@ export {
   type RealData, type RealDataName, type RealDataSource, type ColumnSpec, type TableSpec, realDataNames, tableData, carsSpec, penguinsSpec,
 } from './realData.ts';
 export { loadRealData } from './loadRealData.ts';
+export { whitenInputs } from './whiten.ts';

@@ -1,7 +1,6 @@
 // The playground's Web Worker: trains on dln's engine with the WASM kernels, in slices, so that it
 // answers the page between slices (pause, step, η) and the page itself never waits for it.
-import { setBackend } from '../linalg/index.ts';
-import { instantiateWasmBackend, wasmKernelsUrl } from '../linalg/backends/wasmBackend.ts';
+import { useWasmKernels } from '../linalg/backends/index.ts';
 import type { TrajectoryRecord } from '../optim/index.ts';
 import { type FromWorker, type Progress, type ToWorker } from './protocol.ts';
 import { createSetup } from './setup.ts';
@@ -128,9 +127,7 @@ async function handle(m: ToWorker): Promise<void> {
 
 async function start(): Promise<void> {
   try {
-    const bytes = await (await fetch(wasmKernelsUrl)).arrayBuffer();
-    setBackend(await instantiateWasmBackend(bytes));
-    backend = 'wasm';
+    backend = (await useWasmKernels()).name;
   } catch (e) {
     post({ type: 'error', message: `the WASM kernels did not load (${(e as Error).message}); training on the TypeScript kernels`, during: 'load' });
   }

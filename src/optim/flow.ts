@@ -1,7 +1,7 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants, balancedness } from '../model/invariants.ts';
+import { invariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
 import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
@@ -95,10 +95,7 @@ function assertResumeFits(r: FlowResume, dims: readonly number[]): void {
   for (const [name, v] of counts) if (!Number.isInteger(v) || v < 0) throw new RangeError(`gradientFlow: resume.${name} must be an integer ≥ 0, got ${v}`);
   if (!(Number.isFinite(r.t) && r.t >= 0)) throw new RangeError(`gradientFlow: resume.t must be a finite number ≥ 0, got ${r.t}`);
   if (!(r.h >= 0 && Number.isFinite(r.h)) || !(r.facMax > 0)) throw new RangeError(`gradientFlow: resume.h and resume.facMax must be finite and > 0, got ${r.h}, ${r.facMax}`);
-  const c0 = r.c0;
-  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
-    throw new RangeError(`gradientFlow: resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
-  }
+  assertInvariantsMatch(r.c0, dims, 'gradientFlow: resume.c0');
 }
 
 /**

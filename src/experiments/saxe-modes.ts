@@ -48,7 +48,7 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
   const d = config.s.length, s = config.s;
   const settings: SaxeSetting[] = [];
   const sweep: { n: number; eta: number; flow: number }[] = [];
-  let longest = 0;
+  let longest = 0, done = 0;
   const total = config.depths.length * config.scales.length;
   for (const n of config.depths) {
     const dims = Array.from({ length: n + 1 }, () => d);
@@ -69,7 +69,7 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
         recursionSteps: s.map((si) => saxeGdLearningStep(scale, si, n, eta, 10 * steps) ?? Number.NaN),
         alignedSteps: s.map((si, i) => learningStep(aligned, i, si)), random,
       });
-      report(ctx, settings.length / (total + config.depths.length));
+      report(ctx, ++done / (total + config.depths.length));
     }
     // O(η): GD's learning times (recorded every step) against the flow's t_half, from the largest scale.
     for (const m of config.etaSweep) {
@@ -77,7 +77,7 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
       const run = runModes(stats, initAligned(dims, stats.syx, rng, a0), e, steps, 1);
       sweep.push({ n, eta: e, flow: Math.max(...s.map((si, i) => { const t = saxeLearningTime(a0 ** n, si, n); return Math.abs(learningStep(run, i, si) * e - t) / t; })) });
     }
-    report(ctx, (settings.length + config.depths.indexOf(n) + 1) / (total + config.depths.length));
+    report(ctx, ++done / (total + config.depths.length));
   }
   const recursionMax = Math.max(...settings.map((x) => x.recursion));
   const roundingLevel = 10 * Number.EPSILON * longest;

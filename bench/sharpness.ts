@@ -11,8 +11,8 @@ import { trainGD } from '../src/optim/train.ts';
 import { type BenchRow, type Workload, median, npy, seconds, tempDir, withBackend, backendThreads } from './common.ts';
 import { runNumpy } from './numpyRunner.ts';
 
-/** Widths of the networks timed (p = 30 … 2048 parameters); --quick skips the largest. */
-const SHAPES: number[][] = [[3, 3, 3, 3], [4, 6, 6, 4], [8, 8, 8, 8], [10, 12, 12, 8], [16, 20, 20, 20, 16], [16, 32, 32, 16]];
+/** Widths of the networks timed (p = 8 … 2048 parameters); --quick skips the largest. */
+const SHAPES: number[][] = [[2, 2, 2], [3, 3, 3, 3], [4, 6, 6, 4], [8, 8, 8, 8], [10, 12, 12, 8], [16, 20, 20, 20, 16], [16, 32, 32, 16]];
 
 /** Points of one GD run, `every` steps apart near its edge of stability (η = 1.9/λ_max at the start): what a tracker sees. */
 function trajectoryPoints(dims: number[], records: number, every: number): { stats: ReturnType<typeof statsFromData>; points: Mat[][] } {
@@ -40,7 +40,7 @@ const w8: Workload = {
     const dir = tempDir();
     const backend = ctx.backends[0], thr = backendThreads(backend, ctx);
     try {
-      for (const dims of ctx.quick ? SHAPES.slice(0, 5) : SHAPES) {
+      for (const dims of ctx.quick ? SHAPES.slice(0, 6) : SHAPES) {
         const records = 12;
         const { stats, points } = trajectoryPoints(dims, records, 10);
         const p = dims.slice(1).reduce((s, d, j) => s + d * dims[j], 0);

@@ -113,6 +113,12 @@ describe('plain Node', () => {
     assert.ok(graph.exports > 100, `only ${graph.exports} exports`);
   });
 
+  test('importing dln/experiments loads no renderer (vega, resvg), CLI package or Node-only layer, so that a page can use it', () => {
+    const graph = JSON.parse(project.run(['engineGraph.mjs', 'dln/experiments'])) as { urls: { url: string }[] };
+    const heavy = graph.urls.map(({ url }) => url).filter((u) => /\/node_modules\/(vega[^/]*|@resvg|commander|cli-progress|piscina)\/|\/dist\/(cli|node|sweep)\//.test(u));
+    assert.deepEqual(heavy, []);
+  });
+
   test('dln/node, dln/experiments and dln/plot load and run in plain Node', () => {
     const out = JSON.parse(runScript('entries.mjs', `
       import { createBatch, setLane, initGaussian, statsFromData, reportSec4, Rng, constantSchedule } from 'dln';

@@ -1,7 +1,7 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants, balancedness } from '../theory/balancedness.ts';
+import { initialInvariants, fitsInitialInvariant, balancedness } from '../theory/balancedness.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
 import { type TrainResult, type TrainStatus, assertFitsData } from './train.ts';
@@ -84,8 +84,8 @@ function assertResumeFits(r: FlowResume, dims: readonly number[]): void {
   if (!(Number.isFinite(r.t) && r.t >= 0)) throw new RangeError(`gradientFlow: resume.t must be a finite number ≥ 0, got ${r.t}`);
   if (!(r.h >= 0 && Number.isFinite(r.h)) || !(r.facMax > 0)) throw new RangeError(`gradientFlow: resume.h and resume.facMax must be finite and > 0, got ${r.h}, ${r.facMax}`);
   const c0 = r.c0;
-  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
-    throw new RangeError(`gradientFlow: resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
+  if (c0.length !== dims.length - 2 || c0.some((c, j) => !fitsInitialInvariant(c, dims, j + 1))) {
+    throw new RangeError(`gradientFlow: resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j (d_j × (d_{j−1}+d_{j+1}) factors for wide layers)`);
   }
 }
 
@@ -122,7 +122,7 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
     for (let i = 0; i < n; i++) out[i] = -gFlat[i];
     return loss;
   };
-  const c0 = resume ? resume.c0 : invariants(weights);
+  const c0 = resume ? resume.c0 : initialInvariants(weights);
   const recorder = createRecorder(dims, c0);
   const trajectory: TrajectoryRecord[] = resume ? resume.trajectory.slice() : [];
   let t = resume ? resume.t : 0, steps = resume ? resume.step : 0, rejected = resume ? resume.rejectedSteps : 0;

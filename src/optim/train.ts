@@ -3,7 +3,7 @@ import type { Stats } from '../model/stats.ts';
 import { dimsOf, validateDims } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
-import { invariants, balancedness } from '../theory/balancedness.ts';
+import { initialInvariants, fitsInitialInvariant, balancedness } from '../theory/balancedness.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
@@ -43,7 +43,7 @@ export interface TrainResult {
   /** The trained weights (the very arrays passed in, updated in place). */
   weights: Mat[];
   trajectory: TrajectoryRecord[];
-  /** The invariants C_j at step 0, against which drift is measured. */
+  /** The invariants C_j at step 0, against which drift is measured (a wide layer's as its factor, THEORY §3.7: see initialInvariants). */
   c0: Mat[];
 }
 
@@ -81,8 +81,8 @@ export function assertFitsData(weights: readonly Mat[], dx: number, dy: number):
 function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
   if (!Number.isInteger(resume.step) || resume.step < 0) throw new RangeError(`resume.step must be an integer ≥ 0, got ${resume.step}`);
   const c0 = resume.c0;
-  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
-    throw new RangeError(`resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
+  if (c0.length !== dims.length - 2 || c0.some((c, j) => !fitsInitialInvariant(c, dims, j + 1))) {
+    throw new RangeError(`resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j (d_j × (d_{j−1}+d_{j+1}) factors for wide layers)`);
   }
 }
 
@@ -176,7 +176,7 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const opt = normalizeTrainOptions(options);
   const dims = assertFitsData(weights, stats.dx, stats.dy);
   if (resume) assertResumeFits(resume, dims);
-  const c0 = resume ? resume.c0 : invariants(weights);
+  const c0 = resume ? resume.c0 : initialInvariants(weights);
   const trajectory = resume ? resume.trajectory.slice() : [];
   const grads = weights.map((w) => zeros(w.rows, w.cols));
   const rec: Recording = {

@@ -20,6 +20,9 @@ import {
 import { type Progress, createProgress } from './progress.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion, runInWorker } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
+import { checkTrainMemory } from './memoryLimit.ts';
+import { explainFinal, explanationJson, explanationLine, finalStatus } from './explainResult.ts';
+import type { LossExplanation } from '../landscape/index.ts';
 import { getBackend } from '../linalg/backend.ts';
 
 /** Everything that determines a training run's numbers, as config.json records it. */
@@ -124,6 +127,8 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
       ? { kind: 'power', c: flags.lr, b: flags.powerB, p: flags.powerP }
       : { kind: 'constant', lr: flags.lr };
   }
+  const steps = flags.steps ?? (method === 'gd' ? 1000 : 100000);
+  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method, steps, flags.recordEvery, process.env);
   const init = initChoiceFromFlags(flags, cmd);
   // One generator, in a fixed order: built-in data first, then the initial weights.
   const rng = new Rng(flags.seed);
@@ -132,7 +137,7 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
   const settings: TrainSettings = {
     data: source, dims, init, seed: flags.seed, method,
     ...(schedule !== undefined ? { schedule } : { tEnd: flags.tEnd, rtol: flags.rtol, atol: flags.atol }),
-    steps: flags.steps ?? (method === 'gd' ? 1000 : 100000),
+    steps,
     recordEvery: flags.recordEvery, divergeAbove: flags.divergeAbove,
     ...(flags.lossTol !== undefined ? { lossTol: flags.lossTol } : {}),
     ...(flags.gradTol !== undefined ? { gradTol: flags.gradTol } : {}),
@@ -177,6 +182,8 @@ export interface TrainOutcome {
   lossOLS: number;
   /** max_j ‖C_j − C_j(0)‖₂ of the final weights (THEORY §3.4); NaN when they are not finite. */
   drift: number;
+  /** Where the final loss sits among the critical values; null when it cannot be said (Σ_XX singular, weights not finite). */
+  explanation: LossExplanation | null;
 }
 
 /** Runs a job (in a worker thread): shared holds an Int32 stop flag, then Float64 [progress, loss]. */
@@ -195,7 +202,7 @@ export function trainJob(job: TrainJob, started: () => void): TrainOutcome {
     : gradientFlow(stats, job.weights, { ...common, tEnd: s.tEnd as number, rtol: s.rtol, atol: s.atol, onProgress(_step, loss, t) { live[0] = t; live[1] = loss; } }, job.resume as FlowResume | undefined);
   const seconds = (performance.now() - t0) / 1000;
   const drift = result.weights.every(isFiniteMat) ? invariantDrift(result.weights, result.c0) : Number.NaN;
-  return { result, seconds, lossOLS: stats.lossOLS, drift };
+  return { result, seconds, lossOLS: stats.lossOLS, drift, explanation: explainFinal(result, stats, s.dims) };
 }
 
 // JSON that keeps every float64 bit: typed arrays as base64, non-finite numbers and −0 tagged.
@@ -261,10 +268,11 @@ async function execute(job: Omit<TrainJob, 'shared'>, io: CliIO, progressOn: boo
 
 /** The numbers a run ends with (summary.json and --json). */
 function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSeconds: number): Record<string, unknown> {
-  const r = outcome.result;
+  const r = outcome.result, x = outcome.explanation;
   return {
-    status: r.status, steps: r.steps, ...('t' in r ? { t: r.t } : {}),
+    status: finalStatus(r.status, x), steps: r.steps, ...('t' in r ? { t: r.t } : {}),
     loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
+    ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,
     backend: getBackend().name,
   };
@@ -278,6 +286,7 @@ function human(summary: Record<string, unknown>, out: string | undefined): strin
     `  loss           ${e(summary.loss)}   (best linear map: ${e(summary.lossOLS)})`,
     `  gradient norm  ${e(summary.gradNorm)}`,
     `  balancedness   ${e(summary.balancedness)}`,
+    ...(summary.criticalValue !== undefined ? [`  where          ${explanationLine(summary.criticalValue as ReturnType<typeof explanationJson>)}`] : []),
   ];
   if (out !== undefined) lines.push(`  results in     ${relative(process.cwd(), out) || '.'}`);
   return `${lines.join('\n')}\n`;

@@ -18,3 +18,4 @@ export { lanczosExtreme } from './lanczos.ts';
 export type { LanczosOptions, LanczosResult } from './lanczos.ts';
 export { lossSlice } from './slice.ts';
 export type { LossSliceResult } from './slice.ts';
+export { type LossExplanation, explainLoss, gradientRoundingLevel } from './explainLoss.ts';

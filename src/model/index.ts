@@ -7,3 +7,4 @@ export {
 export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT } from './unrolledLossAndGrad.ts';
 export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export { type HvpWorkspace, hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';
+export { type MemoryEstimate, type MemoryLimit, estimateTrainMemory, estimateHessianMemory, formatBytes, memoryRefusal, recordBytes } from './memoryEstimate.ts';

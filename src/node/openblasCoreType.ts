@@ -76,6 +76,8 @@ function detectCore(cpu: CpuInfo): string | undefined {
 export function prepareOpenblasCoreType(env: NodeJS.ProcessEnv = process.env, cpuinfo?: string): CoreTypeDecision {
   const user = env.OPENBLAS_CORETYPE;
   if (user !== undefined && user !== '') return { source: 'user', coreType: user };
+  // OpenBLAS 0.3.21 does not treat an empty value as unset (it picks a core of its list).
+  if (user === '') delete env.OPENBLAS_CORETYPE;
   if (env.DLN_BACKEND === 'ts' || env.DLN_BACKEND === 'wasm') return { source: 'none' };
   let text = cpuinfo;
   if (text === undefined) {

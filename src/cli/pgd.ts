@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { explainFinal, explanationJson, explanationLine } from './explainResult.ts';
+import type { LossExplanation } from '../landscape/index.ts';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
@@ -70,7 +72,7 @@ reported with status interrupted, and written to --out).`)
 
 /** What the worker thread does: data, initial weights, PGD, polling the shared stop flag. */
 export interface PgdJob { flags: PgdFlags; init: InitChoice; shared: SharedArrayBuffer }
-export interface PgdOutcome { result: PgdResult; dims: number[]; lossOLS: number }
+export interface PgdOutcome { result: PgdResult; dims: number[]; lossOLS: number; explanation: LossExplanation | null }
 
 /** Runs a job (in a worker thread): shared holds an Int32 stop flag, then Float64 [iteration, loss]. */
 export function pgdJob(job: PgdJob, started: () => void): PgdOutcome {
@@ -102,7 +104,7 @@ export function pgdJob(job: PgdJob, started: () => void): PgdOutcome {
   });
   live[0] = result.iterations;
   live[1] = result.loss;
-  return { result, dims, lossOLS: stats.lossOLS };
+  return { result, dims, lossOLS: stats.lossOLS, explanation: explainFinal(result, stats, dims) };
 }
 
 class Aborted extends Error {}
@@ -148,7 +150,7 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
   const init = initChoiceFromFlags(flags, cmd);
   const outcome = await execute({ flags: { ...flags }, init }, io, flags.progress);
   if (outcome === null) return EXIT_INTERRUPTED;
-  const { result: r, dims, lossOLS } = outcome;
+  const { result: r, dims, lossOLS, explanation: x } = outcome;
   const k = r.constants;
   if (!k.epsilonInRange) {
     warn(io, [`ε = ${fmt(k.epsilon)} exceeds β²/ρ = ${fmt((k.beta * k.beta) / k.rho)}: Jin et al.'s guarantee (Theorem 3) does not apply`]);
@@ -157,6 +159,7 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
   if (out !== undefined) writeFileAtomic(out, encodeWeights(r.weights));
   const result = {
     status: r.status, iterations: r.iterations, perturbations: r.perturbations, loss: r.loss, gradNorm: r.gradNorm,
+    ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     constants: k, dims, ...(out !== undefined ? { out } : {}),
     weights: r.weights.map((w) => Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols)))),
   };
@@ -164,6 +167,7 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
     `${r.status} after ${r.iterations} iterations and ${r.perturbations} perturbation${r.perturbations === 1 ? '' : 's'}`,
     `  loss            ${fmt(r.loss)}   (best linear map: ${fmt(lossOLS)})`,
     `  gradient norm   ${fmt(r.gradNorm)}`,
+    ...(x !== null ? [`  where           ${explanationLine(explanationJson(x))}`] : []),
     `  constants       β = ${fmt(k.beta)}, ρ = ${fmt(k.rho)}, η = ${fmt(k.eta)}, χ = ${fmt(k.chi)}, r = ${fmt(k.r)}`,
     `                  g_thres = ${fmt(k.gThres)}, f_thres = ${fmt(k.fThres)}, t_thres = ${k.tThres}`,
     ...(out !== undefined ? [`  weights in      ${flags.out}`] : []),

@@ -1,0 +1,72 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, type Run } from '../helpers/cli.ts';
+
+/** Runs `node bin/dln.js args…` in cwd with extra environment. */
+function dln(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir = '';
+before(() => { dir = mkdtempSync(join(tmpdir(), 'dln-hardening-')); });
+after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+/** Exit 2, exactly one line on stderr matching each pattern, nothing written into dir. */
+function refused(r: Run, ...patterns: RegExp[]): void {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:\d+/);
+  for (const p of patterns) assert.match(lines[0], p);
+  assert.deepEqual(readdirSync(dir), []);
+}
+
+const train = ['train', '--data', 'report-sec4', '--lr', '1e-5', '--no-progress'];
+
+test('a network too large for the memory limit is refused before any work, naming size, estimate, limit and way out', async () => {
+  refused(await dln([...train, '--dims', '5,100000,5', '--steps', '10', '--out', 'run'], dir, { DLN_MEMORY_LIMIT: '20M' }),
+    /--dims 5,100000,5/, /needs about \d+(\.\d+)? MB of memory \(weights 8\.00 MB/, /limit of 20\.0 MB \(DLN_MEMORY_LIMIT\)/, /use smaller widths/);
+  refused(await dln([...train, '--dims', '5,1000000000,5', '--steps', '10'], dir),
+    /--dims 5,1000000000,5/, /needs an array of 2\.00e\+10 numbers/, /use smaller widths/);
+  refused(await dln([...train, '--dims', '5,4,5', '--steps', '10'], dir, { DLN_MEMORY_LIMIT: 'lots' }), /DLN_MEMORY_LIMIT must be a size such as 8G/);
+});
+
+test('--steps 1e15 is refused for its trajectory, with --record-every as the way out', async () => {
+  refused(await dln([...train, '--dims', '5,4,5', '--steps', '1e15'], dir),
+    /1000000000000000 steps/, /mostly trajectory/, /--record-every \d+ or more/);
+});
+
+test('--dims 5,30000,5 trains (wide layers cost their parameters) and 5,10000,5 is not refused', async () => {
+  const r = await dln([...train, '--dims', '5,30000,5', '--steps', '3', '--record-every', '1', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { steps: number; balancedness: number; drift: number };
+  assert.equal(s.steps, 3);
+  assert.ok(Number.isFinite(s.balancedness) && s.balancedness > 0 && Number.isFinite(s.drift));
+});
+
+test('the summary names the critical value the loss reached and says converged at rounding level', async () => {
+  const r = await dln(['train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5',
+    '--steps', '3000', '--seed', '1', '--no-progress', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { status: string; loss: number; criticalValue: { kind: string; rank: number; rMax: number; nearest: number; gradientAtRounding: boolean } };
+  assert.equal(s.status, 'converged');
+  assert.equal(s.criticalValue.kind, 'global-minimum');
+  assert.equal(s.criticalValue.rank, 4);
+  assert.ok(Math.abs(s.loss - s.criticalValue.nearest) <= 1e-9 * s.loss);
+  const text = await dln(['train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5',
+    '--steps', '200', '--seed', '1', '--no-progress'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^max-steps after 200 steps/);
+  assert.match(text.stdout, /where {10}(on a plateau|at no critical value)/);
+});

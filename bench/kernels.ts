@@ -13,7 +13,7 @@ import { availableBackends, resolveBackend } from '../src/linalg/backends/select
 import { loadNativeAddon } from '../src/linalg/backends/nativeBackend.ts';
 import { Rng } from '../src/linalg/rng.ts';
 import { setBackend } from '../src/linalg/backend.ts';
-import { tsBackend } from '../src/linalg/tsBackend.ts';
+import { tsBackend } from '../src/linalg/backends/tsBackend.ts';
 import { eigh } from '../src/linalg/eigh.ts';
 import { svd } from '../src/linalg/svd.ts';
 import { prepareOpenblasCoreType } from '../src/node/openblasCoreType.ts';

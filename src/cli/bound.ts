@@ -2,11 +2,11 @@ import { type Command, Option } from 'commander';
 import { InputError, PremiseError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import { type CNChoice, boundData, closedFormEtaMax, nrtBound, nrtInputs } from '../theory/index.ts';
-import {
-  type DataFlags, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions, addSeedOption, initChoiceFromFlags,
-  initialWeights, loadDataFromFlags, oneOf, parseNumber,
-} from './options.ts';
-import { fmt, printResult } from './critical.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.ts';
+import { oneOf, parseNumber } from './flagParsers.ts';
+import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { fmt, printResult } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 const CN_CHOICES = ['(N+1)^2', 'N-1'] as const satisfies readonly CNChoice[];

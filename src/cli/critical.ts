@@ -1,54 +1,12 @@
 import type { Command } from 'commander';
-import { InputError, PremiseError } from '../errors.ts';
-import { Rng } from '../linalg/rng.ts';
-import { type Stats, statsFromData } from '../model/stats.ts';
-import { checkDimsMatchData } from '../data/validate.ts';
+import { InputError } from '../errors.ts';
 import { type CriticalValue, criticalValues } from '../landscape/index.ts';
-import { type DataFlags, addDataOptions, addJsonOption, addSeedOption, loadDataFromFlags, parseDims } from './options.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { addDataOptions } from './dataFlags.ts';
+import { parseDims } from './flagParsers.ts';
+import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
-
-/**
- * PremiseError('sigma-xx-singular') unless Σ_XX = XXᵀ is invertible: Assumption 1 of AMG (THEORY §5.1),
- * on which the critical values, the critical points and their classification rest. what names the use.
- */
-export function requireInvertibleSxx(stats: Stats, what: string): void {
-  if (stats.rankXX === stats.dx) return;
-  const few = stats.m < stats.dx ? `, only m = ${stats.m} samples for d_x = ${stats.dx} features` : '';
-  throw new PremiseError('sigma-xx-singular',
-    `Σ_XX = XXᵀ is singular (rank ${stats.rankXX} < d_x = ${stats.dx}${few}); ${what} needs Σ_XX invertible (Assumption 1, THEORY §5.1)`);
-}
-
-/** Writes each warning as one line `dln: warning: …` on stderr. */
-export function warn(io: CliIO, warnings: readonly string[]): void {
-  for (const w of warnings) io.stderr.write(`dln: warning: ${w.replace(/\s*\n\s*/g, '; ')}\n`);
-}
-
-/** A number for a terminal table: 7 significant digits, exponent form when very large or small. */
-export function fmt(v: number): string {
-  if (v === 0 || !Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e7 ? String(Number(v.toPrecision(7))) : v.toExponential(6);
-}
-
-/** An index set as the papers write it: {1,2,3}, or ∅. */
-export function setText(subset: readonly number[]): string {
-  return subset.length === 0 ? '∅' : `{${subset.join(',')}}`;
-}
-
-/** Prints a result: JSON on stdout with --json, else the text human() makes. */
-export function printResult(io: CliIO, json: boolean, result: object, human: () => string): void {
-  io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : human());
-}
-
-/** The flags every theory command shares: data, --seed, --json. */
-export interface TheoryDataFlags extends DataFlags { seed: number; json?: true }
-
-/** The data of --x/--y or --data as statistics; rng (seeded by --seed) is returned for what the command draws next. */
-export function loadStats(flags: TheoryDataFlags): { stats: Stats; rng: Rng; checkDims(dims: number[]): void } {
-  const rng = new Rng(flags.seed);
-  const { dataset } = loadDataFromFlags(flags, rng, flags.seed);
-  return { stats: statsFromData(dataset), rng, checkDims: (dims) => { checkDimsMatchData(dims, dataset.x, dataset.y); } };
-}
 
 interface CriticalFlags extends TheoryDataFlags { dims?: number[] }
 

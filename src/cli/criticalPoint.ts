@@ -4,9 +4,12 @@ import { InputError } from '../errors.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { maxRank } from '../model/network.ts';
 import { type CriticalType, buildCriticalPoint, criticality, expectedType, theorem7 } from '../landscape/index.ts';
-import { writeFileAtomic } from './files.ts';
-import { addDataOptions, addJsonOption, addSeedOption, oneOf, parseDims, positiveNumber } from './options.ts';
-import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, setText, warn } from './critical.ts';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { addDataOptions } from './dataFlags.ts';
+import { oneOf, parseDims, positiveNumber } from './flagParsers.ts';
+import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 interface CriticalPointFlags extends TheoryDataFlags {

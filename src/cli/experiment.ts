@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { InputError, PremiseError } from '../errors.ts';
 import { experiments, getExperiment } from '../experiments/registry.ts';
 import type { Experiment } from '../experiments/types.ts';
+import { onInterrupts } from '../node/jobRunner.ts';
 import { type ExperimentOutcome, type TaskEnd, runExperiments } from '../node/runExperiments.ts';
-import { addJsonOption, addSeedOption, shellCommand } from './options.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { shellCommand } from './shellCommand.ts';
 import {
-  type ExperimentConfigFile, type ExperimentSummary, checkExperimentDir, encodeJson, experimentFiles, experimentIdentity, identityHash, writeExperimentFolder,
+  type ExperimentConfigFile, type ExperimentSummary, checkExperimentDir, experimentJson, experimentFiles, experimentIdentity, identityHash, writeExperimentFolder,
 } from './report/experimentFolder.ts';
 import { createExperimentProgress } from './report/experimentProgress.ts';
 import { formatValue } from './report/reportHtml.ts';
@@ -104,10 +106,10 @@ async function experimentCommand(name: string | undefined, flags: ExperimentFlag
       if (end.state === 'done') summary = saveOutcome(dir, config, e.question, end.outcome);
     },
   });
-  const off = io.onInterrupt(() => {
+  const off = onInterrupts(io, [() => {
     progress.line('dln: Ctrl-C: aborting the experiment (nothing is written)');
     pool.abort();
-  });
+  }]);
   let end: TaskEnd;
   try {
     [end] = await pool.done;
@@ -122,6 +124,6 @@ async function experimentCommand(name: string | undefined, flags: ExperimentFlag
   if (end.state !== 'done' || summary === null) return EXIT_INTERRUPTED;
   const s: ExperimentSummary = summary;
   progress.line(`${e.name}: done in ${s.seconds.toFixed(1)} s — ${s.verdict}`);
-  io.stdout.write(flags.json === true ? encodeJson(s) : human(s, dir));
+  io.stdout.write(flags.json === true ? experimentJson(s) : human(s, dir));
   return 0;
 }

@@ -1,20 +1,4 @@
-import { type Mat, isFiniteMat, zeros } from '../linalg/mat.ts';
-import type { Stats } from '../model/stats.ts';
-import { product } from '../model/lossAndGrad.ts';
-import { createGradWorkspace } from '../model/index.ts';
-import { type LossExplanation, explainLoss, gradientRoundingLevel } from '../landscape/index.ts';
-
-/** explainLoss for a finished run's weights and loss, or null when it cannot be said (non-finite weights, singular Σ_XX). */
-export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: number }, stats: Stats, dims: readonly number[]): LossExplanation | null {
-  if (!Number.isFinite(result.loss) || !result.weights.every(isFiniteMat)) return null;
-  try {
-    const p = product(zeros(dims[dims.length - 1], dims[0]), result.weights, createGradWorkspace(dims));
-    const rounding = result.gradNorm <= gradientRoundingLevel(result.weights, p, stats);
-    return explainLoss(stats, dims, result.loss, rounding);
-  } catch {
-    return null;
-  }
-}
+import type { LossExplanation } from '../landscape/index.ts';
 
 /** A run that ran out of steps with its gradient at rounding level has converged: no step can improve it. */
 export function finalStatus(status: string, x: LossExplanation | null): string {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readMatrixFile, loadDataset, readWeightsFile, writeFileAtomic, createStagingDir, commitStagingDir, withStagingDir } from './files.ts';
+import { readMatrixFile, loadDataset, readWeightsFile } from './files.ts';
 import { encodeNpy } from '../data/npy.ts';
 import { encodeNpz, encodeWeights } from '../data/npz.ts';
 import { fromRows, toRows } from '../linalg/mat.ts';
@@ -70,72 +70,4 @@ test('readWeightsFile reads W1..WN and reports missing or malformed files', () =
   assert.throws(() => readWeightsFile(join(dir, 'none.npz')), { name: 'InputError', message: `cannot read ${join(dir, 'none.npz')}: no such file` });
   writeFileSync(join(dir, 'bad.npz'), encodeNpz({ W2: M }));
   assert.throws(() => readWeightsFile(join(dir, 'bad.npz')), { name: 'InputError', message: `${join(dir, 'bad.npz')}: W1 is missing (found W2)` });
-}));
-
-test('writeFileAtomic writes or replaces the whole file and leaves no temporary file behind', () => withDir((dir) => {
-  const p = join(dir, 'out.csv');
-  writeFileAtomic(p, 'old\n');
-  writeFileAtomic(p, 'new,content\n');
-  assert.equal(readFileSync(p, 'utf8'), 'new,content\n');
-  writeFileAtomic(join(dir, 'b.npy'), encodeNpy(M));
-  assert.deepEqual(readFileSync(join(dir, 'b.npy')), Buffer.from(encodeNpy(M)));
-  assert.deepEqual(readdirSync(dir).sort(), ['b.npy', 'out.csv']);
-}));
-
-test('writeFileAtomic fails with an InputError and leaves nothing when the target cannot be written', () => withDir((dir) => {
-  assert.throws(() => writeFileAtomic(join(dir, 'missing', 'a.csv'), 'x'), { name: 'InputError', message: `cannot write ${join(dir, 'missing', 'a.csv')}: no such directory` });
-  mkdirSync(join(dir, 'taken'));
-  writeFileSync(join(dir, 'taken', 'keep'), 'k');
-  assert.throws(() => writeFileAtomic(join(dir, 'taken'), 'x'), { name: 'InputError', message: new RegExp(`^cannot write ${join(dir, 'taken')}: `) });
-  assert.deepEqual(readdirSync(dir), ['taken']);
-  assert.equal(readFileSync(join(dir, 'taken', 'keep'), 'utf8'), 'k');
-}));
-
-test('withStagingDir shows finalDir only once fn has finished, and leaves nothing when fn throws', () => withDir(async (dir) => {
-  const final = join(dir, 'run1');
-  const result = await withStagingDir(final, (staging) => {
-    writeFileSync(join(staging, 'a.txt'), 'a');
-    assert.equal(existsSync(final), false);
-    return 42;
-  });
-  assert.equal(result, 42);
-  assert.deepEqual(readdirSync(final), ['a.txt']);
-  await assert.rejects(withStagingDir(join(dir, 'run2'), async (staging) => {
-    writeFileSync(join(staging, 'half.txt'), 'h');
-    throw new Error('interrupted');
-  }), /interrupted/);
-  assert.deepEqual(readdirSync(dir), ['run1']);
-}));
-
-test('an existing finalDir fails by default, is replaced whole with replace, and is copied then replaced with resume', () => withDir(async (dir) => {
-  const final = join(dir, 'out');
-  mkdirSync(final);
-  writeFileSync(join(final, 'checkpoint.json'), '{"step":10}');
-  writeFileSync(join(final, 'stale.txt'), 's');
-  assert.throws(() => createStagingDir(final), { name: 'InputError', message: `${final}: output directory already exists` });
-  await assert.rejects(withStagingDir(final, (s) => { writeFileSync(join(s, 'x'), 'x'); throw new Error('boom'); }, { ifExists: 'resume' }), /boom/);
-  assert.deepEqual(readdirSync(final).sort(), ['checkpoint.json', 'stale.txt']);
-  await withStagingDir(final, (s) => {
-    assert.equal(readFileSync(join(s, 'checkpoint.json'), 'utf8'), '{"step":10}');
-    writeFileSync(join(s, 'checkpoint.json'), '{"step":20}');
-    rmSync(join(s, 'stale.txt'));
-  }, { ifExists: 'resume' });
-  assert.deepEqual(readdirSync(final), ['checkpoint.json']);
-  assert.equal(readFileSync(join(final, 'checkpoint.json'), 'utf8'), '{"step":20}');
-  const staging = createStagingDir(final, { ifExists: 'replace' });
-  assert.deepEqual(readdirSync(staging), []);
-  writeFileSync(join(staging, 'fresh.txt'), 'f');
-  commitStagingDir(staging, final);
-  assert.deepEqual(readdirSync(final), ['fresh.txt']);
-  assert.deepEqual(readdirSync(dir), ['out']);
-  writeFileSync(join(dir, 'file'), 'f');
-  assert.throws(() => createStagingDir(join(dir, 'file'), { ifExists: 'replace' }), { name: 'InputError', message: `${join(dir, 'file')}: exists and is not a directory` });
-}));
-
-test('createStagingDir creates missing parents beside which the staging directory lives', () => withDir((dir) => {
-  const final = join(dir, 'a', 'b', 'out');
-  const staging = createStagingDir(final);
-  assert.match(staging, /[/\\]\.out\.staging-[^/\\]+$/);
-  commitStagingDir(staging, final);
-  assert.deepEqual(readdirSync(join(dir, 'a', 'b')), ['out']);
 }));

@@ -4,8 +4,11 @@ import { InputError } from '../errors.ts';
 import { dimsOf, parameterCount } from '../model/network.ts';
 import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, classify, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
 import { readWeightsFile } from './files.ts';
-import { addDataOptions, addJsonOption, addSeedOption, oneOf, positiveNumber } from './options.ts';
-import { type TheoryDataFlags, fmt, loadStats, printResult, requireInvertibleSxx, setText, warn } from './critical.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { addDataOptions } from './dataFlags.ts';
+import { oneOf, positiveNumber } from './flagParsers.ts';
+import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 /** The most parameters for which the dense Hessian (and --eigenvalues all) is used; Lanczos above. */

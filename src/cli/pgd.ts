@@ -1,21 +1,18 @@
 import { resolve } from 'node:path';
-import { explainFinal, explanationJson, explanationLine } from './explainResult.ts';
-import type { LossExplanation } from '../landscape/index.ts';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
-import { Rng } from '../linalg/rng.ts';
-import { statsFromData } from '../model/stats.ts';
-import { type PgdResult, pgd } from '../optim/pgd.ts';
-import { localSmoothness } from '../optim/localSmoothness.ts';
+import { Rng } from '../linalg/index.ts';
 import { encodeWeights } from '../data/npz.ts';
-import { writeFileAtomic } from './files.ts';
-import {
-  type DataFlags, type InitChoice, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions, addSeedOption, initChoiceFromFlags,
-  initialWeights, integerAtLeast, loadDataFromFlags, nonNegativeNumber, parseNumber, positiveNumber,
-} from './options.ts';
-import { fmt, printResult, warn } from './critical.ts';
-import { type Progress, createProgress } from './progress.ts';
-import { type CliContext, type CliIO, EXIT_INTERRUPTED, runInWorker } from './run.ts';
+import { runJob } from '../node/jobRunner.ts';
+import { type PgdJobInput, type PgdOutcome } from '../node/pgdJob.ts';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
+import { addJsonOption, addSeedOption } from './commonOptions.ts';
+import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.ts';
+import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from './flagParsers.ts';
+import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { fmt, printResult, warn } from './printResult.ts';
+import { explanationJson, explanationLine } from './explainResult.ts';
+import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 
 interface PgdFlags extends DataFlags, NetworkFlags {
   epsilon: number; beta?: number; rho?: number; c: number; delta: number; deltaF?: number; maxIterations: number;
@@ -70,87 +67,24 @@ reported with status interrupted, and written to --out).`)
     .action(async (flags: PgdFlags, command: Command) => { ctx.exitCode = await pgdCommand(flags, command, ctx.io); });
 }
 
-/** What the worker thread does: data, initial weights, PGD, polling the shared stop flag. */
-export interface PgdJob { flags: PgdFlags; init: InitChoice; shared: SharedArrayBuffer }
-export interface PgdOutcome { result: PgdResult; dims: number[]; lossOLS: number; explanation: LossExplanation | null }
-
-/** Runs a job (in a worker thread): shared holds an Int32 stop flag, then Float64 [iteration, loss]. */
-export function pgdJob(job: PgdJob, started: () => void): PgdOutcome {
-  const flags = job.flags;
-  const stop = new Int32Array(job.shared, 0, 1), live = new Float64Array(job.shared, 8, 2);
-  // The same generator order as dln train (data, then initial weights); the perturbations come after.
+/** The job's input from the flags: data, then the initial weights, drawn as `dln train` draws them; the perturbations come after. */
+function planPgd(flags: PgdFlags, cmd: Command): { input: PgdJobInput; dims: number[] } {
+  const init = initChoiceFromFlags(flags, cmd);
   const rng = new Rng(flags.seed);
   const { dataset } = loadDataFromFlags(flags, rng, flags.seed);
-  const { dims, weights } = initialWeights(job.init, flags.dims, dataset, rng);
-  const stats = statsFromData(dataset);
-  let beta = flags.beta, rho = flags.rho;
-  if (beta === undefined || rho === undefined) {
-    try {
-      // What pgd would compute itself; done here so that a bad start is reported before progress begins.
-      const local = localSmoothness(stats, weights);
-      beta ??= local.beta;
-      rho ??= local.rho;
-    } catch (e) {
-      // The default β, ρ vanish when the start and the least-squares map are both 0.
-      if (e instanceof RangeError && e.message.startsWith('localSmoothness')) throw new InputError(`${e.message.replace(/^localSmoothness: /, '')}: give --beta and --rho`);
-      throw e;
-    }
-  }
-  started();
-  const result = pgd(stats, weights, {
-    rng, epsilon: flags.epsilon, beta, rho, c: flags.c, delta: flags.delta, deltaF: flags.deltaF, maxIterations: flags.maxIterations,
-    onProgress(t, loss) { live[0] = t; live[1] = loss; },
-    shouldStop: () => Atomics.load(stop, 0) !== 0,
-  });
-  live[0] = result.iterations;
-  live[1] = result.loss;
-  return { result, dims, lossOLS: stats.lossOLS, explanation: explainFinal(result, stats, dims) };
-}
-
-class Aborted extends Error {}
-
-/**
- * Runs the job in a worker thread, so that the main thread stays free for Ctrl-C and progress on
- * stderr: the first Ctrl-C stops after the current iteration, a second one aborts (resolves null).
- */
-async function execute(job: Omit<PgdJob, 'shared'>, io: CliIO, progressOn: boolean): Promise<PgdOutcome | null> {
-  const shared = new SharedArrayBuffer(24);
-  const stopFlag = new Int32Array(shared, 0, 1), live = new Float64Array(shared, 8, 2);
-  let progress: Progress | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  const show = (): void => { if (live[0] > 0) progress?.update(live[0], live[1]); };
-  const run = runInWorker<PgdOutcome>(import.meta.url, 'pgdJob', { ...job, shared }, () => {
-    progress = createProgress(job.flags.maxIterations, { stream: io.stderr, enabled: progressOn, label: 'pgd', unit: 'step' });
-    timer = setInterval(show, 100);
-  });
-  let interrupts = 0;
-  const off = io.onInterrupt(() => {
-    if (++interrupts === 1) {
-      io.stderr.write(`${io.stderr.isTTY === true ? '\n' : ''}dln: Ctrl-C: stopping after the current iteration and reporting the point reached (Ctrl-C again quits without saving)\n`);
-      Atomics.store(stopFlag, 0, 1);
-    } else {
-      io.stderr.write('dln: second Ctrl-C: quitting without saving\n');
-      run.terminate(new Aborted());
-    }
-  });
-  try {
-    return await run.result;
-  } catch (e) {
-    if (e instanceof Aborted) return null;
-    throw e;
-  } finally {
-    off();
-    clearInterval(timer);
-    show();
-    (progress as Progress | null)?.stop();
-  }
+  const { dims, weights } = initialWeights(init, flags.dims, dataset, rng);
+  const options = { epsilon: flags.epsilon, beta: flags.beta, rho: flags.rho, c: flags.c, delta: flags.delta, deltaF: flags.deltaF, maxIterations: flags.maxIterations };
+  return { input: { dataset, weights, options, rngState: rng.state() }, dims };
 }
 
 async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<number> {
-  const init = initChoiceFromFlags(flags, cmd);
-  const outcome = await execute({ flags: { ...flags }, init }, io, flags.progress);
+  const { input, dims } = planPgd(flags, cmd);
+  const outcome = await runJob<PgdOutcome>({ moduleUrl: new URL('../node/pgdJob.ts', import.meta.url), exportName: 'pgdJob', input }, {
+    io, progress: { enabled: flags.progress, label: 'pgd', unit: 'step' },
+    stopping: 'stopping after the current iteration and reporting the point reached',
+  });
   if (outcome === null) return EXIT_INTERRUPTED;
-  const { result: r, dims, lossOLS, explanation: x } = outcome;
+  const { result: r, lossOLS, explanation: x } = outcome;
   const k = r.constants;
   if (!k.epsilonInRange) {
     warn(io, [`ε = ${fmt(k.epsilon)} exceeds β²/ρ = ${fmt((k.beta * k.beta) / k.rho)}: Jin et al.'s guarantee (Theorem 3) does not apply`]);

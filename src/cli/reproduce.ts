@@ -4,9 +4,10 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { getExperiment, selectExperiments } from '../experiments/registry.ts';
+import { onInterrupts } from '../node/jobRunner.ts';
 import { type ExperimentTask, type TaskEnd, runExperiments } from '../node/runExperiments.ts';
 import { displayPath, experimentConfigFile, register as registerExperiment, saveOutcome, verdictLine } from './experiment.ts';
-import { integerAtLeast } from './options.ts';
+import { integerAtLeast } from './flagParsers.ts';
 import { type ExperimentConfigFile, readCompleteResult } from './report/experimentFolder.ts';
 import { createExperimentProgress } from './report/experimentProgress.ts';
 import { writeReport } from './report/writeReport.ts';
@@ -109,18 +110,18 @@ async function reproduceCommand(flags: ReproduceFlags, ctx: CliContext): Promise
     },
   });
 
-  let interrupts = 0;
-  const off = io.onInterrupt(() => {
-    interrupts++;
-    const running = pool.running();
-    if (interrupts === 1) {
+  const off = onInterrupts(io, [
+    () => {
+      const running = pool.running();
       pool.stopStarting();
       if (running.length > 0) progress.line(`dln: Ctrl-C: starting no further experiment; waiting for ${running.join(', ')} to finish (Ctrl-C again aborts)`);
-    } else {
+    },
+    () => {
+      const running = pool.running();
       if (running.length > 0) progress.line(`dln: second Ctrl-C: aborting ${running.join(', ')}`);
       pool.abort();
-    }
-  });
+    },
+  ]);
   let ends: TaskEnd[];
   try {
     ends = await pool.done;

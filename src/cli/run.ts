@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { CommanderError, type Command } from 'commander';
-import { InputError, PremiseError, reviveError } from '../errors.ts';
+import { InputError, PremiseError } from '../errors.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_INTERRUPTED = 130;
@@ -94,40 +93,4 @@ export async function runCli(argv: readonly string[], build: (ctx: CliContext) =
   } catch (e) {
     return reportError(e, io, wantsJson(argv));
   }
-}
-
-/** A computation running in a worker thread; result settles with what the worker's function returned. */
-export interface WorkerRun<R> {
-  readonly result: Promise<R>;
-  /** Kills the worker; result then rejects with the given error. */
-  terminate(reason: Error): void;
-}
-
-/**
- * Runs `exportName(input, onStart)` of the TypeScript module at moduleUrl in a worker thread, so that
- * the main thread stays free for Ctrl-C and progress output while a long synchronous loop runs.
- * onStart fires when the worker calls its second argument (e.g. when training begins).
- */
-export function runInWorker<R>(moduleUrl: string, exportName: string, input: unknown, onStart?: () => void): WorkerRun<R> {
-  const code = `
-    const { workerData, parentPort } = require('node:worker_threads');
-    const send = (m) => parentPort.postMessage(m);
-    import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.backends); })
-      .then((b) => { b.useBackend(); return import(workerData.moduleUrl); })
-      .then((mod) => mod[workerData.exportName](workerData.input, () => send({ started: true })))
-      .then((value) => send({ value }), (e) => send({ error: { name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: e?.stack, premise: e?.premise } }));
-  `;
-  const worker = new Worker(code, { eval: true, workerData: { tsx: import.meta.resolve('tsx/esm/api'), backends: new URL('../linalg/backends/selectBackend.ts', import.meta.url).href, moduleUrl, exportName, input } });
-  let rejectRun: (e: Error) => void = () => {};
-  const result = new Promise<R>((resolve, reject) => {
-    rejectRun = reject;
-    worker.on('message', (m: { started?: true; value?: R; error?: { name: string; message: string } }) => {
-      if (m.started === true) { onStart?.(); return; }
-      if (m.error !== undefined) reject(reviveError(m.error)); else resolve(m.value as R);
-      void worker.terminate();
-    });
-    worker.on('error', (e) => reject(e));
-    worker.on('exit', (code) => reject(new Error(`worker thread exited with code ${code} before finishing`)));
-  });
-  return { result, terminate(reason) { rejectRun(reason); void worker.terminate(); } };
 }

@@ -2,49 +2,31 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
-import { type Mat, isFiniteMat } from '../linalg/mat.ts';
-import { Rng } from '../linalg/rng.ts';
-import { type Dataset, statsFromData } from '../model/stats.ts';
-import type { Schedule } from '../optim/schedules.ts';
-import { type TrainResult, type TrainResume, trainGD } from '../optim/train.ts';
-import { type FlowResult, type FlowResume, gradientFlow } from '../optim/flow.ts';
-import { trajectoryToCsv } from '../optim/trajectory.ts';
-import { invariantDrift } from '../theory/balancedness.ts';
+import { type Mat, Rng } from '../linalg/index.ts';
+import type { Dataset } from '../model/index.ts';
+import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryToCsv } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
-import { commitStagingDir, createStagingDir, discardStagingDir, readWeightsFile } from './files.ts';
-import {
-  type DataFlags, type DataSource, type InitChoice, type NetworkFlags, addDataOptions, addJsonOption, addNetworkOptions,
-  addSeedOption, checkWeightsMatchDims, initChoiceFromFlags, initialWeights, integerAtLeast, loadDataFromFlags,
-  loadDataFromSource, nonNegativeNumber, oneOf, positiveNumber, shellCommand, userGave,
-} from './options.ts';
-import { type Progress, createProgress } from './progress.ts';
-import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion, runInWorker } from './run.ts';
+import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
+import { runJob } from '../node/jobRunner.ts';
+import { withStagingDir } from '../node/stagingDir.ts';
+import { type TrainJobInput, type TrainOutcome, type TrainRun } from '../node/trainJob.ts';
+import { readWeightsFile } from './files.ts';
+import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
+import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
+import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
+import { type InitChoice, type NetworkFlags, addNetworkOptions, checkWeightsMatchDims, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { shellCommand } from './shellCommand.ts';
+import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
-import { checkTrainMemory } from './memoryLimit.ts';
-import { explainFinal, explanationJson, explanationLine, finalStatus } from './explainResult.ts';
-import type { LossExplanation } from '../landscape/index.ts';
 import { getBackend } from '../linalg/backend.ts';
+import { checkTrainMemory } from './memoryLimit.ts';
+import { explanationJson, explanationLine, finalStatus } from './explainResult.ts';
 
-/** Everything that determines a training run's numbers, as config.json records it. */
-export interface TrainSettings {
-  data: DataSource;
-  dims: number[];
-  init: InitChoice;
-  seed: number;
-  method: 'gd' | 'flow';
-  /** GD: the step sizes η_k. */
-  schedule?: Schedule;
-  /** GD: the step budget; flow: the most accepted Runge–Kutta steps. */
-  steps: number;
-  /** Flow: end time and per-step tolerances. */
-  tEnd?: number;
-  rtol?: number;
-  atol?: number;
-  recordEvery: number;
-  lossTol?: number;
-  gradTol?: number;
-  divergeAbove: number;
-}
+/** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
+const GD_DEFAULT_STEPS = 1000;
+
+/** Everything that determines a training run's numbers, as config.json records it: the data, the network, the run. */
+export type TrainSettings = { data: DataSource; dims: number[]; init: InitChoice; seed: number } & TrainRun;
 
 /** config.json of an output directory. */
 interface RunConfig {
@@ -76,17 +58,17 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--schedule <kind>', 'constant: η_k = lr; power: η_k = lr/(k+b)^p').argParser(oneOf('--schedule', ['constant', 'power'])).default('constant', 'constant'))
     .option('--power-b <b>', 'b of --schedule power', positiveNumber('--power-b'), 1)
     .option('--power-p <p>', 'p of --schedule power', nonNegativeNumber('--power-p'), 0.5)
-    .option('--steps <n>', 'number of GD steps (default 1000); with --flow the most Runge–Kutta steps (default 100000)', integerAtLeast('--steps', 0))
+    .option('--steps <n>', `number of GD steps (default ${GD_DEFAULT_STEPS}); with --flow the most Runge–Kutta steps (default ${FLOW_DEFAULTS.maxSteps})`, integerAtLeast('--steps', 0))
     .option('--flow', 'integrate the gradient flow dW/dt = −∇L (Dormand–Prince 5(4)) instead of GD')
     .option('--t-end <T>', 'end time of --flow', positiveNumber('--t-end'))
-    .addOption(new Option('--rtol <r>', 'relative tolerance of --flow').argParser(positiveNumber('--rtol')).default(1e-8, '1e-8'))
-    .addOption(new Option('--atol <a>', 'absolute tolerance of --flow').argParser(positiveNumber('--atol')).default(1e-10, '1e-10'));
+    .addOption(new Option('--rtol <r>', 'relative tolerance of --flow').argParser(positiveNumber('--rtol')).default(FLOW_DEFAULTS.rtol, String(FLOW_DEFAULTS.rtol)))
+    .addOption(new Option('--atol <a>', 'absolute tolerance of --flow').argParser(positiveNumber('--atol')).default(FLOW_DEFAULTS.atol, String(FLOW_DEFAULTS.atol)));
   addSeedOption(cmd);
   cmd
-    .option('--record-every <k>', 'record the trajectory every k steps', integerAtLeast('--record-every', 1), 10)
+    .option('--record-every <k>', 'record the trajectory every k steps', integerAtLeast('--record-every', 1), TRAIN_DEFAULTS.recordEvery)
     .option('--loss-tol <L>', "stop as 'converged' once the loss is ≤ L", nonNegativeNumber('--loss-tol'))
     .option('--grad-tol <g>', "stop as 'converged' once the gradient norm is ≤ g", nonNegativeNumber('--grad-tol'))
-    .addOption(new Option('--diverge-above <L>', "stop as 'diverged' once the loss exceeds L (or is not finite)").argParser(positiveNumber('--diverge-above')).default(1e12, '1e12'))
+    .addOption(new Option('--diverge-above <L>', "stop as 'diverged' once the loss exceeds L (or is not finite)").argParser(positiveNumber('--diverge-above')).default(TRAIN_DEFAULTS.divergeAbove, TRAIN_DEFAULTS.divergeAbove.toExponential()))
     .option('--out <dir>', 'write config.json, trajectory.csv, weights.npz, summary.json into this new directory');
   addJsonOption(cmd);
   cmd
@@ -108,13 +90,14 @@ Files hold one sample per row (.npy or .csv). Exit codes: 0 done (see "status"),
 
 /** Settings and initial state of a new run from the flags. */
 function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; dataset: Dataset; weights: Mat[] } {
-  const method = flags.flow === true ? 'flow' : 'gd';
-  let schedule: Schedule | undefined;
-  if (method === 'flow') {
+  const flow = flags.flow === true;
+  let method: { method: 'gd'; schedule: Schedule } | { method: 'flow'; tEnd: number; rtol: number; atol: number };
+  if (flow) {
     for (const [key, flag] of [['lr', '--lr'], ['schedule', '--schedule'], ['powerB', '--power-b'], ['powerP', '--power-p']] as const) {
       if (userGave(cmd, key)) throw new InputError(`${flag} does not apply to --flow (gradient flow has no step size)`);
     }
     if (flags.tEnd === undefined) throw new InputError('--flow needs --t-end T (the end time)');
+    method = { method: 'flow', tEnd: flags.tEnd, rtol: flags.rtol, atol: flags.atol };
   } else {
     for (const [key, flag] of [['tEnd', '--t-end'], ['rtol', '--rtol'], ['atol', '--atol']] as const) {
       if (userGave(cmd, key)) throw new InputError(`${flag} applies to --flow only`);
@@ -123,20 +106,20 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
     if (flags.schedule === 'constant' && (userGave(cmd, 'powerB') || userGave(cmd, 'powerP'))) {
       throw new InputError('--power-b and --power-p apply to --schedule power only');
     }
-    schedule = flags.schedule === 'power'
+    const schedule: Schedule = flags.schedule === 'power'
       ? { kind: 'power', c: flags.lr, b: flags.powerB, p: flags.powerP }
       : { kind: 'constant', lr: flags.lr };
+    method = { method: 'gd', schedule };
   }
-  const steps = flags.steps ?? (method === 'gd' ? 1000 : 100000);
-  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method, steps, flags.recordEvery, process.env);
+  const steps = flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS);
+  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env);
   const init = initChoiceFromFlags(flags, cmd);
   // One generator, in a fixed order: built-in data first, then the initial weights.
   const rng = new Rng(flags.seed);
   const { dataset, source } = loadDataFromFlags(flags, rng, flags.seed);
   const { dims, weights } = initialWeights(init, flags.dims, dataset, rng);
   const settings: TrainSettings = {
-    data: source, dims, init, seed: flags.seed, method,
-    ...(schedule !== undefined ? { schedule } : { tEnd: flags.tEnd, rtol: flags.rtol, atol: flags.atol }),
+    data: source, dims, init, seed: flags.seed, ...method,
     steps,
     recordEvery: flags.recordEvery, divergeAbove: flags.divergeAbove,
     ...(flags.lossTol !== undefined ? { lossTol: flags.lossTol } : {}),
@@ -147,7 +130,7 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
 
 function readJson<T>(path: string, what: string): T {
   try {
-    return decodeJson(readFileSync(path, 'utf8')) as T;
+    return decodeExactJson(readFileSync(path, 'utf8')) as T;
   } catch (e) {
     throw new InputError(`${path}: cannot read ${what} (${(e as Error).message})`);
   }
@@ -174,96 +157,11 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   return { config, dataset: loadDataFromSource(config.settings.data), weights, checkpoint };
 }
 
-/** What the worker thread does: statistics, then GD or flow, polling the shared stop flag. */
-export interface TrainJob { settings: TrainSettings; dataset: Dataset; weights: Mat[]; resume?: TrainResume | FlowResume; shared: SharedArrayBuffer }
-export interface TrainOutcome {
-  result: TrainResult | FlowResult;
-  seconds: number;
-  lossOLS: number;
-  /** max_j ‖C_j − C_j(0)‖₂ of the final weights (THEORY §3.4); NaN when they are not finite. */
-  drift: number;
-  /** Where the final loss sits among the critical values; null when it cannot be said (Σ_XX singular, weights not finite). */
-  explanation: LossExplanation | null;
-}
-
-/** Runs a job (in a worker thread): shared holds an Int32 stop flag, then Float64 [progress, loss]. */
-export function trainJob(job: TrainJob, started: () => void): TrainOutcome {
-  const stop = new Int32Array(job.shared, 0, 1), live = new Float64Array(job.shared, 8, 2);
-  const s = job.settings;
-  const stats = statsFromData(job.dataset);
-  const common = {
-    maxSteps: s.steps, recordEvery: s.recordEvery, divergeAbove: s.divergeAbove, lossTol: s.lossTol, gradTol: s.gradTol,
-    shouldStop: () => Atomics.load(stop, 0) !== 0,
-  };
-  started();
-  const t0 = performance.now();
-  const result = s.method === 'gd'
-    ? trainGD(stats, job.weights, { ...common, schedule: s.schedule as Schedule, onProgress(step, loss) { live[0] = step; live[1] = loss; } }, job.resume as TrainResume | undefined)
-    : gradientFlow(stats, job.weights, { ...common, tEnd: s.tEnd as number, rtol: s.rtol, atol: s.atol, onProgress(_step, loss, t) { live[0] = t; live[1] = loss; } }, job.resume as FlowResume | undefined);
-  const seconds = (performance.now() - t0) / 1000;
-  const drift = result.weights.every(isFiniteMat) ? invariantDrift(result.weights, result.c0) : Number.NaN;
-  return { result, seconds, lossOLS: stats.lossOLS, drift, explanation: explainFinal(result, stats, s.dims) };
-}
-
-// JSON that keeps every float64 bit: typed arrays as base64, non-finite numbers and −0 tagged.
-function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v instanceof Float64Array) return { $f64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
-    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return { $num: Object.is(v, -0) ? '-0' : String(v) };
-    return v;
-  });
-}
-
-function decodeJson(text: string): unknown {
-  return JSON.parse(text, (_k, v: unknown) => {
-    if (v !== null && typeof v === 'object' && '$f64' in v) {
-      const bytes = Buffer.from((v as { $f64: string }).$f64, 'base64');
-      return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    }
-    if (v !== null && typeof v === 'object' && '$num' in v) return Number((v as { $num: string }).$num);
-    return v;
-  });
-}
-
 /** InputError unless dir can receive a run: absent, empty, or (keep) the run being resumed. */
 function checkOutDir(dir: string, keep?: string): void {
   if (!existsSync(dir) || dir === keep) return;
   if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir} exists and is not a directory`);
   if (readdirSync(dir).length > 0) throw new InputError(`--out ${dir} already exists and is not empty (dln never overwrites results; choose a new directory)`);
-}
-
-class Aborted extends Error {}
-
-/** How the Ctrl-C handler reaches a running job. */
-interface JobControl { stop(): void; abort(): void }
-
-/**
- * Runs the job in a worker thread (the main thread stays free for Ctrl-C and progress on stderr);
- * resolves null when the job was aborted.
- */
-async function execute(job: Omit<TrainJob, 'shared'>, io: CliIO, progressOn: boolean, control: (c: JobControl) => void): Promise<TrainOutcome | null> {
-  const shared = new SharedArrayBuffer(24);
-  const stopFlag = new Int32Array(shared, 0, 1), live = new Float64Array(shared, 8, 2);
-  const s = job.settings;
-  let progress: Progress | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  const show = (): void => { if (live[0] > 0) progress?.update(live[0], live[1]); };
-  const run = runInWorker<TrainOutcome>(import.meta.url, 'trainJob', { ...job, shared }, () => {
-    const gd = s.method === 'gd';
-    progress = createProgress(gd ? s.steps : (s.tEnd as number), { stream: io.stderr, enabled: progressOn, label: 'train', unit: gd ? 'step' : 't' });
-    timer = setInterval(show, 100);
-  });
-  control({ stop: () => Atomics.store(stopFlag, 0, 1), abort: () => run.terminate(new Aborted()) });
-  try {
-    return await run.result;
-  } catch (e) {
-    if (e instanceof Aborted) return null;
-    throw e;
-  } finally {
-    clearInterval(timer);
-    show();
-    (progress as Progress | null)?.stop();
-  }
 }
 
 /** The numbers a run ends with (summary.json and --json). */
@@ -292,17 +190,12 @@ function human(summary: Record<string, unknown>, out: string | undefined): strin
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a whole run directory through a staging directory (never half-written). */
+/** Writes a whole run directory (never half-written): a resumed run's files are kept unless replaced or removed. */
 function writeRunDir(dir: string, files: Record<string, string | Uint8Array>, resuming: boolean, remove: string[]): void {
-  const staging = createStagingDir(dir, { ifExists: resuming ? 'resume' : 'replace' });
-  try {
+  withStagingDir(dir, (staging) => {
     for (const name of remove) rmSync(join(staging, name), { force: true });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(staging, name), content);
-    commitStagingDir(staging, dir);
-  } catch (e) {
-    discardStagingDir(staging);
-    throw e;
-  }
+  }, { ifExists: resuming ? 'resume' : 'replace' });
 }
 
 async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): Promise<number> {
@@ -311,55 +204,52 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
   const out = flags.out !== undefined ? resolve(flags.out) : resumeDir;
   if (out !== undefined) checkOutDir(out, resumeDir);
   const words = ['dln', ...ctx.argv];
-  let config: RunConfig, job: Omit<TrainJob, 'shared'>, previousSeconds = 0;
+  let config: RunConfig, job: TrainJobInput, previousSeconds = 0;
   if (resumeDir !== undefined) {
     const r = planResume(flags, cmd, resumeDir);
     if (r.config.backend !== undefined) selectBackendOrFail(r.config.backend);
     config = { ...r.config, resumed: [...r.config.resumed ?? [], { command: shellCommand(words), atStep: r.checkpoint.step }] };
-    job = { settings: config.settings, dataset: r.dataset, weights: r.weights, resume: r.checkpoint.resume };
+    job = { run: config.settings, dataset: r.dataset, weights: r.weights, resume: r.checkpoint.resume };
     previousSeconds = r.checkpoint.seconds;
   } else {
     const p = planFresh(flags, cmd);
     config = { dln: dlnVersion(), command: shellCommand(words), cwd: process.cwd(), settings: p.settings, backend: getBackend().name };
-    job = { settings: p.settings, dataset: p.dataset, weights: p.weights };
+    job = { run: p.settings, dataset: p.dataset, weights: p.weights };
   }
-  let control: JobControl | null = null, interrupts = 0;
-  const off = io.onInterrupt(() => {
-    interrupts++;
-    if (control === null) return;
-    if (interrupts === 1) {
-      io.stderr.write(`${io.stderr.isTTY === true ? '\n' : ''}dln: Ctrl-C: stopping after the current step and saving what was recorded (Ctrl-C again quits without saving)\n`);
-      control.stop();
-    } else {
-      io.stderr.write('dln: second Ctrl-C: quitting without saving\n');
-      control.abort();
-    }
-  });
+  // Ctrl-C is the job's (runJob's two stages) until it ends; then ignored until the results are written.
+  const ignore = io.onInterrupt(() => {});
   try {
-    const outcome = await execute(job, io, flags.progress, (c) => { control = c; });
-    control = null;
-    if (outcome === null) return EXIT_INTERRUPTED;
-    const summary = summarize(outcome, config.settings, previousSeconds);
-    const r = outcome.result;
-    if (out !== undefined) {
-      const files: Record<string, string | Uint8Array> = {
-        'config.json': `${JSON.stringify(config, null, 2)}\n`,
-        'trajectory.csv': trajectoryToCsv(r.trajectory),
-        'weights.npz': encodeWeights(r.weights),
-        'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
-      };
-      const interrupted = r.status === 'interrupted';
-      if (interrupted) {
-        const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0 };
-        const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
-        files['checkpoint.json'] = `${encodeJson(checkpoint)}\n`;
-      }
-      writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json']);
-    }
-    const printed = out !== undefined ? { ...summary, out } : summary;
-    io.stdout.write(flags.json === true ? `${JSON.stringify(printed, null, 2)}\n` : human(summary, out));
-    return r.status === 'interrupted' ? EXIT_INTERRUPTED : 0;
+    return await trainAndWrite(flags, config, job, previousSeconds, out, resumeDir, io);
   } finally {
-    off();
+    ignore();
   }
+}
+
+async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobInput, previousSeconds: number, out: string | undefined, resumeDir: string | undefined, io: CliIO): Promise<number> {
+  const gd = config.settings.method === 'gd';
+  const outcome = await runJob<TrainOutcome>({ moduleUrl: new URL('../node/trainJob.ts', import.meta.url), exportName: 'trainJob', input: job }, {
+    io, progress: { enabled: flags.progress, label: 'train', unit: gd ? 'step' : 't' },
+    stopping: 'stopping after the current step and saving what was recorded',
+  });
+  if (outcome === null) return EXIT_INTERRUPTED;
+  const summary = summarize(outcome, config.settings, previousSeconds);
+  const r = outcome.result;
+  if (out !== undefined) {
+    const files: Record<string, string | Uint8Array> = {
+      'config.json': `${JSON.stringify(config, null, 2)}\n`,
+      'trajectory.csv': trajectoryToCsv(r.trajectory),
+      'weights.npz': encodeWeights(r.weights),
+      'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
+    };
+    const interrupted = r.status === 'interrupted';
+    if (interrupted) {
+      const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0 };
+      const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
+      files['checkpoint.json'] = `${encodeExactJson(checkpoint)}\n`;
+    }
+    writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json']);
+  }
+  const printed = out !== undefined ? { ...summary, out } : summary;
+  io.stdout.write(flags.json === true ? `${JSON.stringify(printed, null, 2)}\n` : human(summary, out));
+  return r.status === 'interrupted' ? EXIT_INTERRUPTED : 0;
 }

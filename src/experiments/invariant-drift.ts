@@ -4,7 +4,7 @@ import { statsFromData } from '../model/stats.ts';
 import { initGaussian } from '../model/init.ts';
 import { cloneWeights } from '../model/network.ts';
 import { gradientFlow } from '../optim/flow.ts';
-import { invariantDrift, balancedness } from '../theory/balancedness.ts';
+import { invariantDrift, balancedness } from '../model/index.ts';
 import { lineChart, loglogFit } from '../plot/chartSpecs.ts';
 import type { Experiment, ExperimentContext, ExperimentResult, Check } from './types.ts';
 import { type DriftRun, driftRun, oneStepIdentityError } from './common/driftRun.ts';

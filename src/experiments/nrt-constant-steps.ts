@@ -1,5 +1,5 @@
 import { cloneWeights } from '../model/network.ts';
-import { balancedness } from '../theory/balancedness.ts';
+import { balancedness } from '../model/index.ts';
 import { lineChart } from '../plot/chartSpecs.ts';
 import type { Experiment, ExperimentContext, ExperimentResult, Check, Figure } from './types.ts';
 import { type OptimizerRun, runGD } from './common/optimizerRun.ts';

@@ -1,6 +1,6 @@
 import { cloneWeights } from '../model/network.ts';
 import type { Schedule } from '../optim/schedules.ts';
-import { scheduleAdmissibility } from '../theory/schedule.ts';
+import { scheduleAdmissibility } from '../theory/index.ts';
 import { lineChart, SERIES_COLORS } from '../plot/chartSpecs.ts';
 import type { Experiment, ExperimentContext, ExperimentResult, Check, Figure } from './types.ts';
 import { type OptimizerRun, runGD } from './common/optimizerRun.ts';

@@ -1,11 +1,33 @@
 import { InputError } from '../errors.ts';
-import { allExperiments } from './all.ts';
-import { smoke, smokeLong } from './smoke.ts';
 import type { Experiment } from './types.ts';
+import { smoke, smokeLong } from './smoke.ts';
+import { plateaus } from './plateaus.ts';
+import { strictVsNonstrict } from './strict-vs-nonstrict.ts';
+import { stepSizeBound } from './step-size-bound.ts';
+import { etaMaxDistribution } from './eta-max-distribution.ts';
+import { divergenceThreshold } from './divergence-threshold.ts';
+import { nrtConstantSteps } from './nrt-constant-steps.ts';
+import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
+import { amgEscape } from './amg-escape.ts';
+import { pgdOrigin } from './pgd-origin.ts';
+import { invariantDriftExperiment } from './invariant-drift.ts';
 
-
-/** The experiments of `dln reproduce` and `dln experiment --list`, in report order (see all.ts). */
-export const experiments: readonly Experiment<any>[] = allExperiments;
+/**
+ * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
+ * then dln's own). To add one: import it above and add it here, one line.
+ */
+export const experiments: readonly Experiment<any>[] = [
+  plateaus,
+  strictVsNonstrict,
+  stepSizeBound,
+  etaMaxDistribution,
+  divergenceThreshold,
+  nrtConstantSteps,
+  nrtDecreasingSteps,
+  amgEscape,
+  pgdOrigin,
+  invariantDriftExperiment,
+];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */
 export const hiddenExperiments: readonly Experiment<any>[] = [smoke, smokeLong];

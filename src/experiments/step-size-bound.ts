@@ -1,6 +1,6 @@
 import { Rng } from '../linalg/rng.ts';
 import { cloneWeights } from '../model/network.ts';
-import { balancedness } from '../theory/balancedness.ts';
+import { balancedness } from '../model/index.ts';
 import { closedFormEtaMax, nrtInputs } from '../theory/nrtBound.ts';
 import { lineChart } from '../plot/chartSpecs.ts';
 import type { Experiment, ExperimentContext, ExperimentResult, Check } from './types.ts';

@@ -1,4 +1,5 @@
-import type { Mat } from '../linalg/mat.ts';
+import { type Mat, isFiniteMat, zeros } from '../linalg/mat.ts';
+import { createGradWorkspace, product } from '../model/lossAndGrad.ts';
 import { frobenius } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
 import { maxRank } from '../model/network.ts';
@@ -65,4 +66,16 @@ export function explainLoss(stats: Stats, dims: readonly number[], loss: number,
   const at = gap <= tol * 0.5 * stats.trYY;
   const kind = !at ? 'neither' : nearest.loss === globalMinimum ? 'global-minimum' : 'plateau';
   return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum, rMax, tolerance: tol, gradientAtRounding };
+}
+
+/** explainLoss for a finished run's weights and loss, or null when it cannot be said (non-finite weights, singular Σ_XX). */
+export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: number }, stats: Stats, dims: readonly number[]): LossExplanation | null {
+  if (!Number.isFinite(result.loss) || !result.weights.every(isFiniteMat)) return null;
+  try {
+    const p = product(zeros(dims[dims.length - 1], dims[0]), result.weights, createGradWorkspace(dims));
+    const rounding = result.gradNorm <= gradientRoundingLevel(result.weights, p, stats);
+    return explainLoss(stats, dims, result.loss, rounding);
+  } catch {
+    return null;
+  }
 }

@@ -7,7 +7,7 @@ import { hessian, hessianVectorProduct, createHvpWorkspace } from '../model/hess
 import { InputError } from '../errors.ts';
 import { criticality, dimsForStats, DEFAULT_GRADIENT_TOL } from './criticality.ts';
 import { dataSpectrum } from './spectrum.ts';
-import { lanczosExtreme, type LanczosOptions } from './lanczos.ts';
+import { lanczosExtreme, type LanczosOptions } from '../linalg/lanczos.ts';
 import type { Verdict } from './theorem7.ts';
 
 /** Default relative sign threshold: λ_min < −1e-9·max|λ| is a negative eigenvalue (THEORY §7). */

@@ -1,4 +1,4 @@
-import { tsBackend } from './tsBackend.ts';
+import { tsBackend } from './backends/tsBackend.ts';
 
 /**
  * The kernel interface: the few hot routines that a backend (TypeScript reference, WASM SIMD,

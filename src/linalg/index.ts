@@ -18,3 +18,5 @@ export { svd, singularValues } from './svd.ts';
 export { cholesky, solveSPD, invSqrtSPD } from './cholesky.ts';
 export { pinv, numericalRank } from './pinv.ts';
 export { solve } from './solve.ts';
+export type { LanczosOptions, LanczosResult } from './lanczos.ts';
+export { lanczosExtreme } from './lanczos.ts';

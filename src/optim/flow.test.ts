@@ -8,7 +8,7 @@ import { statsFromData } from '../model/stats.ts';
 import { initGaussian } from '../model/init.ts';
 import { cloneWeights } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants, invariantDrift } from '../theory/balancedness.ts';
+import { invariants, invariantDrift } from '../model/invariants.ts';
 import { type FlowOptions, type FlowResume, gradientFlow } from './flow.ts';
 import { trainGD } from './train.ts';
 import { gdStep } from './gd.ts';

@@ -1,12 +1,15 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { initialInvariants, fitsInitialInvariant, balancedness } from '../theory/balancedness.ts';
+import { initialInvariants, fitsInitialInvariant, balancedness } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
-import { type TrainResult, type TrainStatus, assertFitsData } from './train.ts';
+import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS, assertFitsData } from './train.ts';
 
 /** Options of gradientFlow; every optional field states its default. */
+/** The defaults of FlowOptions' tolerances and step budget (the CLI states none of its own). */
+export const FLOW_DEFAULTS = { rtol: 1e-8, atol: 1e-10, maxSteps: 100000 } as const;
+
 export interface FlowOptions {
   /** Integrate over t ∈ [0, tEnd]. */
   tEnd: number;
@@ -98,9 +101,9 @@ function assertResumeFits(r: FlowResume, dims: readonly number[]): void {
  */
 export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions, resume?: FlowResume): FlowResult {
   const dims = assertFitsData(weights, stats.dx, stats.dy);
-  const rtol = options.rtol ?? 1e-8, atol = options.atol ?? 1e-10, maxSteps = options.maxSteps ?? 100000;
-  const recordEvery = options.recordEvery ?? 10, dt = options.recordDt, tEnd = options.tEnd;
-  const divergeAbove = options.divergeAbove ?? 1e12, lossTol = options.lossTol ?? -Infinity, gradTol = options.gradTol ?? -Infinity;
+  const { rtol = FLOW_DEFAULTS.rtol, atol = FLOW_DEFAULTS.atol, maxSteps = FLOW_DEFAULTS.maxSteps } = options;
+  const recordEvery = options.recordEvery ?? TRAIN_DEFAULTS.recordEvery, dt = options.recordDt, tEnd = options.tEnd;
+  const divergeAbove = options.divergeAbove ?? TRAIN_DEFAULTS.divergeAbove, lossTol = options.lossTol ?? -Infinity, gradTol = options.gradTol ?? -Infinity;
   if (!(Number.isFinite(tEnd) && tEnd >= 0)) throw new RangeError(`gradientFlow: tEnd must be a finite number ≥ 0, got ${tEnd}`);
   if (!(rtol > 0 && atol > 0)) throw new RangeError(`gradientFlow: rtol and atol must be > 0, got ${rtol}, ${atol}`);
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new RangeError(`gradientFlow: maxSteps must be an integer ≥ 0, got ${maxSteps}`);

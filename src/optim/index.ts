@@ -2,10 +2,10 @@ export { type Schedule, constantSchedule, powerSchedule, validateSchedule, stepS
 export { type Optimizer, type GdState, gd, gdStep, assertGradsMatch, tupleNorm } from './gd.ts';
 export { type TrajectoryRecord, type Recorder, createRecorder, trajectoryToCsv } from './trajectory.ts';
 export {
-  type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
+  TRAIN_DEFAULTS, type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
   assertFitsData, gradientEvaluation, evaluateGradient,
 } from './train.ts';
-export { type FlowOptions, type FlowStatus, type FlowResult, type FlowResume, gradientFlow } from './flow.ts';
+export { FLOW_DEFAULTS, type FlowOptions, type FlowStatus, type FlowResult, type FlowResume, gradientFlow } from './flow.ts';
 export { type Rhs, type Dopri5Workspace, createDopri5Workspace, dopri5Step, nextStepSize, initialStepSize } from './dopri5.ts';
 export { type SgdOptions, trainSGD } from './sgd.ts';
 export { type PgdOptions, type PgdConstants, type PgdResult, pgd, pgdConstants } from './pgd.ts';

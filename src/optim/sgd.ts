@@ -2,7 +2,7 @@ import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { createDataWorkspace, lossAndGradData, type DataWorkspace } from '../model/lossAndGrad.ts';
-import { initialInvariants, balancedness } from '../theory/balancedness.ts';
+import { initialInvariants, balancedness } from '../model/invariants.ts';
 import { stepSize } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type TrainOptions, type TrainResult, type TrainStatus, normalizeTrainOptions, assertFitsData } from './train.ts';

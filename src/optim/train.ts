@@ -3,12 +3,15 @@ import type { Stats } from '../model/stats.ts';
 import { dimsOf, validateDims } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
-import { initialInvariants, fitsInitialInvariant, balancedness } from '../theory/balancedness.ts';
+import { initialInvariants, fitsInitialInvariant, balancedness } from '../model/invariants.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
 
 /** Stop rules and recording of a training run; every optional field states its default. */
+/** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
+export const TRAIN_DEFAULTS = { divergeAbove: 1e12, recordEvery: 10 } as const;
+
 export interface TrainOptions {
   /** Step sizes η_k (a constant schedule is plain GD). */
   schedule: Schedule;
@@ -59,7 +62,7 @@ export function normalizeTrainOptions(o: TrainOptions): Required<Pick<TrainOptio
   validateSchedule(o.schedule);
   const n = {
     maxSteps: o.maxSteps, lossTol: o.lossTol ?? -Infinity, gradTol: o.gradTol ?? -Infinity,
-    divergeAbove: o.divergeAbove ?? 1e12, recordEvery: o.recordEvery ?? 10,
+    divergeAbove: o.divergeAbove ?? TRAIN_DEFAULTS.divergeAbove, recordEvery: o.recordEvery ?? TRAIN_DEFAULTS.recordEvery,
   };
   if (!Number.isInteger(n.maxSteps) || n.maxSteps < 0) throw new RangeError(`maxSteps must be an integer ≥ 0, got ${o.maxSteps}`);
   if (!Number.isInteger(n.recordEvery) || n.recordEvery < 1) throw new RangeError(`recordEvery must be an integer ≥ 1, got ${o.recordEvery}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows } from '../linalg/mat.ts';
-import { invariants } from '../theory/balancedness.ts';
+import { invariants } from '../model/invariants.ts';
 import { type TrajectoryRecord, createRecorder, trajectoryToCsv } from './trajectory.ts';
 
 test('trajectoryToCsv writes step,loss,grad_norm,balancedness,drift,sv1..svr with values that parse back exactly', () => {

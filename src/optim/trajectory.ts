@@ -1,7 +1,7 @@
 import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import { singularValues } from '../linalg/svd.ts';
 import { type GradWorkspace, createGradWorkspace, product } from '../model/lossAndGrad.ts';
-import { type BalanceWorkspace, createBalanceWorkspace, balanceMeasures } from '../theory/balancedness.ts';
+import { type BalanceWorkspace, createBalanceWorkspace, balanceMeasures } from '../model/invariants.ts';
 
 /** One sample of a training run, taken every recordEvery steps and at the end. */
 export interface TrajectoryRecord {

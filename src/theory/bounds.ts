@@ -4,7 +4,7 @@ import { spectralNorm } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
 import { dimsOf } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants } from './balancedness.ts';
+import { invariants } from '../model/invariants.ts';
 import { type BoundData, asBoundData, assertSigmaXXInvertible } from './boundData.ts';
 import { lemmaM } from './nrtBound.ts';
 import { PremiseError } from '../errors.ts';

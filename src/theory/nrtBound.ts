@@ -2,7 +2,7 @@ import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { dimsOf } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { type BalanceNorm, balancedness } from './balancedness.ts';
+import { type BalanceNorm, balancedness } from '../model/invariants.ts';
 import { type BoundData, type NormYSource, asBoundData, assertSigmaXXInvertible } from './boundData.ts';
 import { deltaSearch } from './deltaSearch.ts';
 import { InputError, PremiseError } from '../errors.ts';

@@ -6,7 +6,7 @@ import { type Dataset, statsFromData } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { initBalanced, initGaussian } from '../model/init.ts';
 import { gdStep } from '../optim/gd.ts';
-import { balancedness } from './balancedness.ts';
+import { balancedness } from '../model/invariants.ts';
 import { boundData } from './boundData.ts';
 import { nrtBound, lemmaM } from './nrtBound.ts';
 import { uniformBound } from './uniform.ts';

@@ -1,6 +1,6 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
-import type { BalanceNorm } from './balancedness.ts';
+import type { BalanceNorm } from '../model/invariants.ts';
 import { type BoundData, asBoundData } from './boundData.ts';
 import { type CNChoice, nrtInputs, nrtStepBound, lemmaM } from './nrtBound.ts';
 import { InputError, PremiseError } from '../errors.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createProgress } from '../../src/cli/progress.ts';
+import { createProgress } from '../../src/node/progress.ts';
 
 /** A stream that records what is written; isTTY as given (a terminal also reports its width). */
 function recorder(isTTY: boolean): { stream: Writable & { isTTY?: boolean; columns?: number }; text: () => string } {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { toRows, zeros } from '../../src/linalg/mat.ts';
 import { Rng } from '../../src/linalg/rng.ts';
 import { initGaussian } from '../../src/model/init.ts';
-import { balancedness } from '../../src/theory/balancedness.ts';
+import { balancedness } from '../../src/model/invariants.ts';
 import { boundData } from '../../src/theory/boundData.ts';
 import { nrtBound } from '../../src/theory/nrtBound.ts';
 

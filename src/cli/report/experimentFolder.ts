@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCsv, formatNumber } from '../../data/csv.ts';
 import { InputError } from '../../errors.ts';
 import type { Check, Comparison, Experiment, Table } from '../../experiments/types.ts';
 import type { ExperimentOutcome } from '../../node/runExperiments.ts';
-import { commitStagingDir, createStagingDir, discardStagingDir } from '../files.ts';
+import { decodeExactJson, encodeExactJson } from '../../node/exactJson.ts';
+import { withStagingDir } from '../../node/stagingDir.ts';
 
 /** What determines an experiment's numbers; equal identities give equal results. */
 export interface ExperimentIdentity {
@@ -67,9 +68,9 @@ export function verdictClass(verdict: string): VerdictClass {
   return 'other';
 }
 
-/** JSON with 2-space indents; non-finite numbers (which JSON lacks) as the strings nan, inf, -inf. */
-export function encodeJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? formatNumber(v) : v), 2)}\n`;
+/** An experiment folder's JSON file: 2-space indents, numbers bit-exact (encodeExactJson), a final newline. */
+export function experimentJson(value: unknown): string {
+  return `${encodeExactJson(value, 2)}\n`;
 }
 
 function canonical(value: unknown): unknown {
@@ -119,7 +120,7 @@ export function experimentFiles(config: ExperimentConfigFile, question: string, 
   if (typeof r.verdict !== 'string' || !Array.isArray(r.checks) || !Array.isArray(r.comparisons) || r.headline === null || typeof r.headline !== 'object' || r.tables === null || typeof r.tables !== 'object') {
     throw new Error(`experiment ${config.experiment} returned an incomplete result (verdict, headline, comparisons, checks and tables are required)`);
   }
-  const files: [string, string | Uint8Array][] = [['config.json', encodeJson(config)]];
+  const files: [string, string | Uint8Array][] = [['config.json', experimentJson(config)]];
   // Tables (.csv) and figures (.svg, .png) never share a file name, so each kind has its own names.
   const tableNames = new Set<string>(), figureNames = new Set<string>();
   const tables = Object.entries(r.tables).map(([name, t]) => {
@@ -139,7 +140,7 @@ export function experimentFiles(config: ExperimentConfigFile, question: string, 
     headline: r.headline, comparisons: r.comparisons, verdict: r.verdict, verdictClass: verdictClass(r.verdict),
     checks: r.checks, checksPassed: passed, checksTotal: r.checks.length, figures, tables, seconds: outcome.seconds,
   };
-  files.push(['summary.json', encodeJson(summary)]);
+  files.push(['summary.json', experimentJson(summary)]);
   return { files, summary };
 }
 
@@ -149,8 +150,8 @@ export interface CompleteResult { config: ExperimentConfigFile; summary: Experim
 /** The complete result in dir, or null (missing, unreadable, or summary.json absent or inconsistent). */
 export function readCompleteResult(dir: string): CompleteResult | null {
   try {
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as ExperimentConfigFile;
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as ExperimentSummary;
+    const config = decodeExactJson(readFileSync(join(dir, 'config.json'), 'utf8')) as ExperimentConfigFile;
+    const summary = decodeExactJson(readFileSync(join(dir, 'summary.json'), 'utf8')) as ExperimentSummary;
     if (typeof config.hash !== 'string' || summary.hash !== config.hash || summary.experiment !== config.experiment) return null;
     return { config, summary };
   } catch {
@@ -175,14 +176,7 @@ export function checkExperimentDir(dir: string, experiment: string, flag = '--ou
  * previous result), so that dir is never half-written; summary.json is written last.
  */
 export function writeExperimentFolder(dir: string, files: readonly [string, string | Uint8Array][]): void {
-  const staging = createStagingDir(dir, { ifExists: 'replace' });
-  try {
-    // mkdtemp makes the staging directory private (0700); a result folder is as readable as any other.
-    chmodSync(staging, 0o755);
+  withStagingDir(dir, (staging) => {
     for (const [name, content] of files) writeFileSync(join(staging, name), content);
-    commitStagingDir(staging, dir);
-  } catch (e) {
-    discardStagingDir(staging);
-    throw e;
-  }
+  }, { ifExists: 'replace' });
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { experiments, hiddenExperiments } from '../../experiments/registry.ts';
-import { writeFileAtomic } from '../files.ts';
-import { encodeJson, readCompleteResult } from './experimentFolder.ts';
+import { writeFileAtomic } from '../../node/writeFileAtomic.ts';
+import { experimentJson, readCompleteResult } from './experimentFolder.ts';
 import { type ReportData, type ReportEntry, reportHtml } from './reportHtml.ts';
 
 /**
@@ -43,7 +43,7 @@ export function reportSummary(data: ReportData): unknown {
 /** Writes out/index.html and out/summary.json (each atomically) from the folders in out; returns what they show. */
 export function writeReport(out: string, dln: string): ReportData {
   const data = collectReport(out, dln);
-  writeFileAtomic(join(out, 'summary.json'), encodeJson(reportSummary(data)));
+  writeFileAtomic(join(out, 'summary.json'), experimentJson(reportSummary(data)));
   writeFileAtomic(join(out, 'index.html'), reportHtml(data));
   return data;
 }

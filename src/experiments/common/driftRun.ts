@@ -4,7 +4,7 @@ import type { Stats } from '../../model/stats.ts';
 import { dimsOf } from '../../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../../model/lossAndGrad.ts';
 import { gdStep } from '../../optim/gd.ts';
-import { invariants, invariantDrift } from '../../theory/balancedness.ts';
+import { invariants, invariantDrift } from '../../model/index.ts';
 
 /** Invariant drift of one GD run to a fixed horizon T = steps·η (THEORY §3.4). */
 export interface DriftRun {

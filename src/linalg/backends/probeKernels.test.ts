@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { tsBackend } from '../tsBackend.ts';
+import { tsBackend } from './tsBackend.ts';
 import type { NativeAddon } from './nativeBackend.ts';
 import { probeKernels } from './probeKernels.ts';
 import { admitNative, availableBackends, backendUnavailableReason, resolveBackend, takeBackendNotices } from './selectBackend.ts';

@@ -1,5 +1,5 @@
 import type { KernelBackend } from '../backend.ts';
-import { tsBackend } from '../tsBackend.ts';
+import { tsBackend } from './tsBackend.ts';
 
 /** Shapes (m, n, k) of the probe: tiny (the addon's own loops), odd and blocked sizes (OpenBLAS's kernels and edges). */
 const shapes: readonly (readonly [number, number, number])[] = [

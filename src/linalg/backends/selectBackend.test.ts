@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getBackend, setBackend } from '../backend.ts';
-import { tsBackend } from '../tsBackend.ts';
+import { tsBackend } from './tsBackend.ts';
 import { availableBackends, backendNames, backendUnavailableReason, resolveBackend, useBackend } from './selectBackend.ts';
 
 const selectUrl = new URL('./selectBackend.ts', import.meta.url).href;

@@ -1,5 +1,5 @@
 import { type KernelBackend, setBackend } from '../backend.ts';
-import { tsBackend } from '../tsBackend.ts';
+import { tsBackend } from './tsBackend.ts';
 import { createWasmBackend, readWasmKernels } from './wasmBackend.ts';
 import { type NativeAddon, loadNativeAddon, nativeBackendFromAddon } from './nativeBackend.ts';
 import { probeKernels } from './probeKernels.ts';

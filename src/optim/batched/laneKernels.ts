@@ -1,7 +1,7 @@
 /**
  * Lane-batched kernels: B independent small matrices stored with the batch as the innermost axis,
  * entry (i, j) of lane b of an r×c matrix at data[(i·c + j)·B + b]. Each kernel performs, lane by
- * lane, exactly the floating-point operations of the TypeScript gemm (tsBackend.ts) in the same
+ * lane, exactly the floating-point operations of the TypeScript gemm (linalg/backends/tsBackend.ts) in the same
  * order, so a lane's result is bit-identical to the single-network computation, while the inner
  * loop runs over contiguous lanes. Lanes [lo, hi) only: disjoint ranges can run on different threads.
  */

@@ -2,6 +2,7 @@ import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmulTN, gemm } from '../linalg/matmul.ts';
 import { symmetricSpectralNorm } from '../linalg/norms.ts';
 import { lowRankSymmetricNorm } from '../linalg/lowRankSymmetricNorm.ts';
+import { dimsOf } from './network.ts';
 
 /** Which matrix norm measures the invariants: spectral (NRT Definition 2.3, the default) or Frobenius (Arora et al.). */
 export type BalanceNorm = 'spectral' | 'frobenius';
@@ -185,5 +186,5 @@ export function balanceMeasures(weights: readonly Mat[], c0: readonly Mat[], ws:
 }
 
 function dimsFrom(weights: readonly Mat[]): number[] {
-  return weights.length === 0 ? [] : [weights[0].cols, ...weights.map((w) => w.rows)];
+  return weights.length === 0 ? [] : dimsOf(weights);
 }

@@ -5,7 +5,7 @@ import { Rng } from '../linalg/rng.ts';
 import { frobenius, symmetricSpectralNorm } from '../linalg/norms.ts';
 import {
   invariants, balancedness, invariantDrift, balanceMeasures, createBalanceWorkspace, initialInvariants, isWideLayer,
-} from './balancedness.ts';
+} from './invariants.ts';
 
 function gaussianNet(dims: readonly number[], rng: Rng, std = 1): Mat[] {
   return dims.slice(1).map((d, j) => { const m = zeros(d, dims[j]); rng.fillNormal(m.data); m.data.forEach((v, i) => { m.data[i] = std * v; }); return m; });

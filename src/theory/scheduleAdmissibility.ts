@@ -1,4 +1,6 @@
-import type { Schedule } from '../optim/schedules.ts';
+import type { Schedule } from '../optim/index.ts';
+
+// The schedules themselves (k ↦ η_k) live in optim/schedules.ts; this file judges one against Theorem 2.4's bound.
 
 /** Verdict of scheduleAdmissibility. */
 export interface ScheduleAdmissibility {

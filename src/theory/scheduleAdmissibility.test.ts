@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scheduleAdmissibility, largestAdmissibleC } from './schedule.ts';
+import { scheduleAdmissibility, largestAdmissibleC } from './scheduleAdmissibility.ts';
 import { constantSchedule, powerSchedule, stepSize } from '../optim/schedules.ts';
 
 const etaMax = 2e-3;

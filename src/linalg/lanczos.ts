@@ -1,6 +1,6 @@
-import { type Mat, zeros } from '../linalg/mat.ts';
-import { eigh } from '../linalg/eigh.ts';
-import { Rng } from '../linalg/rng.ts';
+import { type Mat, zeros } from './mat.ts';
+import { eigh } from './eigh.ts';
+import { Rng } from './rng.ts';
 
 export interface LanczosOptions {
   /** Largest Krylov dimension; default min(p, 200). */

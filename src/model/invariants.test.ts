@@ -4,7 +4,7 @@ import { type Mat, fromRows, zeros, toRows } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 import {
   invariants, invariantsInto, balancedness, invariantDrift, balanceMeasures, createBalanceWorkspace,
-} from './balancedness.ts';
+} from './invariants.ts';
 
 const EPS = 2.220446049250313e-16;
 

@@ -1,10 +1,10 @@
-import type { KernelBackend } from './backend.ts';
+import type { KernelBackend } from '../backend.ts';
 
 /**
  * gemm in plain TypeScript. Loop orders keep the innermost loop on contiguous memory
  * (i-p-j for a·b and aᵀ·b, i-j-p dot products for a·bᵀ), which is what V8 runs fastest.
- * The order of operations is part of the contract: the batched engine (optim/batchedGD.ts)
- * repeats it lane by lane so that its results are bit-identical to single-network runs.
+ * The order of operations is part of the contract: the lane kernels (optim/batched/laneKernels.ts)
+ * repeat it lane by lane so that their results are bit-identical to single-network runs.
  */
 function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
   a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void {

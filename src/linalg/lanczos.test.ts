@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../linalg/rng.ts';
-import { zeros } from '../linalg/mat.ts';
-import { eigvalsh } from '../linalg/eigh.ts';
+import { Rng } from './rng.ts';
+import { zeros } from './mat.ts';
+import { eigvalsh } from './eigh.ts';
 import { lanczosExtreme } from './lanczos.ts';
 
 const EPS = 2.220446049250313e-16;

@@ -1,0 +1,25 @@
+// Worker entry of startJob (jobRunner.ts): registers tsx, selects the parent's kernels, imports the job's
+// module and calls its exported function with the input and a JobContext; posts the value or the error.
+import { register } from 'tsx/esm/api';
+import { parentPort, workerData } from 'node:worker_threads';
+
+register();
+const { shared, moduleUrl, exportName, input, threads } = workerData;
+const stop = new Int32Array(shared, 0, 1), live = new Float64Array(shared, 8, 2);
+const send = (m) => parentPort?.postMessage(m);
+try {
+  // The same kernels as the parent (DLN_BACKEND); threads caps the BLAS threads when jobs run side by side.
+  const { useBackend } = await import('../linalg/backends/selectBackend.ts');
+  useBackend(undefined, threads !== undefined ? { threads } : {});
+  const mod = await import(moduleUrl);
+  const job = {
+    shouldStop: () => Atomics.load(stop, 0) !== 0,
+    begin: (total) => send({ kind: 'begin', total }),
+    progress(value, loss = Number.NaN) { live[0] = value; live[1] = loss; },
+    post: (data) => send({ kind: 'post', data }),
+  };
+  const value = await mod[exportName](input, job);
+  send({ kind: 'done', value });
+} catch (e) {
+  send({ kind: 'error', error: { name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: e?.stack, premise: e?.premise } });
+}

@@ -1,10 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, type Run } from '../helpers/cli.ts';
+import { encodeNpy } from '../../src/data/npy.ts';
+import { encodeNpz } from '../../src/data/npz.ts';
+import { type Mat, zeros } from '../../src/linalg/mat.ts';
+import { Rng } from '../../src/linalg/rng.ts';
 
 /** Runs `node bin/dln.js args…` in cwd with extra environment. */
 function dln(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
@@ -69,4 +73,31 @@ test('the summary names the critical value the loss reached and says converged a
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^max-steps after 200 steps/);
   assert.match(text.stdout, /where {10}(on a plateau|at no critical value)/);
+});
+
+test('an .npz given as data needs --x-key/--y-key unless it holds one array, and the message lists its arrays', async () => {
+  const files = mkdtempSync(join(tmpdir(), 'dln-npz-'));
+  try {
+    const rng = new Rng(4), x: Mat = zeros(40, 3), y: Mat = zeros(40, 2);
+    rng.fillNormal(x.data); rng.fillNormal(y.data);
+    writeFileSync(join(files, 'D.npz'), encodeNpz({ X: x, Y: y }));
+    writeFileSync(join(files, 'one.npz'), encodeNpz({ inputs: x }));
+    writeFileSync(join(files, 'Y.npy'), encodeNpy(y));
+    const critical = ['critical', '--dims', '3,2,2'];
+    const expectOneLine = (r: Run, re: RegExp): void => {
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+      assert.match(r.stderr, re);
+    };
+    expectOneLine(await dln([...critical, '--x', 'D.npz', '--y', 'Y.npy'], files), /D\.npz holds the arrays X, Y: say which is the data with --x-key NAME/);
+    expectOneLine(await dln([...critical, '--x', 'D.npz', '--x-key', 'Z', '--y', 'Y.npy'], files), /D\.npz has no array 'Z' \(it holds the arrays X, Y\)/);
+    expectOneLine(await dln([...critical, '--x', 'one.npz', '--y', 'Y.npy', '--y-key', 'Y'], files), /--y-key chooses an array of an \.npz file, but Y\.npy is a \.npy file/);
+    const both = await dln([...critical, '--x', 'D.npz', '--x-key', 'X', '--y', 'D.npz', '--y-key', 'Y', '--json'], files);
+    assert.equal(both.code, 0, both.stderr);
+    const single = await dln([...critical, '--x', 'one.npz', '--y', 'Y.npy', '--json'], files);
+    assert.equal(single.code, 0, single.stderr);
+    assert.deepEqual(JSON.parse(single.stdout), JSON.parse(both.stdout));
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
 });

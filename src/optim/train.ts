@@ -7,6 +7,7 @@ import { initialInvariants, fitsInitialInvariant, balancedness } from '../model/
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
+import { type Retention, createRetention, retainRecord } from './retainedTrajectory.ts';
 
 /** Stop rules and recording of a training run; every optional field states its default. */
 /** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
@@ -25,8 +26,14 @@ export interface TrainOptions {
   divergeAbove?: number;
   /** Record every this many steps, and at the end (default 10). */
   recordEvery?: number;
-  /** Called with each new record. */
+  /** Called with each new record (also those not kept under retain). */
   onRecord?(record: TrajectoryRecord): void;
+  /**
+   * Keep at most about this many records in the result's trajectory (≥ 2): evenly spaced ones, every
+   * stride-th with the stride doubling as the run grows, plus the final one (retainedTrajectory.ts);
+   * onRecord still sees every record. Default: keep all.
+   */
+  retain?: number;
   /** Called with (step, loss) at every step, before the step is taken. */
   onProgress?(step: number, loss: number): void;
   /** Polled after every step; returning true stops the run as 'interrupted' (Ctrl-C). Default: never. */
@@ -48,6 +55,8 @@ export interface TrainResult {
   trajectory: TrajectoryRecord[];
   /** The invariants C_j at step 0, against which drift is measured (a wide layer's as its factor, THEORY §3.7: see initialInvariants). */
   c0: Mat[];
+  /** trainGD: the state of the records' retention (stride, records produced, last step recorded), for a resume. */
+  recording?: { stride: number; produced: number; last: number };
 }
 
 /** Where to continue a run from: the state a TrainResult (e.g. an 'interrupted' one) left at step `step`. */
@@ -55,6 +64,8 @@ export interface TrainResume {
   step: number;
   trajectory: TrajectoryRecord[];
   c0: Mat[];
+  /** TrainResult.recording of the interrupted run (default: every record kept, as in trajectory). */
+  recording?: { stride: number; produced: number; last: number };
 }
 
 /** Options with every default filled in; throws a RangeError naming the bad field. */
@@ -90,14 +101,21 @@ function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
 }
 
 /** What trainGD's records need: the recorder, the trajectory so far and the step last recorded. */
-interface Recording { recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; last: number }
+interface Recording {
+  recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; retention: Retention;
+  /** The record produced last in this call (the final state must be kept even where the stride skips it). */
+  lastRecord: TrajectoryRecord | null;
+}
 
-/** Records step (once) and tells options.onRecord. */
-function recordAt(rec: Recording, step: number, loss: number, gradNorm: number): void {
-  if (rec.last === step) return;
+/** Records step (once), keeps it under the retention and tells options.onRecord. */
+function recordAt(rec: Recording, step: number, loss: number, gradNorm: number, final = false): void {
+  if (rec.retention.last === step) {
+    if (final && rec.lastRecord !== null && rec.trajectory[rec.trajectory.length - 1] !== rec.lastRecord) rec.trajectory.push(rec.lastRecord);
+    return;
+  }
   const r = rec.recorder.record(step, loss, gradNorm, rec.weights);
-  rec.trajectory.push(r);
-  rec.last = step;
+  retainRecord(rec.trajectory, rec.retention, r, final);
+  rec.lastRecord = r;
   rec.options.onRecord?.(r);
 }
 
@@ -183,8 +201,10 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const trajectory = resume ? resume.trajectory.slice() : [];
   const grads = weights.map((w) => zeros(w.rows, w.cols));
   const rec: Recording = {
-    recorder: createRecorder(dims, c0), trajectory, weights, options,
-    last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
+    recorder: createRecorder(dims, c0), trajectory, weights, options, lastRecord: null,
+    retention: createRetention(options.retain ?? Infinity, resume?.recording ?? {
+      stride: 1, produced: trajectory.length, last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
+    }),
   };
   const loop: Loop = {
     stats, weights, grads, how: gradientEvaluation(dims), lossNorm: new Float64Array(2), opt, options,
@@ -195,7 +215,8 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const step = loop.step, loss = loop.lossNorm[0], gradNorm = loop.lossNorm[1];
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
-  if (status !== 'interrupted') recordAt(rec, step, loss, gradNorm);
+  if (status !== 'interrupted') recordAt(rec, step, loss, gradNorm, true);
   const bal = weights.every(isFiniteMat) ? balancedness(weights) : Number.NaN;
-  return { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0 };
+  const { stride, produced, last } = rec.retention;
+  return { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0, recording: { stride, produced, last } };
 }

@@ -55,6 +55,20 @@ export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Rec
   return state;
 }
 
+/** The header line (no newline) of trajectory.csv for r singular values, with a t column when hasT (flow). */
+export function trajectoryCsvHeader(r: number, hasT: boolean): string {
+  const header = ['step', ...(hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
+  for (let i = 1; i <= r; i++) header.push(`sv${i}`);
+  return header.join(',');
+}
+
+/** One data line (no newline) of trajectory.csv: numbers in shortest round-trip form, NaN where absent. */
+export function trajectoryCsvRow(rec: TrajectoryRecord, r: number, hasT: boolean): string {
+  const row = [rec.step, ...(hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
+  for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
+  return row.map(String).join(',');
+}
+
 /**
  * CSV text of a trajectory: columns step,loss,grad_norm,balancedness,drift,sv1..svr (plus t after
  * step when the records carry times). Numbers are written in their shortest round-trip form, so a
@@ -63,13 +77,5 @@ export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Rec
 export function trajectoryToCsv(records: readonly TrajectoryRecord[]): string {
   const hasT = records.some((r) => r.t !== undefined);
   const r = records.reduce((m, rec) => Math.max(m, rec.singularValues.length), 0);
-  const header = ['step', ...(hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
-  for (let i = 1; i <= r; i++) header.push(`sv${i}`);
-  const lines = [header.join(',')];
-  for (const rec of records) {
-    const row = [rec.step, ...(hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
-    for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
-    lines.push(row.map(String).join(','));
-  }
-  return lines.join('\n') + '\n';
+  return [trajectoryCsvHeader(r, hasT), ...records.map((rec) => trajectoryCsvRow(rec, r, hasT))].join('\n') + '\n';
 }

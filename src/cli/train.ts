@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
 import type { Dataset } from '../model/index.ts';
-import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryToCsv } from '../optim/index.ts';
+import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryCsvHeader } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
@@ -24,6 +24,8 @@ import { explanationJson, explanationLine, finalStatus } from './explainResult.t
 
 /** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
 const GD_DEFAULT_STEPS = 1000;
+/** Records of a GD run kept in memory (evenly spaced; trajectory.csv has every one). */
+const TRAJECTORY_RETAIN = 10000;
 
 /** Everything that determines a training run's numbers, as config.json records it: the data, the network, the run. */
 export type TrainSettings = { data: DataSource; dims: number[]; init: InitChoice; seed: number } & TrainRun;
@@ -112,7 +114,7 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
     method = { method: 'gd', schedule };
   }
   const steps = flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS);
-  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env);
+  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env, flow ? Infinity : TRAJECTORY_RETAIN, flags.out);
   const init = initChoiceFromFlags(flags, cmd);
   // One generator, in a fixed order: built-in data first, then the initial weights.
   const rng = new Rng(flags.seed);
@@ -191,11 +193,27 @@ function human(summary: Record<string, unknown>, out: string | undefined): strin
 }
 
 /** Writes a whole run directory (never half-written): a resumed run's files are kept unless replaced or removed. */
-function writeRunDir(dir: string, files: Record<string, string | Uint8Array>, resuming: boolean, remove: string[]): void {
+function writeRunDir(dir: string, files: Record<string, string | Uint8Array>, resuming: boolean, remove: string[], moves: Record<string, string> = {}): void {
   withStagingDir(dir, (staging) => {
     for (const name of remove) rmSync(join(staging, name), { force: true });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(staging, name), content);
+    for (const [name, from] of Object.entries(moves)) renameSync(from, join(staging, name));
   }, { ifExists: resuming ? 'resume' : 'replace' });
+}
+
+/**
+ * Where the worker streams trajectory.csv while it runs: a hidden file beside the output directory
+ * (same file system), holding the header, or a resumed run's rows so far.
+ */
+function startTrajectoryFile(out: string, resumeDir: string | undefined, dims: readonly number[], flow: boolean): string {
+  const path = join(dirname(out), `.${basename(out)}.trajectory-${process.pid}.csv`);
+  try {
+    if (resumeDir !== undefined && existsSync(join(resumeDir, 'trajectory.csv'))) copyFileSync(join(resumeDir, 'trajectory.csv'), path);
+    else writeFileSync(path, `${trajectoryCsvHeader(Math.min(dims[0], dims[dims.length - 1]), flow)}\n`);
+  } catch (e) {
+    throw new InputError(`cannot write beside ${out}: ${(e as Error).message}`);
+  }
+  return path;
 }
 
 async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): Promise<number> {
@@ -227,6 +245,17 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
 
 async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobInput, previousSeconds: number, out: string | undefined, resumeDir: string | undefined, io: CliIO): Promise<number> {
   const gd = config.settings.method === 'gd';
+  if (out !== undefined) mkdirSync(dirname(out), { recursive: true });
+  const stream = out !== undefined ? startTrajectoryFile(out, resumeDir, config.settings.dims, !gd) : undefined;
+  try {
+    return await runAndWrite(flags, config, { ...job, retain: TRAJECTORY_RETAIN, ...(stream !== undefined ? { trajectoryFile: stream } : {}) }, previousSeconds, out, resumeDir, io, stream);
+  } finally {
+    if (stream !== undefined) rmSync(stream, { force: true });
+  }
+}
+
+async function runAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobInput, previousSeconds: number, out: string | undefined, resumeDir: string | undefined, io: CliIO, stream: string | undefined): Promise<number> {
+  const gd = config.settings.method === 'gd';
   const outcome = await runJob<TrainOutcome>({ moduleUrl: new URL('../node/trainJob.ts', import.meta.url), exportName: 'trainJob', input: job }, {
     io, progress: { enabled: flags.progress, label: 'train', unit: gd ? 'step' : 't' },
     stopping: 'stopping after the current step and saving what was recorded',
@@ -237,17 +266,16 @@ async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJob
   if (out !== undefined) {
     const files: Record<string, string | Uint8Array> = {
       'config.json': `${JSON.stringify(config, null, 2)}\n`,
-      'trajectory.csv': trajectoryToCsv(r.trajectory),
       'weights.npz': encodeWeights(r.weights),
       'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
     };
     const interrupted = r.status === 'interrupted';
     if (interrupted) {
-      const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0 };
+      const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0, ...(r.recording !== undefined ? { recording: r.recording } : {}) };
       const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
       files['checkpoint.json'] = `${encodeExactJson(checkpoint)}\n`;
     }
-    writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json']);
+    writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json'], stream !== undefined ? { 'trajectory.csv': stream } : {});
   }
   const printed = out !== undefined ? { ...summary, out } : summary;
   io.stdout.write(flags.json === true ? `${JSON.stringify(printed, null, 2)}\n` : human(summary, out));

@@ -1,10 +1,12 @@
 import { type Mat, isFiniteMat } from '../linalg/index.ts';
 import { type Dataset, dimsOf, invariantDrift, statsFromData } from '../model/index.ts';
 import {
-  type FlowOptions, type FlowResult, type FlowResume, type TrainOptions, type TrainResult, type TrainResume, gradientFlow, trainGD,
+  type FlowOptions, type FlowResult, type FlowResume, type TrainOptions, type TrainResult, type TrainResume, type TrajectoryRecord,
+  gradientFlow, trainGD, trajectoryCsvRow,
 } from '../optim/index.ts';
 import { type LossExplanation, explainFinal } from '../landscape/index.ts';
 import type { JobContext } from './jobRunner.ts';
+import { appendFileSync } from 'node:fs';
 
 /** The stopping and recording options of a run, as GD and the flow share them (TrainOptions' own fields). */
 type StopAndRecord = Required<Pick<TrainOptions, 'recordEvery' | 'divergeAbove'>> & Pick<TrainOptions, 'lossTol' | 'gradTol'>;
@@ -20,7 +22,13 @@ export type TrainRun = StopAndRecord & { steps: TrainOptions['maxSteps'] } & (
 );
 
 /** The input of trainJob: the run, its data and initial weights, and where a resumed run continues from. */
-export interface TrainJobInput { run: TrainRun; dataset: Dataset; weights: Mat[]; resume?: TrainResume | FlowResume }
+export interface TrainJobInput {
+  run: TrainRun; dataset: Dataset; weights: Mat[]; resume?: TrainResume | FlowResume;
+  /** GD keeps at most this many records in memory (TrainOptions.retain; default all). */
+  retain?: number;
+  /** A CSV file (its header already written) to which every record is appended as it is taken. */
+  trajectoryFile?: string;
+}
 
 /** What trainJob returns. */
 export interface TrainOutcome {
@@ -42,12 +50,42 @@ export function trainJob(input: TrainJobInput, job: JobContext): TrainOutcome {
     maxSteps: s.steps, recordEvery: s.recordEvery, divergeAbove: s.divergeAbove, lossTol: s.lossTol, gradTol: s.gradTol,
     shouldStop: () => job.shouldStop(),
   };
+  const stream = input.trajectoryFile !== undefined ? csvAppender(input.trajectoryFile, dimsOf(input.weights), s.method === 'flow') : undefined;
   job.begin(s.method === 'gd' ? s.steps : s.tEnd);
   const t0 = performance.now();
-  const result = s.method === 'gd'
-    ? trainGD(stats, input.weights, { ...common, schedule: s.schedule, onProgress: (step, loss) => job.progress(step, loss) }, input.resume as TrainResume | undefined)
-    : gradientFlow(stats, input.weights, { ...common, tEnd: s.tEnd, rtol: s.rtol, atol: s.atol, onProgress: (_step, loss, t) => job.progress(t, loss) }, input.resume as FlowResume | undefined);
+  let result: TrainResult | FlowResult;
+  try {
+    result = s.method === 'gd'
+      ? trainGD(stats, input.weights, {
+        ...common, schedule: s.schedule, onProgress: (step, loss) => job.progress(step, loss),
+        ...(stream !== undefined ? { onRecord: stream.add } : {}), ...(input.retain !== undefined ? { retain: input.retain } : {}),
+      }, input.resume as TrainResume | undefined)
+      : gradientFlow(stats, input.weights, {
+        ...common, tEnd: s.tEnd, rtol: s.rtol, atol: s.atol, onProgress: (_step, loss, t) => job.progress(t, loss),
+        ...(stream !== undefined ? { onRecord: stream.add } : {}),
+      }, input.resume as FlowResume | undefined);
+  } finally {
+    stream?.flush();
+  }
   const seconds = (performance.now() - t0) / 1000;
   const drift = result.weights.every(isFiniteMat) ? invariantDrift(result.weights, result.c0) : Number.NaN;
   return { result, seconds, lossOLS: stats.lossOLS, drift, explanation: explainFinal(result, stats, dimsOf(result.weights)) };
+}
+
+/** Appends trajectory.csv rows to path as records come, in blocks of 256 lines (and on flush()). */
+function csvAppender(path: string, dims: readonly number[], hasT: boolean): { add(r: TrajectoryRecord): void; flush(): void } {
+  const r = Math.min(dims[0], dims[dims.length - 1]);
+  let lines: string[] = [];
+  const flush = (): void => {
+    if (lines.length === 0) return;
+    appendFileSync(path, `${lines.join('\n')}\n`);
+    lines = [];
+  };
+  return {
+    add(rec) {
+      lines.push(trajectoryCsvRow(rec, r, hasT));
+      if (lines.length >= 256) flush();
+    },
+    flush,
+  };
 }

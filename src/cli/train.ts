@@ -201,13 +201,27 @@ function writeRunDir(dir: string, files: Record<string, string | Uint8Array>, re
   }, { ifExists: resuming ? 'resume' : 'replace' });
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Where the worker streams trajectory.csv while it runs: a hidden file beside the output directory
  * (same file system), holding the header, or a resumed run's rows so far.
  */
 function startTrajectoryFile(out: string, resumeDir: string | undefined, dims: readonly number[], flow: boolean): string {
-  const path = join(dirname(out), `.${basename(out)}.trajectory-${process.pid}.csv`);
+  const prefix = `.${basename(out)}.trajectory-`, path = join(dirname(out), `${prefix}${process.pid}.csv`);
   try {
+    // A run killed outright (SIGKILL, SIGTERM) leaves its stream behind: remove those of dead processes.
+    for (const name of readdirSync(dirname(out))) {
+      const pid = name.startsWith(prefix) && name.endsWith('.csv') ? Number(name.slice(prefix.length, -4)) : Number.NaN;
+      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(out), name), { force: true });
+    }
     if (resumeDir !== undefined && existsSync(join(resumeDir, 'trajectory.csv'))) copyFileSync(join(resumeDir, 'trajectory.csv'), path);
     else writeFileSync(path, `${trajectoryCsvHeader(Math.min(dims[0], dims[dims.length - 1]), flow)}\n`);
   } catch (e) {

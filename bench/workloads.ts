@@ -4,6 +4,7 @@ import { largeNetworks } from './largeNetworks.ts';
 import { decompositions } from './decompositions.ts';
 import { scaling } from './scaling.ts';
 import { memory } from './memory.ts';
+import { sharpnessBench } from './sharpness.ts';
 
 /** Every workload of `npm run bench`, in the order of the issue's table (then memory). */
-export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...memory];
+export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory];

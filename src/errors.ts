@@ -24,14 +24,26 @@ export class PremiseError extends Error {
   }
 }
 
+/**
+ * Shapes that do not fit: a network's widths against the data (d_0 ≠ d_x or d_N ≠ d_y), weights
+ * against their widths, layers that do not chain. The engine's one shape error; being a RangeError,
+ * it is caught as one. The CLI reports it as bad input (exit code 2), as it does an InputError.
+ */
+export class ShapeError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShapeError';
+  }
+}
+
 /** An error as it crosses from a worker thread (structured clone keeps no class). */
 export interface WorkerErrorData { name: string; message: string; stack?: string; premise?: string }
 
-/** Rebuilds an error that crossed from a worker thread with its class (InputError, PremiseError). */
+/** Rebuilds an error that crossed from a worker thread with its class (InputError, PremiseError, ShapeError). */
 export function reviveError(e: WorkerErrorData): Error {
   const err = e.name === 'InputError' ? new InputError(e.message)
     : e.name === 'PremiseError' ? new PremiseError(e.premise ?? 'unknown', e.message)
-      : new Error(e.message);
+      : e.name === 'ShapeError' ? new ShapeError(e.message) : new Error(e.message);
   if (e.stack !== undefined) err.stack = e.stack;
   return err;
 }

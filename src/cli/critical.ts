@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
+import { requireInvertibleSigmaXX } from '../model/index.ts';
 import { type CriticalValue, criticalValues } from '../landscape/index.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { parseDims } from './flagParsers.ts';
-import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
@@ -50,7 +51,7 @@ function criticalCommand(flags: CriticalFlags, io: CliIO): number {
   if (flags.dims === undefined) throw new InputError('--dims is required (e.g. --dims 5,4,4,5): r_max is the smallest width');
   const { stats, checkDims } = loadStats(flags);
   checkDims(flags.dims);
-  requireInvertibleSxx(stats, 'the list of critical values');
+  requireInvertibleSigmaXX(stats, 'the list of critical values');
   const cv = criticalValues(stats, flags.dims);
   warn(io, cv.warnings);
   const result = {

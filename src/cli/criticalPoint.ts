@@ -3,12 +3,13 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { maxRank } from '../model/network.ts';
+import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { type CriticalType, buildCriticalPoint, criticality, expectedType, theorem7 } from '../landscape/index.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { oneOf, parseDims, positiveNumber } from './flagParsers.ts';
-import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
@@ -105,7 +106,7 @@ function criticalPointCommand(flags: CriticalPointFlags, io: CliIO): number {
   if (n < 2) throw new InputError(`--dims ${dims.join(',')} has depth N = 1; critical points of a one-layer network are the least-squares map only (use depth N ≥ 2)`);
   const subset = checkSubset(flags.subset, stats.dy, dims);
   checkKind(flags.kind, n, subset, maxRank(dims));
-  requireInvertibleSxx(stats, 'a critical point (Proposition 1)');
+  requireInvertibleSigmaXX(stats, 'a critical point (Proposition 1)');
   const cp = buildCriticalPoint(stats, dims, subset, {
     kind: flags.kind ?? 'strict', gauge: flags.gauge, rng, gaugeCond: flags.gaugeCond,
   });

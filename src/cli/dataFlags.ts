@@ -4,32 +4,59 @@ import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { type BuiltinName, builtinData, builtinNames } from '../data/generators.ts';
+import { type MnistOptions, type RealDataName, loadRealData, realDataNames, whitenInputs } from '../data/index.ts';
+import { packageRealData } from '../node/realDataFiles.ts';
 import { loadDataset } from './files.ts';
 import { fileSha256 } from './fileSha256.ts';
-import { oneOf } from './flagParsers.ts';
+import { integerAtLeast, oneOf } from './flagParsers.ts';
 
-/** Names accepted by --data. */
-export function builtinDataNames(): readonly BuiltinName[] {
-  return builtinNames;
+/** Names accepted by --data: the generators, then the real data sets. */
+export function builtinDataNames(): readonly (BuiltinName | RealDataName)[] {
+  return [...builtinNames, ...realDataNames];
 }
 
-/** Adds --x, --y (files with one sample per row) and --data (a built-in generator). */
+/** Adds --x, --y (files with one sample per row), --data (a built-in generator or real data set) and MNIST's preparation. */
 export function addDataOptions(cmd: Command): Command {
   return cmd
     .option('--x <file>', 'inputs, one sample per row (.npy, .npz, .csv, .tsv or .txt)')
     .option('--y <file>', 'targets, one sample per row (.npy, .npz, .csv, .tsv or .txt)')
     .option('--x-key <name>', 'the array of an --x .npz holding the inputs (needed unless it holds exactly one)')
     .option('--y-key <name>', 'the array of a --y .npz holding the targets (needed unless it holds exactly one)')
-    .option('--data <name>', `a built-in data set drawn with --seed: ${builtinDataNames().join(', ')}`);
+    .option('--data <name>', `a built-in data set drawn with --seed (${builtinNames.join(', ')}) or real data (${realDataNames.join(', ')}: the training set; cars and penguins standardised)`)
+    .option('--pca <k>', 'mnist: project the pixels onto the top k principal components (0: all 784 pixels, whose Σ_XX is singular)', integerAtLeast('--pca', 0), 50)
+    .option('--no-center', 'mnist: keep the raw pixels and one-hot targets (default: centred on the training means)')
+    .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerAtLeast('--train-samples', 1), 8000)
+    .option('--whiten', 'whiten the inputs: X ← Σ_XX^{−1/2}X, so that Σ_XX = I (THEORY §14.1)');
 }
 
-/** Where the data come from, as a run's config.json records it (file paths absolute). */
+/** Where the data come from, as a run's config.json records it (file paths absolute; real data with how it was prepared). */
 export type DataSource =
-  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; xKey?: string; yKey?: string }
-  | { kind: 'builtin'; name: string; seed: number };
+  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; xKey?: string; yKey?: string; whiten?: true }
+  | { kind: 'builtin'; name: string; seed: number; whiten?: true }
+  | { kind: 'real'; name: RealDataName; seed: number; mnist?: Required<Pick<MnistOptions, 'train' | 'test' | 'pca' | 'center'>>; describe: string; preparation: Readonly<Record<string, unknown>>; whiten?: true };
 
-/** The flags --x, --y, --data as given. */
-export interface DataFlags { x?: string; y?: string; data?: string; xKey?: string; yKey?: string }
+/** The flags --x, --y, --data (and MNIST's preparation) as given. */
+export interface DataFlags { x?: string; y?: string; data?: string; xKey?: string; yKey?: string; pca?: number; center?: boolean; trainSamples?: number; whiten?: true }
+
+/** MNIST's preparation flags, away from their defaults, with any other data. */
+function refuseMnistFlags(flags: DataFlags): void {
+  if ((flags.pca ?? 50) !== 50 || flags.center === false || (flags.trainSamples ?? 8000) !== 8000) {
+    throw new InputError('--pca, --no-center and --train-samples apply to --data mnist only');
+  }
+}
+
+type RealSource = Extract<DataSource, { kind: 'real' }>;
+
+function realSource(name: RealDataName, flags: DataFlags, seed: number): RealSource {
+  const mnist = name === 'mnist' ? { train: flags.trainSamples ?? 8000, test: 10000 - (flags.trainSamples ?? 8000), pca: flags.pca ?? 50, center: flags.center ?? true } : undefined;
+  return { kind: 'real', name, seed, ...(mnist ? { mnist } : {}), describe: '', preparation: {} };
+}
+
+/** The training set of a real data set as its source names it (the rng is the run's generator: MNIST's split draws from it). */
+function realDataset(source: RealSource, rng: Rng): { dataset: Dataset; source: DataSource } {
+  const data = loadRealData(source.name, packageRealData, rng, source.mnist ?? {});
+  return { dataset: data.train, source: { ...source, describe: data.describe, preparation: data.meta } };
+}
 
 /**
  * Loads the data that --x/--y or --data name (relative paths from the working directory); rng draws
@@ -37,12 +64,20 @@ export interface DataFlags { x?: string; y?: string; data?: string; xKey?: strin
  * its source record.
  */
 export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
+  const { dataset, source } = loadRawData(flags, rng, seed);
+  return flags.whiten === true ? { dataset: whitenInputs(dataset), source: { ...source, whiten: true } } : { dataset, source };
+}
+
+function loadRawData(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
   if (flags.data !== undefined) {
     if (flags.x !== undefined || flags.y !== undefined) throw new InputError('--data cannot be combined with --x/--y');
     if (flags.xKey !== undefined || flags.yKey !== undefined) throw new InputError('--x-key and --y-key choose arrays of --x/--y .npz files; --data needs neither');
     const name = oneOf('--data', builtinDataNames())(flags.data);
-    return { dataset: builtinData[name](rng), source: { kind: 'builtin', name, seed } };
+    if (name !== 'mnist') refuseMnistFlags(flags);
+    if ((realDataNames as readonly string[]).includes(name)) return realDataset(realSource(name as RealDataName, flags, seed), rng);
+    return { dataset: builtinData[name as BuiltinName](rng), source: { kind: 'builtin', name, seed } };
   }
+  refuseMnistFlags(flags);
   if (flags.x === undefined && flags.y === undefined) throw new InputError('no data: give --x X --y Y (files) or --data NAME');
   if (flags.x === undefined) throw new InputError('--y needs --x (the inputs)');
   if (flags.y === undefined) throw new InputError('--x needs --y (the targets)');
@@ -61,7 +96,13 @@ export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { d
 
 /** The data a recorded source names again (for --resume): files must be unchanged since. */
 export function loadDataFromSource(source: DataSource): Dataset {
+  const dataset = loadRawSource(source);
+  return source.whiten === true ? whitenInputs(dataset) : dataset;
+}
+
+function loadRawSource(source: DataSource): Dataset {
   if (source.kind === 'builtin') return builtinData[oneOf('--data', builtinNames)(source.name)](new Rng(source.seed));
+  if (source.kind === 'real') return realDataset(source, new Rng(source.seed)).dataset;
   const dataset = loadDataset(source.x, source.y, { ...(source.xKey !== undefined ? { x: source.xKey } : {}), ...(source.yKey !== undefined ? { y: source.yKey } : {}) });
   for (const [path, sha] of [[source.x, source.xSha256], [source.y, source.ySha256]] as const) {
     if (fileSha256(path) !== sha) throw new InputError(`${path} has changed since the run started (its SHA-256 differs)`);

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
-import { dimsOf, parameterCount } from '../model/network.ts';
+import { assertFitsData, parameterCount } from '../model/network.ts';
+import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, classify, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
 import { readWeightsFile } from './files.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { oneOf, positiveNumber } from './flagParsers.ts';
-import { type TheoryDataFlags, loadStats, requireInvertibleSxx } from './loadStats.ts';
+import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
@@ -60,15 +61,12 @@ Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with -
 function hessianCommand(flags: HessianFlags, io: CliIO): number {
   const weights = readWeightsFile(flags.weights);
   const { stats } = loadStats(flags);
-  const dims = dimsOf(weights);
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new InputError(`${flags.weights} maps ${dims[0]} → ${dims[dims.length - 1]} features (widths ${dims.join(',')}), but the data have ${stats.dx} → ${stats.dy}`);
-  }
+  const dims = assertFitsData(weights, stats.dx, stats.dy, flags.weights);
   const p = parameterCount(dims);
   if (flags.eigenvalues === 'all' && p > DENSE_LIMIT) {
     throw new InputError(`--eigenvalues all needs the dense Hessian of at most ${DENSE_LIMIT} parameters, but the network has ${p}; use --eigenvalues extreme`);
   }
-  requireInvertibleSxx(stats, 'the classification (Theorem 7 and the global minimum)');
+  requireInvertibleSigmaXX(stats, 'the classification (Theorem 7 and the global minimum)');
   const crit = criticality(weights, stats, flags.gradientTol);
   if (flags.requireCritical === true && !crit.critical) {
     throw new InputError(`${flags.weights} is not a first-order critical point: relative gradient norm ${crit.relative.toExponential(2)} > --gradient-tol ${flags.gradientTol}`);

@@ -5,14 +5,14 @@ import type { Mat } from '../linalg/mat.ts';
 import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { type InitSpec, initialize } from '../model/init.ts';
-import { dimsOf } from '../model/network.ts';
-import { checkDimsMatchData } from '../data/validate.ts';
+import { assertFitsData, assertWeightsMatch } from '../model/network.ts';
+import { zeros, matmulNT } from '../linalg/index.ts';
 import { readWeightsFile } from './files.ts';
 import { userGave } from './commonOptions.ts';
 import { fileSha256 } from './fileSha256.ts';
 import { nonNegativeNumber, oneOf, parseDims, parseNumber } from './flagParsers.ts';
 
-const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as const;
+const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'aligned', 'zero'] as const;
 
 /** Adds --dims and the initialisation flags --init, --init-std, --init-scale, --init-weights. */
 export function addNetworkOptions(cmd: Command): Command {
@@ -20,7 +20,7 @@ export function addNetworkOptions(cmd: Command): Command {
     .option('--dims <widths>', 'network widths d_0,…,d_N, e.g. 5,4,4,5 (ends = data columns)', (t: string) => parseDims(t))
     .addOption(new Option('--init <kind>', `initialisation: ${INIT_KINDS.join(', ')}`).argParser(oneOf('--init', INIT_KINDS)).default('gaussian', 'gaussian'))
     .option('--init-std <std>', 'standard deviation of --init gaussian', nonNegativeNumber('--init-std'), 0.05)
-    .option('--init-scale <s>', 'scale s of --init balanced / orthogonal (singular values |s|)', (t: string) => parseNumber('--init-scale', t, 'a finite number'), 1)
+    .option('--init-scale <s>', 'scale s of --init balanced / orthogonal / aligned (singular values |s|)', (t: string) => parseNumber('--init-scale', t, 'a finite number'), 1)
     .option('--init-weights <file>', 'start from the weights W1..WN of an .npz file');
 }
 
@@ -49,28 +49,16 @@ export function initChoiceFromFlags(flags: NetworkFlags, cmd: Command): InitChoi
     return { kind: 'weights', path, sha256: fileSha256(path) };
   }
   if (userGave(cmd, 'initStd') && flags.init !== 'gaussian') throw new InputError(`--init-std applies to --init gaussian only, not --init ${flags.init}`);
-  if (userGave(cmd, 'initScale') && flags.init !== 'balanced' && flags.init !== 'orthogonal') {
-    throw new InputError(`--init-scale applies to --init balanced or orthogonal only, not --init ${flags.init}`);
+  if (userGave(cmd, 'initScale') && flags.init !== 'balanced' && flags.init !== 'orthogonal' && flags.init !== 'aligned') {
+    throw new InputError(`--init-scale applies to --init balanced, orthogonal or aligned only, not --init ${flags.init}`);
   }
   switch (flags.init) {
     case 'gaussian': return { kind: 'gaussian', std: flags.initStd };
     case 'balanced': return { kind: 'balanced', scale: flags.initScale };
     case 'orthogonal': return { kind: 'orthogonal', scale: flags.initScale };
+    case 'aligned': return { kind: 'aligned', scale: flags.initScale };
     case 'zero': return { kind: 'zero' };
   }
-}
-
-/** InputError unless weights have exactly the shapes dims prescribes (W_j: d_j × d_{j−1}). */
-export function checkWeightsMatchDims(weights: readonly Mat[], dims: readonly number[], name: string): void {
-  const want = dims.join(',');
-  if (weights.length !== dims.length - 1) {
-    throw new InputError(`${name} holds ${weights.length} weight matrices, but --dims ${want} needs ${dims.length - 1}`);
-  }
-  weights.forEach((w, j) => {
-    if (w.rows !== dims[j + 1] || w.cols !== dims[j]) {
-      throw new InputError(`${name}: W${j + 1} has shape ${w.rows}×${w.cols}, but --dims ${want} needs ${dims[j + 1]}×${dims[j]}`);
-    }
-  });
 }
 
 /**
@@ -81,18 +69,14 @@ export function initialWeights(choice: InitChoice, dims: number[] | undefined, d
   let spec: InitSpec;
   if (choice.kind === 'weights') {
     const weights = readWeightsFile(choice.path);
-    if (dims !== undefined) checkWeightsMatchDims(weights, dims, choice.path);
-    else {
-      dims = dimsOf(weights);
-      if (dims[0] !== data.x.rows || dims[dims.length - 1] !== data.y.rows) {
-        throw new InputError(`${choice.path} maps ${dims[0]} → ${dims[dims.length - 1]} features, but the data have ${data.x.rows} → ${data.y.rows}`);
-      }
-    }
+    if (dims !== undefined) assertWeightsMatch(weights, dims, choice.path);
+    else dims = assertFitsData(weights, data.x.rows, data.y.rows, choice.path);
     spec = { kind: 'weights', weights };
   } else {
     if (dims === undefined) throw new InputError('--dims is required (e.g. --dims 5,4,4,5), unless --init-weights gives the widths');
     spec = choice;
   }
-  checkDimsMatchData(dims, data.x, data.y);
-  return { dims, weights: initialize(dims, spec, rng) };
+  assertFitsData(dims, data.x.rows, data.y.rows, '--dims');
+  const syx = spec.kind === 'aligned' ? matmulNT(zeros(data.y.rows, data.x.rows), data.y, data.x) : undefined;
+  return { dims, weights: initialize(dims, spec, rng, syx) };
 }

@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { runJob } from '../node/jobRunner.ts';
-import { type PgdJobInput, type PgdOutcome } from '../node/pgdJob.ts';
+import type { PgdJobInput, PgdOutcome } from '../node/pgdJob.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
-import { InputError, PremiseError } from '../errors.ts';
+import { InputError, PremiseError, ShapeError } from '../errors.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_INTERRUPTED = 130;
@@ -53,8 +53,8 @@ function wantsJson(argv: readonly string[]): boolean {
 }
 
 /**
- * The exit code for an error thrown by a command, after reporting it: user errors (InputError,
- * command-line parse errors) → 2, failed premises → 3 (with --json also `{error, premise}` on
+ * The exit code for an error thrown by a command, after reporting it: user errors (InputError, the
+ * engine's ShapeError, command-line parse errors) → 2, failed premises → 3 (with --json also `{error, premise}` on
  * stdout), help and version → 0, anything else → 1 (stack trace only with DLN_DEBUG=1).
  */
 export function reportError(e: unknown, io: CliIO, json: boolean): number {
@@ -65,7 +65,7 @@ export function reportError(e: unknown, io: CliIO, json: boolean): number {
     io.stderr.write(`dln: ${oneLine(e.message.replace(/^error:\s*/, ''))}\n`);
     return 2;
   }
-  if (e instanceof InputError) {
+  if (e instanceof InputError || e instanceof ShapeError) {
     io.stderr.write(`dln: ${oneLine(e.message)}\n`);
     return 2;
   }

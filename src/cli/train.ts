@@ -3,24 +3,26 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
-import type { Dataset } from '../model/index.ts';
-import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryCsvHeader } from '../optim/index.ts';
+import { type Dataset, assertWeightsMatch } from '../model/index.ts';
+import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, type TrajectoryColumns, trajectoryCsvHeader } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
-import { type TrainJobInput, type TrainOutcome, type TrainRun } from '../node/trainJob.ts';
+import { type TrainJobInput, type TrainOutcome, type TrainRun, trajectoryColumns } from '../node/trainJob.ts';
 import { readWeightsFile } from './files.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
 import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
-import { type InitChoice, type NetworkFlags, addNetworkOptions, checkWeightsMatchDims, initChoiceFromFlags, initialWeights } from './initFlags.ts';
+import { type InitChoice, type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { shellCommand } from './shellCommand.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
 import { getBackend } from '../linalg/backend.ts';
 import { checkTrainMemory } from './memoryLimit.ts';
 import { explanationJson, explanationLine, finalStatus } from './explainResult.ts';
+import { renderChart } from '../plot/index.ts';
+import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure } from './trainSharpness.ts';
 
 /** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
 const GD_DEFAULT_STEPS = 1000;
@@ -48,6 +50,7 @@ interface TrainFlags extends DataFlags, NetworkFlags {
   lr?: number; schedule: 'constant' | 'power'; powerB: number; powerP: number; steps?: number;
   flow?: true; tEnd?: number; rtol: number; atol: number; seed: number; recordEvery: number;
   lossTol?: number; gradTol?: number; divergeAbove: number; out?: string; json?: true; progress: boolean; resume?: string;
+  recordSharpness?: number | true; lambdaMin?: true;
 }
 
 /** Adds `dln train` to program. */
@@ -68,6 +71,8 @@ export function register(program: Command, ctx: CliContext): void {
   addSeedOption(cmd);
   cmd
     .option('--record-every <k>', 'record the trajectory every k steps', integerAtLeast('--record-every', 1), TRAIN_DEFAULTS.recordEvery)
+    .addOption(new Option('--record-sharpness [k]', 'record the sharpness λ_max(∇²L) every k steps (default: at every record) and at the end: column sharpness, 2/η in the summary, trajectory.png with --out').argParser(integerAtLeast('--record-sharpness', 1)))
+    .option('--lambda-min', 'with --record-sharpness: record λ_min(∇²L) too (column lambdaMin)')
     .option('--loss-tol <L>', "stop as 'converged' once the loss is ≤ L", nonNegativeNumber('--loss-tol'))
     .option('--grad-tol <g>', "stop as 'converged' once the gradient norm is ≤ g", nonNegativeNumber('--grad-tol'))
     .addOption(new Option('--diverge-above <L>', "stop as 'diverged' once the loss exceeds L (or is not finite)").argParser(positiveNumber('--diverge-above')).default(TRAIN_DEFAULTS.divergeAbove, TRAIN_DEFAULTS.divergeAbove.toExponential()))
@@ -81,6 +86,7 @@ Examples:
   dln train --data report-sec4 --dims 5,4,4,5 --lr 1e-5 --steps 20000 --out runs/sec4
   dln train --x X.npy --y Y.npy --dims 5,4,4,5 --init balanced --lr 1e-4 --schedule power --power-p 0.5 --json
   dln train --data nrt --dims 10,12,12,8 --init balanced --flow --t-end 50
+  dln train --data nrt --dims 10,12,12,8 --lr 0.05 --steps 3000 --record-sharpness 10 --out runs/eos
   dln train --resume runs/sec4        (after Ctrl-C: continue to the original --steps)
 
 Files hold one sample per row (.npy or .csv). Exit codes: 0 done (see "status"), 2 bad input,
@@ -120,8 +126,9 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
   const rng = new Rng(flags.seed);
   const { dataset, source } = loadDataFromFlags(flags, rng, flags.seed);
   const { dims, weights } = initialWeights(init, flags.dims, dataset, rng);
+  const sharpness = sharpnessFromFlags(flags.recordSharpness, flags.lambdaMin === true, flags.recordEvery);
   const settings: TrainSettings = {
-    data: source, dims, init, seed: flags.seed, ...method,
+    data: source, dims, init, seed: flags.seed, ...method, ...(sharpness !== undefined ? { sharpness } : {}),
     steps,
     recordEvery: flags.recordEvery, divergeAbove: flags.divergeAbove,
     ...(flags.lossTol !== undefined ? { lossTol: flags.lossTol } : {}),
@@ -155,7 +162,7 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   }
   const checkpoint = readJson<Checkpoint>(join(dir, 'checkpoint.json'), 'the checkpoint');
   const weights = readWeightsFile(join(dir, 'weights.npz'));
-  checkWeightsMatchDims(weights, config.settings.dims, join(dir, 'weights.npz'));
+  assertWeightsMatch(weights, config.settings.dims, join(dir, 'weights.npz'));
   return { config, dataset: loadDataFromSource(config.settings.data), weights, checkpoint };
 }
 
@@ -175,6 +182,7 @@ function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSecon
     ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,
     backend: getBackend().name,
+    ...sharpnessSummary(r.trajectory, settings.sharpness, settings.method === 'gd' ? settings.schedule : undefined, r.steps),
   };
 }
 
@@ -186,6 +194,7 @@ function human(summary: Record<string, unknown>, out: string | undefined): strin
     `  loss           ${e(summary.loss)}   (best linear map: ${e(summary.lossOLS)})`,
     `  gradient norm  ${e(summary.gradNorm)}`,
     `  balancedness   ${e(summary.balancedness)}`,
+    ...sharpnessLine(summary, e),
     ...(summary.criticalValue !== undefined ? [`  where          ${explanationLine(summary.criticalValue as ReturnType<typeof explanationJson>)}`] : []),
   ];
   if (out !== undefined) lines.push(`  results in     ${relative(process.cwd(), out) || '.'}`);
@@ -214,7 +223,7 @@ function processAlive(pid: number): boolean {
  * Where the worker streams trajectory.csv while it runs: a hidden file beside the output directory
  * (same file system), holding the header, or a resumed run's rows so far.
  */
-function startTrajectoryFile(out: string, resumeDir: string | undefined, dims: readonly number[], flow: boolean): string {
+function startTrajectoryFile(out: string, resumeDir: string | undefined, dims: readonly number[], columns: TrajectoryColumns): string {
   const prefix = `.${basename(out)}.trajectory-`, path = join(dirname(out), `${prefix}${process.pid}.csv`);
   try {
     // A run killed outright (SIGKILL, SIGTERM) leaves its stream behind: remove those of dead processes.
@@ -223,7 +232,7 @@ function startTrajectoryFile(out: string, resumeDir: string | undefined, dims: r
       if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(out), name), { force: true });
     }
     if (resumeDir !== undefined && existsSync(join(resumeDir, 'trajectory.csv'))) copyFileSync(join(resumeDir, 'trajectory.csv'), path);
-    else writeFileSync(path, `${trajectoryCsvHeader(Math.min(dims[0], dims[dims.length - 1]), flow)}\n`);
+    else writeFileSync(path, `${trajectoryCsvHeader(Math.min(dims[0], dims[dims.length - 1]), columns)}\n`);
   } catch (e) {
     throw new InputError(`cannot write beside ${out}: ${(e as Error).message}`);
   }
@@ -260,7 +269,7 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
 async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobInput, previousSeconds: number, out: string | undefined, resumeDir: string | undefined, io: CliIO): Promise<number> {
   const gd = config.settings.method === 'gd';
   if (out !== undefined) mkdirSync(dirname(out), { recursive: true });
-  const stream = out !== undefined ? startTrajectoryFile(out, resumeDir, config.settings.dims, !gd) : undefined;
+  const stream = out !== undefined ? startTrajectoryFile(out, resumeDir, config.settings.dims, trajectoryColumns(config.settings)) : undefined;
   try {
     return await runAndWrite(flags, config, { ...job, retain: TRAJECTORY_RETAIN, ...(stream !== undefined ? { trajectoryFile: stream } : {}) }, previousSeconds, out, resumeDir, io, stream);
   } finally {
@@ -283,9 +292,19 @@ async function runAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobIn
       'weights.npz': encodeWeights(r.weights),
       'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
     };
+    const figure = trajectoryFigure(r.trajectory, config.settings.method === 'gd' ? config.settings.schedule : undefined, `dln train: ${config.settings.dims.join('-')} network, ${r.status} after ${r.steps} steps`);
+    if (figure !== null) {
+      const drawn = await renderChart(figure);
+      files['trajectory.svg'] = drawn.svg;
+      files['trajectory.png'] = drawn.png;
+    }
     const interrupted = r.status === 'interrupted';
     if (interrupted) {
-      const resume = 'resume' in r ? r.resume : { step: r.steps, trajectory: r.trajectory, c0: r.c0, ...(r.recording !== undefined ? { recording: r.recording } : {}) };
+      const resume = 'resume' in r ? r.resume
+        : {
+          step: r.steps, trajectory: r.trajectory, c0: r.c0, ...(r.sharpnessState !== undefined ? { sharpness: r.sharpnessState } : {}),
+          ...(r.recording !== undefined ? { recording: r.recording } : {}),
+        };
       const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
       files['checkpoint.json'] = `${encodeExactJson(checkpoint)}\n`;
     }

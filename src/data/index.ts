@@ -1,7 +1,13 @@
 export { type ParsedNpy, parseNpy, matFromNpy, encodeNpy } from './npy.ts';
 export { parseNpz, encodeNpz, encodeWeights, decodeWeights } from './npz.ts';
 export { type CsvTable, parseCsvTable, parseCsv, encodeCsv, formatNumber } from './csv.ts';
-export { assertFinite, matrixFromSamples, checkPair, checkDimsMatchData } from './validate.ts';
+export { assertFinite, matrixFromSamples, checkPair } from './validate.ts';
 export {
   type GeneratedData, type NrtOptions, type BuiltinName, reportSec4, reportSec5, nrt, amgEscape, lnPgd, builtinData, builtinNames,
 } from './generators.ts';
+export { type MnistClass, type MnistOptions, mnistPixels, mnistData, permutation, classificationError } from './mnist.ts';
+export {
+  type RealData, type RealDataName, type RealDataSource, type ColumnSpec, type TableSpec, realDataNames, tableData, carsSpec, penguinsSpec,
+} from './realData.ts';
+export { loadRealData } from './loadRealData.ts';
+export { whitenInputs } from './whiten.ts';

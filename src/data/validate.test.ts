@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matrixFromSamples, checkPair, checkDimsMatchData, assertFinite } from './validate.ts';
+import { matrixFromSamples, checkPair, assertFinite } from './validate.ts';
 import { fromRows, toRows, zeros } from '../linalg/mat.ts';
 
 test('matrixFromSamples returns the transpose: samples become columns (THEORY §1.3)', () => {
@@ -25,12 +25,4 @@ test('matrixFromSamples rejects a file without samples or without features', () 
 test('checkPair rejects X and Y with different sample counts', () => {
   assert.throws(() => checkPair(zeros(5, 1000), zeros(3, 999)), { name: 'InputError', message: 'X has 1000 samples but Y has 999' });
   assert.doesNotThrow(() => checkPair(zeros(5, 10), zeros(3, 10)));
-});
-
-test('checkDimsMatchData requires d_0 = d_x and d_N = d_y', () => {
-  const x = zeros(5, 20), y = zeros(3, 20);
-  assert.doesNotThrow(() => checkDimsMatchData([5, 4, 4, 3], x, y));
-  assert.throws(() => checkDimsMatchData([4, 4, 3], x, y), { name: 'InputError', message: '--dims starts with 4 but X has 5 columns' });
-  assert.throws(() => checkDimsMatchData([5, 4, 2], x, y), { name: 'InputError', message: '--dims ends with 2 but Y has 3 columns' });
-  assert.throws(() => checkDimsMatchData([5], x, y), { name: 'InputError', message: '--dims needs at least two widths (d_x and d_y), got 1' });
 });

@@ -34,11 +34,3 @@ export function matrixFromSamples(rowsBySample: Mat, name: string): Mat {
 export function checkPair(x: Mat, y: Mat): void {
   if (x.cols !== y.cols) throw new InputError(`X has ${x.cols} samples but Y has ${y.cols}`);
 }
-
-/** Checks that a network's widths d_0..d_N match the data: d_0 = d_x (X's columns in the file) and d_N = d_y. */
-export function checkDimsMatchData(dims: readonly number[], x: Mat, y: Mat): void {
-  if (dims.length < 2) throw new InputError(`--dims needs at least two widths (d_x and d_y), got ${dims.length}`);
-  if (dims[0] !== x.rows) throw new InputError(`--dims starts with ${dims[0]} but X has ${x.rows} columns`);
-  const last = dims[dims.length - 1];
-  if (last !== y.rows) throw new InputError(`--dims ends with ${last} but Y has ${y.rows} columns`);
-}

@@ -11,6 +11,12 @@ import { nrtDecreasingSteps } from './nrt-decreasing-steps.ts';
 import { amgEscape } from './amg-escape.ts';
 import { pgdOrigin } from './pgd-origin.ts';
 import { invariantDriftExperiment } from './invariant-drift.ts';
+import { mnistDepth } from './mnist-depth.ts';
+import { mnistPlateaus } from './mnist-plateaus.ts';
+import { regressionLandscape } from './regression-landscape.ts';
+import { edgeOfStability } from './edge-of-stability.ts';
+import { flatMinimaThreshold } from './flat-minima-threshold.ts';
+import { saxeModes } from './saxe-modes.ts';
 
 /**
  * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
@@ -27,6 +33,12 @@ export const experiments: readonly Experiment<any>[] = [
   amgEscape,
   pgdOrigin,
   invariantDriftExperiment,
+  mnistDepth,
+  mnistPlateaus,
+  regressionLandscape,
+  edgeOfStability,
+  flatMinimaThreshold,
+  saxeModes,
 ];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */

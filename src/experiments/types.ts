@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { RealDataSource } from '../data/index.ts';
 
 /** How an experiment is run: size, seed, and hooks for progress and interruption. */
 export interface ExperimentContext {
@@ -9,6 +10,8 @@ export interface ExperimentContext {
   progress?(fraction: number, message?: string): void;
   /** Polled between units of work; true asks the experiment to stop early (Ctrl-C). */
   shouldStop?(): boolean;
+  /** The raw files of the real data sets (MNIST, cars, penguins); Node's runner reads them from the installed packages. */
+  readonly realData?: RealDataSource;
 }
 
 /** One of dln's headline numbers next to what the source document reports. */

@@ -5,10 +5,11 @@ import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { singularValues } from '../linalg/svd.ts';
 import { statsFromData } from '../model/stats.ts';
-import { InputError } from '../errors.ts';
+import { InputError, ShapeError } from '../errors.ts';
 import { buildCriticalPoint } from './criticalPoint.ts';
 import { criticality } from './criticality.ts';
-import { dataSpectrum, criticalProduct, subsetOfCriticalPoint } from './spectrum.ts';
+import { dataSpectrum, criticalProduct } from './spectrum.ts';
+import { subsetOfCriticalPoint } from './subsetOfCriticalPoint.ts';
 import { randomData, gaussian } from '../../test/helpers/randomInstance.ts';
 
 const EPS = 2.220446049250313e-16;
@@ -93,11 +94,12 @@ test('buildCriticalPoint rejects a bad index set with a message naming the probl
     [[5, 4, 4, 4], [1.5], /entry 1.5/],
     [[5, 4, 4, 4], [2, 2], /lists 2 more than once/],
     [[5, 3, 2, 4], [1, 2, 3], /\|S\| = 3 exceeds r_max = 2/],
-    [[4, 3, 4], [1], /d_0 = d_x = 5/],
   ];
   for (const [dims, s, re] of cases) {
     assert.throws(() => buildCriticalPoint(stats, dims, s, { kind: 'strict' }), (e: unknown) => e instanceof InputError && e.exitCode === 2 && re.test(e.message), `S = [${s}]`);
   }
+  assert.throws(() => buildCriticalPoint(stats, [4, 3, 4], [1], { kind: 'strict' }),
+    (e: unknown) => e instanceof ShapeError && e.message === 'the network of widths 4,3,4 starts with 4, but X has 5 features');
   assert.throws(() => buildCriticalPoint(stats, [5, 4], [1], { kind: 'strict' }), /depth N ≥ 2/);
   assert.throws(() => buildCriticalPoint(stats, [5, 4, 4], [1], { kind: 'strict', gauge: 'random' }), /needs an rng/);
 });

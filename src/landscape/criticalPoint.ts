@@ -3,10 +3,9 @@ import { matmul, matmulNT } from '../linalg/matmul.ts';
 import type { Rng } from '../linalg/rng.ts';
 import { haarOrthogonal } from '../linalg/random.ts';
 import type { Stats } from '../model/stats.ts';
-import { maxRank } from '../model/network.ts';
+import { assertFitsData, maxRank } from '../model/network.ts';
 import { InputError } from '../errors.ts';
 import { dataSpectrum, criticalValueOf } from './spectrum.ts';
-import { checkDimsForStats } from './criticalValues.ts';
 import { criticality } from './criticality.ts';
 import { expectedType, type CriticalType } from './theorem7.ts';
 
@@ -73,7 +72,7 @@ function presetZ(h: number, n: number, rows: number, cols: number, strict: boole
  * InputError for a bad S, a non-strict request where none exists, or custom Z that are not critical.
  */
 export function buildCriticalPoint(stats: Stats, dims: readonly number[], subset: readonly number[], options: CriticalPointOptions): CriticalPointResult {
-  checkDimsForStats(stats, dims);
+  assertFitsData(dims, stats.dx, stats.dy);
   const n = dims.length - 1, dy = stats.dy, dx = stats.dx, rMax = maxRank(dims);
   if (n < 2) throw new InputError('buildCriticalPoint needs depth N ≥ 2 (a one-layer network has the least-squares map as its only critical point)');
   const s = checkSubset(subset, dy, rMax);

@@ -1,5 +1,5 @@
 import type { Stats } from '../model/stats.ts';
-import { validateDims, maxRank } from '../model/network.ts';
+import { assertFitsData, maxRank } from '../model/network.ts';
 import { InputError } from '../errors.ts';
 import { dataSpectrum, criticalValueOf } from './spectrum.ts';
 
@@ -38,20 +38,12 @@ function binomial(n: number, k: number): number {
   return Math.round(c);
 }
 
-/** Widths checked against the data: an InputError names any mismatch. */
-export function checkDimsForStats(stats: Stats, dims: readonly number[]): void {
-  try { validateDims(dims); } catch (e) { throw new InputError((e as Error).message); }
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new InputError(`widths [${dims.join(', ')}] need d_0 = d_x = ${stats.dx} and d_N = d_y = ${stats.dy}`);
-  }
-}
-
 /**
  * The set of critical values { ½(tr Σ_YY − Σ_{i∈S}λ_i) : S ⊂ {1..d_y}, |S| ≤ r_max } of THEORY §5.3
  * (Propositions 1–2), every S listed with its value, sorted by loss.
  */
 export function criticalValues(stats: Stats, dims: readonly number[], options: CriticalValuesOptions = {}): CriticalValuesResult {
-  checkDimsForStats(stats, dims);
+  assertFitsData(dims, stats.dx, stats.dy);
   const spec = dataSpectrum(stats);
   const dy = spec.dy, rMax = maxRank(dims);
   const maxCount = options.maxCount ?? 100000;

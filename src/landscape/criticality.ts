@@ -1,9 +1,10 @@
 import { type Mat, zeros, eye } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
+import { frobenius } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
-import { dimsOf } from '../model/network.ts';
+import { assertFitsData } from '../model/network.ts';
 import { lossAndGrad, createGradWorkspace } from '../model/lossAndGrad.ts';
-import { InputError, PremiseError } from '../errors.ts';
+import { PremiseError } from '../errors.ts';
 
 /** Default tolerance on the relative gradient norm below which W counts as a first-order critical point. */
 export const DEFAULT_GRADIENT_TOL = 1e-8;
@@ -23,28 +24,13 @@ export interface CriticalityResult {
   readonly product: Mat;
 }
 
-function fro(a: Mat): number {
-  let s = 0;
-  for (const v of a.data) s += v * v;
-  return Math.sqrt(s);
-}
-
-/** Widths of weights, checked against the data (InputError naming the mismatch). */
-export function dimsForStats(weights: readonly Mat[], stats: Stats): number[] {
-  let dims: number[];
-  try { dims = dimsOf(weights); } catch (e) { throw new InputError((e as Error).message); }
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new InputError(`the network maps d_x = ${dims[0]} to d_y = ${dims[dims.length - 1]}, but the data have d_x = ${stats.dx}, d_y = ${stats.dy}`);
-  }
-  return dims;
-}
 
 /**
  * Relative gradient norm ‖∇L(W)‖_F / scale, scale being the size of the products that make up ∇L
  * (so that rounding gives ~ε, independent of the data's and the weights' units).
  */
 export function criticality(weights: readonly Mat[], stats: Stats, tolerance = DEFAULT_GRADIENT_TOL): CriticalityResult {
-  const dims = dimsForStats(weights, stats);
+  const dims = assertFitsData(weights, stats.dx, stats.dy);
   const n = dims.length - 1;
   const grads = weights.map((w) => zeros(w.rows, w.cols));
   const ws = createGradWorkspace(dims);
@@ -56,13 +42,13 @@ export function criticality(weights: readonly Mat[], stats: Stats, tolerance = D
   const left = new Float64Array(n + 1);
   left[n] = Math.sqrt(dims[n]);
   let a = eye(dims[n]);
-  for (let j = n - 1; j >= 1; j--) { a = matmul(zeros(dims[n], dims[j]), a, weights[j]); left[j] = fro(a); }
+  for (let j = n - 1; j >= 1; j--) { a = matmul(zeros(dims[n], dims[j]), a, weights[j]); left[j] = frobenius(a); }
   let s2 = 0;
   for (let j = 1; j <= n; j++) {
-    const right = j === 1 ? Math.sqrt(dims[0]) : fro(ws.fwd[j - 1]);
+    const right = j === 1 ? Math.sqrt(dims[0]) : frobenius(ws.fwd[j - 1]);
     s2 += (left[j] * right) ** 2;
   }
-  const scale = Math.sqrt(s2) * (fro(product) + fro(stats.ols)) * fro(stats.sxx);
+  const scale = Math.sqrt(s2) * (frobenius(product) + frobenius(stats.ols)) * frobenius(stats.sxx);
   const gradNorm = Math.sqrt(g2);
   const relative = gradNorm === 0 ? 0 : scale === 0 ? Infinity : gradNorm / scale;
   return { loss, gradNorm, scale, relative, tolerance, critical: relative <= tolerance, product };

@@ -2,10 +2,11 @@ import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { eigvalsh } from '../linalg/eigh.ts';
 import type { Stats } from '../model/stats.ts';
-import { maxRank, parameterCount } from '../model/network.ts';
-import { hessian, hessianVectorProduct, createHvpWorkspace } from '../model/hessian.ts';
+import { assertFitsData, maxRank, parameterCount } from '../model/network.ts';
+import { hessian } from '../model/hessian.ts';
+import { hessianVectorProduct, createHvpWorkspace } from '../model/hessianVectorProduct.ts';
 import { InputError } from '../errors.ts';
-import { criticality, dimsForStats, DEFAULT_GRADIENT_TOL } from './criticality.ts';
+import { criticality, DEFAULT_GRADIENT_TOL } from './criticality.ts';
 import { dataSpectrum } from './spectrum.ts';
 import { lanczosExtreme, type LanczosOptions } from '../linalg/lanczos.ts';
 import type { Verdict } from './theorem7.ts';
@@ -55,7 +56,7 @@ export interface HessianVerdictResult {
  * (closer to it than to the next one), else non-strict saddle (AMG: no other local minima).
  */
 export function hessianVerdict(weights: readonly Mat[], stats: Stats, options: HessianVerdictOptions = {}): HessianVerdictResult {
-  const dims = dimsForStats(weights, stats), p = parameterCount(dims);
+  const dims = assertFitsData(weights, stats.dx, stats.dy), p = parameterCount(dims);
   const denseLimit = options.denseLimit ?? 3000, signTol = options.signTol ?? DEFAULT_SIGN_TOL;
   const all = (options.eigenvalues ?? 'extreme') === 'all';
   if (all && p > denseLimit) throw new InputError(`eigenvalues 'all' needs the dense Hessian, but p = ${p} exceeds denseLimit = ${denseLimit}`);

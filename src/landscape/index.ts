@@ -1,5 +1,9 @@
-export { dataSpectrum, bestRankR, subsetOfCriticalPoint, criticalProduct, criticalValueOf, REPEATED_GAP } from './spectrum.ts';
-export type { DataSpectrum, BestRankResult, SubsetResult, SubsetOptions } from './spectrum.ts';
+export { dataSpectrum, criticalProduct, criticalValueOf, REPEATED_GAP } from './spectrum.ts';
+export type { DataSpectrum } from './spectrum.ts';
+export { bestRankR } from './bestRankR.ts';
+export type { BestRankResult } from './bestRankR.ts';
+export { subsetOfCriticalPoint } from './subsetOfCriticalPoint.ts';
+export type { SubsetResult, SubsetOptions } from './subsetOfCriticalPoint.ts';
 export { criticalValues } from './criticalValues.ts';
 export type { CriticalValue, CriticalValuesResult, CriticalValuesOptions } from './criticalValues.ts';
 export { criticality, requireCriticalPoint, DEFAULT_GRADIENT_TOL } from './criticality.ts';

@@ -4,7 +4,7 @@ import { Rng } from '../linalg/rng.ts';
 import { zeros } from '../linalg/mat.ts';
 import { lossAndGrad, createGradWorkspace } from '../model/lossAndGrad.ts';
 import { hessian } from '../model/hessian.ts';
-import { InputError } from '../errors.ts';
+import { ShapeError } from '../errors.ts';
 import { lossSlice } from './slice.ts';
 import { randomStats, randomWeights, flatten } from '../../test/helpers/randomInstance.ts';
 
@@ -56,7 +56,7 @@ test('lossSlice along a line passes through L(W) and its curvature at 0 is the H
 test('lossSlice rejects a direction whose layers do not match the network', () => {
   const { stats, weights, d1 } = setup(3);
   const bad = [d1[0], d1[1]];
-  assert.throws(() => lossSlice(weights, stats, [bad], [-1, 1], 5), (e: unknown) => e instanceof InputError && /direction 1 has 2 layers/.test(e.message));
+  assert.throws(() => lossSlice(weights, stats, [bad], [-1, 1], 5), (e: unknown) => e instanceof ShapeError && /direction 1 has 2 layers/.test(e.message));
   const wrong = [zeros(3, 4), zeros(2, 3), zeros(2, 3)];
   assert.throws(() => lossSlice(weights, stats, [d1, wrong], [-1, 1], 5), /layer 2 of direction 2 is 2×3/);
   assert.throws(() => lossSlice(weights, stats, [d1], [-1, 1], 0), /positive integer/);

@@ -1,8 +1,8 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
+import { assertFitsData } from '../model/network.ts';
 import { lossAndGrad, createGradWorkspace } from '../model/lossAndGrad.ts';
-import { InputError } from '../errors.ts';
-import { dimsForStats } from './criticality.ts';
+import { InputError, ShapeError } from '../errors.ts';
 
 /** Loss on a grid along one direction (a line) or two (a plane) through W. */
 export interface LossSliceResult {
@@ -13,10 +13,10 @@ export interface LossSliceResult {
 }
 
 function checkDirection(name: string, d: readonly Mat[], weights: readonly Mat[]): void {
-  if (d.length !== weights.length) throw new InputError(`lossSlice: ${name} has ${d.length} layers, the network ${weights.length}`);
+  if (d.length !== weights.length) throw new ShapeError(`lossSlice: ${name} has ${d.length} layers, the network ${weights.length}`);
   for (let j = 0; j < d.length; j++) {
     if (d[j].rows !== weights[j].rows || d[j].cols !== weights[j].cols) {
-      throw new InputError(`lossSlice: layer ${j + 1} of ${name} is ${d[j].rows}×${d[j].cols}, W_${j + 1} is ${weights[j].rows}×${weights[j].cols}`);
+      throw new ShapeError(`lossSlice: layer ${j + 1} of ${name} is ${d[j].rows}×${d[j].cols}, W_${j + 1} is ${weights[j].rows}×${weights[j].cols}`);
     }
   }
 }
@@ -27,7 +27,7 @@ function checkDirection(name: string, d: readonly Mat[], weights: readonly Mat[]
  */
 export function lossSlice(weights: readonly Mat[], stats: Stats, directions: readonly [Mat[], Mat[]?],
   range: readonly [number, number], n: number): LossSliceResult {
-  const dims = dimsForStats(weights, stats);
+  const dims = assertFitsData(weights, stats.dx, stats.dy);
   const [d1, d2] = directions;
   checkDirection('direction 1', d1, weights);
   if (d2 !== undefined) checkDirection('direction 2', d2, weights);

@@ -5,8 +5,9 @@ import { Rng } from '../linalg/rng.ts';
 import { type Mat, zeros, fromRows, transposed } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { statsFromData } from '../model/stats.ts';
-import { InputError, PremiseError } from '../errors.ts';
-import { dataSpectrum, bestRankR } from './spectrum.ts';
+import { InputError, PremiseError, ShapeError } from '../errors.ts';
+import { dataSpectrum } from './spectrum.ts';
+import { bestRankR } from './bestRankR.ts';
 import { svd } from '../linalg/svd.ts';
 import { invSqrtSPD } from '../linalg/cholesky.ts';
 import { lossAndGrad, createGradWorkspace } from '../model/lossAndGrad.ts';
@@ -52,8 +53,8 @@ test('dataSpectrum rejects a singular Σ_XX with a PremiseError naming its rank'
   const rng = new Rng(3);
   const x = matmul(zeros(5, 30), gaussian(5, 3, rng), gaussian(3, 30, rng));
   const stats = statsFromData({ x, y: gaussian(2, 30, rng) });
-  assert.throws(() => dataSpectrum(stats), (e: unknown) => e instanceof PremiseError && e.exitCode === 3
-    && e.message === 'Σ_XX is singular (rank 3 < d_x = 5)');
+  assert.throws(() => dataSpectrum(stats), (e: unknown) => e instanceof PremiseError && e.exitCode === 3 && e.premise === 'sigma-xx-singular'
+    && e.message === 'Σ_XX = XXᵀ is singular (rank 3 < d_x = 5); the spectrum Σ of the critical values needs Σ_XX invertible (Assumption 1, THEORY §5.1)');
   assert.throws(() => criticalValues(stats, [5, 2, 2]), PremiseError);
 });
 
@@ -92,8 +93,8 @@ test('criticalValues lists ½(tr Σ_YY − Σ_{i∈S}λ_i) for every |S| ≤ r_m
 
 test('criticalValues rejects widths that do not fit the data and enumerations that are too large', () => {
   const stats = statsFromData(randomData(5, 4, 30, new Rng(9)));
-  assert.throws(() => criticalValues(stats, [4, 3, 4]), (e: unknown) => e instanceof InputError && /d_0 = d_x = 5/.test(e.message));
-  assert.throws(() => criticalValues(stats, [5, 0, 4]), InputError);
+  assert.throws(() => criticalValues(stats, [4, 3, 4]), (e: unknown) => e instanceof ShapeError && e.message === 'the network of widths 4,3,4 starts with 4, but X has 5 features');
+  assert.throws(() => criticalValues(stats, [5, 0, 4]), ShapeError);
   assert.throws(() => criticalValues(stats, [5, 4, 4], { maxCount: 10 }), /16 index sets .* exceed the limit of 10/);
 });
 

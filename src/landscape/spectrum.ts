@@ -1,9 +1,7 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmul, matmulNT } from '../linalg/matmul.ts';
 import { eigh } from '../linalg/eigh.ts';
-import type { Stats } from '../model/stats.ts';
-import { InputError, PremiseError } from '../errors.ts';
-import { criticality, DEFAULT_GRADIENT_TOL } from './criticality.ts';
+import { type Stats, requireInvertibleSigmaXX } from '../model/stats.ts';
 
 /** Relative gap λ_i − λ_{i+1} ≤ REPEATED_GAP·λ_1 counts as a repeated eigenvalue of Σ. */
 export const REPEATED_GAP = 1e-10;
@@ -34,9 +32,7 @@ export interface DataSpectrum {
  */
 export function dataSpectrum(stats: Stats): DataSpectrum {
   const { dx, dy } = stats;
-  if (stats.rankXX < dx) {
-    throw new PremiseError('Assumption 1: Σ_XX invertible', `Σ_XX is singular (rank ${stats.rankXX} < d_x = ${dx})`);
-  }
+  requireInvertibleSigmaXX(stats, 'the spectrum Σ of the critical values');
   const a = stats.ols;
   const raw = matmulNT(zeros(dy, dy), matmul(zeros(dy, dx), a, stats.sxx), a);
   const sigma = zeros(dy, dy);
@@ -83,75 +79,4 @@ export function criticalProduct(spec: DataSpectrum, subset: readonly number[]): 
     }
   }
   return matmul(zeros(dy, dx), proj, ols);
-}
-
-/** The best product of rank ≤ r (THEORY §5.4). */
-export interface BestRankResult {
-  /** R*_r = U_[r]U_[r]ᵀΣ_YXΣ_XX^{−1} (d_y×d_x). */
-  readonly product: Mat;
-  /** ½‖R*_rX − Y‖_F² = ½(tr Σ_YY − Σ_{i≤r}λ_i). */
-  readonly loss: number;
-  /** False when λ_r = λ_{r+1} (relative gap ≤ REPEATED_GAP): the minimiser is then not unique. */
-  readonly unique: boolean;
-}
-
-/** argmin_{rank R ≤ r} ½‖RX − Y‖_F² (Baldi–Hornik / reduced-rank regression, THEORY §5.4). */
-export function bestRankR(stats: Stats, r: number): BestRankResult {
-  if (!Number.isInteger(r) || r < 0 || r > stats.dy) {
-    throw new InputError(`bestRankR: the rank r must be an integer in 0..d_y = ${stats.dy}, got ${r}`);
-  }
-  const spec = dataSpectrum(stats);
-  const subset = Array.from({ length: r }, (_, i) => i + 1);
-  const l = spec.lambda;
-  const unique = r === 0 || r === spec.dy || l[r - 1] - l[r] > REPEATED_GAP * l[0];
-  return { product: criticalProduct(spec, subset), loss: criticalValueOf(spec, subset), unique };
-}
-
-/** The index set of a first-order critical point (Proposition 1, THEORY §5.2). */
-export interface SubsetResult {
-  /** S, 1-based and ascending. */
-  readonly subset: number[];
-  /** |S| (= rank P at a critical point). */
-  readonly rank: number;
-  /** t_i = u_iᵀPΣ_XXAᵀu_i / λ_i: 1 for i ∈ S, 0 otherwise (NaN where λ_i ≈ 0). */
-  readonly membership: Float64Array;
-  /** max_i distance of t_i from {0, 1}: ≈ ε for a clean S, large when Σ has repeated eigenvalues. */
-  readonly deviation: number;
-  readonly relativeGradient: number;
-  readonly loss: number;
-}
-
-export interface SubsetOptions {
-  /** Relative gradient norm (criticality()) above which W is not critical; default DEFAULT_GRADIENT_TOL = 1e-8. */
-  readonly gradientTol?: number;
-}
-
-/**
- * S of the critical point W, from P = U_SU_SᵀA: t_i = u_iᵀPΣ_XXAᵀu_i/λ_i equals 1 on S and 0 off it
- * (this is u_iᵀPA⁺u_i of THEORY §5.2 in the Σ_XX inner product, with no pseudo-inverse). Returns null
- * when W is not critical (relative gradient norm above options.gradientTol).
- */
-export function subsetOfCriticalPoint(weights: readonly Mat[], stats: Stats, options: SubsetOptions = {}): SubsetResult | null {
-  const crit = criticality(weights, stats, options.gradientTol ?? DEFAULT_GRADIENT_TOL);
-  if (!crit.critical) return null;
-  const spec = dataSpectrum(stats);
-  const { dx, dy, u, lambda } = spec;
-  const m = matmulNT(zeros(dy, dy), matmul(zeros(dy, dx), crit.product, stats.sxx), spec.ols);
-  const membership = new Float64Array(dy);
-  const subset: number[] = [];
-  let deviation = 0;
-  for (let i = 0; i < dy; i++) {
-    if (!(lambda[i] > REPEATED_GAP * lambda[0])) { membership[i] = Number.NaN; continue; }
-    let t = 0;
-    for (let a = 0; a < dy; a++) {
-      let s = 0;
-      for (let b = 0; b < dy; b++) s += m.data[a * dy + b] * u.data[b * dy + i];
-      t += u.data[a * dy + i] * s;
-    }
-    t /= lambda[i];
-    membership[i] = t;
-    deviation = Math.max(deviation, Math.min(Math.abs(t), Math.abs(1 - t)));
-    if (t > 0.5) subset.push(i + 1);
-  }
-  return { subset, rank: subset.length, membership, deviation, relativeGradient: crit.relative, loss: crit.loss };
 }

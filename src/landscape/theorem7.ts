@@ -2,7 +2,8 @@ import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { dimsOf, maxRank } from '../model/network.ts';
 import { DEFAULT_GRADIENT_TOL, criticality } from './criticality.ts';
-import { dataSpectrum, subsetOfCriticalPoint } from './spectrum.ts';
+import { dataSpectrum } from './spectrum.ts';
+import { subsetOfCriticalPoint } from './subsetOfCriticalPoint.ts';
 import { tightening, DEFAULT_RANK_TOL } from './tightening.ts';
 
 /** The second-order type of a first-order critical point (THEORY §5.6). */
@@ -12,14 +13,30 @@ export type CriticalType = 'global-minimum' | 'strict-saddle' | 'non-strict-sadd
 export type Verdict = CriticalType | 'not-critical';
 
 /**
+ * The case of Theorem 7 (THEORY §5.6) that a critical point's shape selects — depth n, r = |S|, r_max,
+ * whether S = {1..r}, and whether it is tightened (kind; null: unknown) — with its type (null when
+ * only tightening decides, i.e. r < r_max, S = {1..r}, n ≥ 3 and kind unknown) and the reason.
+ */
+function theorem7Case(n: number, r: number, rMax: number, top: boolean, kind: 'strict' | 'non-strict' | null): { type: CriticalType | null; reason: string } {
+  if (r === rMax) {
+    return top
+      ? { type: 'global-minimum', reason: `r = r_max = ${rMax} and S = {1..${rMax}}: a global minimiser` }
+      : { type: 'strict-saddle', reason: `r = r_max = ${rMax} but S ≠ {1..${rMax}}: a strict saddle` };
+  }
+  if (!top) return { type: 'strict-saddle', reason: `r = ${r} < r_max and S ≠ {1..${r}}: a strict saddle` };
+  if (n === 2) return { type: 'strict-saddle', reason: `N = 2, r = ${r} < r_max: no 2-layer critical point with r < r_max is tightened, a strict saddle` };
+  if (kind === null) return { type: null, reason: `r = ${r} < r_max and S = {1..${r}}: tightening decides` };
+  return kind === 'non-strict'
+    ? { type: 'non-strict-saddle', reason: `r = ${r} < r_max, S = {1..${r}} and every pivot is tightened: a non-strict saddle` }
+    : { type: 'strict-saddle', reason: `r = ${r} < r_max, S = {1..${r}} and a pivot is not tightened: a strict saddle` };
+}
+
+/**
  * Theorem 7's type from the shape of a critical point: depth n, r = |S|, r_max, whether S = {1..r},
  * and whether it is tightened (null: unknown, only decisive when r < r_max and S = {1..r}).
  */
 export function expectedType(n: number, r: number, rMax: number, top: boolean, kind: 'strict' | 'non-strict' | null): CriticalType | null {
-  if (r === rMax) return top ? 'global-minimum' : 'strict-saddle';
-  if (!top || n === 2) return 'strict-saddle';
-  if (kind === null) return null;
-  return kind === 'strict' ? 'strict-saddle' : 'non-strict-saddle';
+  return theorem7Case(n, r, rMax, top, kind).type;
 }
 
 export interface Theorem7Result {
@@ -59,15 +76,11 @@ export function theorem7(weights: readonly Mat[], stats: Stats, options: Theorem
   const r = sub.rank, s = sub.subset;
   const top = s.every((v, i) => v === i + 1);
   const base = { subset: s, rank: r, rMax, relativeGradient: sub.relativeGradient, warnings };
-  if (r === rMax) {
-    return top
-      ? { ...base, type: 'global-minimum', tightened: null, reason: `r = r_max = ${rMax} and S = {1..${rMax}}: a global minimiser` }
-      : { ...base, type: 'strict-saddle', tightened: null, reason: `r = r_max = ${rMax} but S ≠ {1..${rMax}}: a strict saddle` };
+  let found = theorem7Case(n, r, rMax, top, null);
+  let tightened: boolean | null = n === 2 && r < rMax && top ? false : null;
+  if (found.type === null) {
+    tightened = tightening(weights, stats, { gradientTol, rankTol: options.rankTol ?? DEFAULT_RANK_TOL }).tightened;
+    found = theorem7Case(n, r, rMax, top, tightened ? 'non-strict' : 'strict');
   }
-  if (!top) return { ...base, type: 'strict-saddle', tightened: null, reason: `r = ${r} < r_max and S ≠ {1..${r}}: a strict saddle` };
-  if (n === 2) return { ...base, type: 'strict-saddle', tightened: false, reason: `N = 2, r = ${r} < r_max: no 2-layer critical point with r < r_max is tightened, a strict saddle` };
-  const t = tightening(weights, stats, { gradientTol, rankTol: options.rankTol ?? DEFAULT_RANK_TOL });
-  return t.tightened
-    ? { ...base, type: 'non-strict-saddle', tightened: true, reason: `r = ${r} < r_max, S = {1..${r}} and every pivot is tightened: a non-strict saddle` }
-    : { ...base, type: 'strict-saddle', tightened: false, reason: `r = ${r} < r_max, S = {1..${r}} and a pivot is not tightened: a strict saddle` };
+  return { ...base, type: found.type as CriticalType, tightened, reason: found.reason }; // with a kind, every case decides
 }

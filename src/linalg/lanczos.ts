@@ -1,6 +1,7 @@
 import { type Mat, zeros } from './mat.ts';
 import { eigh } from './eigh.ts';
 import { Rng } from './rng.ts';
+import { vectorNorm } from './norms.ts';
 
 export interface LanczosOptions {
   /** Largest Krylov dimension; default min(p, 200). */
@@ -39,7 +40,7 @@ export function lanczosExtreme(hvp: (v: Float64Array, out: Float64Array) => void
   const w = new Float64Array(p), coef = new Float64Array(maxIter + 1);
   const alpha: number[] = [], beta: number[] = [];
   const start = new Rng(options.seed ?? 1).fillNormal(new Float64Array(p));
-  scaleTo(start, 1 / norm(start));
+  scaleTo(start, 1 / vectorNorm(start));
   q.set(start, 0);
   let ritz = { min: 0, max: 0, resMin: 0, resMax: 0, yMin: new Float64Array(1), k: 0 };
   let converged = false;
@@ -52,7 +53,7 @@ export function lanczosExtreme(hvp: (v: Float64Array, out: Float64Array) => void
       for (let j = 0; j <= k; j++) { let s = 0; for (let i = 0; i < p; i++) s += q[j * p + i] * w[i]; coef[j] = s; }
       for (let j = 0; j <= k; j++) { const c = coef[j]; for (let i = 0; i < p; i++) w[i] -= c * q[j * p + i]; }
     }
-    const b = norm(w);
+    const b = vectorNorm(w);
     const last = k + 1 === maxIter;
     const size = Math.max(...alpha.map(Math.abs), ...beta, b);
     const breakdown = !(b > 1e-13 * size) || k + 1 === p;
@@ -88,11 +89,6 @@ function ritzExtremes(alpha: readonly number[], beta: readonly number[], bk: num
   };
 }
 
-function norm(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  return Math.sqrt(s);
-}
 
 function scaleTo(x: Float64Array, s: number): void {
   for (let i = 0; i < x.length; i++) x[i] *= s;

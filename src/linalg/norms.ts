@@ -8,6 +8,11 @@ export function frobenius(a: Mat): number {
   return nrm2(a.data, 0, a.data.length);
 }
 
+/** ‖x‖₂ of a vector, rescaled when the squares would overflow or underflow (as LAPACK dnrm2). */
+export function vectorNorm(x: Float64Array): number {
+  return nrm2(x, 0, x.length);
+}
+
 /** ‖a‖₂ = σ₁(a), the largest singular value (0 for an empty matrix, NaN or ∞ like ‖a‖_F for non-finite a); O(mn·min(m, n)). */
 export function spectralNorm(a: Mat): number {
   if (!isFiniteMat(a)) return frobenius(a);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../linalg/rng.ts';
-import { hessian, hessianVectorProduct, createHvpWorkspace, parameterOffsets } from './hessian.ts';
+import { hessian, parameterOffsets } from './hessian.ts';
+import { hessianVectorProduct, createHvpWorkspace } from './hessianVectorProduct.ts';
 import { parameterCount } from './network.ts';
 import {
   randomStats, randomWeights, flatten, lossAndFlatGrad, maxAbsDiffArr, maxAbs,

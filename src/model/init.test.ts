@@ -114,8 +114,8 @@ test("initialize({kind: 'weights'}) returns a deep copy and rejects weights of t
   assert.ok(sameBits(got, given));
   got[0].data[0] += 1;
   assert.notEqual(got[0].data[0], given[0].data[0]);
-  assert.throws(() => initialize([3, 4, 2], { kind: 'weights', weights: given }, new Rng(0)), /W1 has shape 5×3, but dims \[3,4,2\] need 4×3/);
-  assert.throws(() => initialize([3, 5, 2, 1], { kind: 'weights', weights: given }, new Rng(0)), /expected 3 weight matrices/);
+  assert.throws(() => initialize([3, 4, 2], { kind: 'weights', weights: given }, new Rng(0)), /W1 has shape 5×3, but widths 3,4,2 need 4×3/);
+  assert.throws(() => initialize([3, 5, 2, 1], { kind: 'weights', weights: given }, new Rng(0)), /2 weight matrices, but widths 3,5,2,1 need 3/);
 });
 
 test('initializers reject bad parameters with a message naming them', () => {

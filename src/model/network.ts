@@ -1,4 +1,5 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
+import { ShapeError } from '../errors.ts';
 
 /**
  * A deep linear network is its widths dims = [d_0, …, d_N] (N ≥ 1) and weights
@@ -6,11 +7,11 @@ import { type Mat, zeros } from '../linalg/mat.ts';
  */
 export type Weights = Mat[];
 
-/** Throws a RangeError naming the problem when dims is not a valid list of widths. */
+/** Throws a ShapeError naming the problem when dims is not a valid list of widths. */
 export function validateDims(dims: readonly number[]): void {
-  if (dims.length < 2) throw new RangeError(`dims needs at least two widths (input and output), got [${dims.join(', ')}]`);
+  if (dims.length < 2) throw new ShapeError(`dims needs at least two widths (input and output), got [${dims.join(', ')}]`);
   for (const d of dims) {
-    if (!Number.isInteger(d) || d <= 0) throw new RangeError(`every width must be a positive integer, got ${d} in [${dims.join(', ')}]`);
+    if (!Number.isInteger(d) || d <= 0) throw new ShapeError(`every width must be a positive integer, got ${d} in [${dims.join(', ')}]`);
   }
 }
 
@@ -41,28 +42,50 @@ export function zeroWeights(dims: readonly number[]): Weights {
 
 /** Widths read off a weight tuple; throws when consecutive layers do not chain. */
 export function dimsOf(weights: readonly Mat[]): number[] {
-  if (weights.length === 0) throw new RangeError('a network needs at least one weight matrix');
+  if (weights.length === 0) throw new ShapeError('a network needs at least one weight matrix');
   const dims = [weights[0].cols];
   for (let j = 0; j < weights.length; j++) {
     if (weights[j].cols !== dims[j]) {
-      throw new RangeError(`W${j + 1} has ${weights[j].cols} columns but W${j} has ${dims[j]} rows`);
+      throw new ShapeError(`W${j + 1} has ${weights[j].cols} columns but W${j} has ${dims[j]} rows`);
     }
     dims.push(weights[j].rows);
   }
   return dims;
 }
 
-/** Throws a RangeError naming the layer when weights do not have the shapes dims prescribes. */
-export function assertWeightsMatch(weights: readonly Mat[], dims: readonly number[]): void {
+/**
+ * Throws a ShapeError naming the layer when weights do not have the shapes dims prescribes
+ * (W_j: d_j × d_{j−1}, THEORY §1.1); label names the weights in the message (a file, say).
+ */
+export function assertWeightsMatch(weights: readonly Mat[], dims: readonly number[], label = 'the weights'): void {
+  const want = dims.join(',');
   if (weights.length !== dims.length - 1) {
-    throw new RangeError(`expected ${dims.length - 1} weight matrices for dims [${dims.join(',')}], got ${weights.length}`);
+    throw new ShapeError(`${label}: ${weights.length} weight matrices, but widths ${want} need ${dims.length - 1}`);
   }
   for (let j = 0; j < weights.length; j++) {
     const w = weights[j];
     if (w.rows !== dims[j + 1] || w.cols !== dims[j]) {
-      throw new RangeError(`W${j + 1} has shape ${w.rows}×${w.cols}, but dims [${dims.join(',')}] need ${dims[j + 1]}×${dims[j]}`);
+      throw new ShapeError(`${label}: W${j + 1} has shape ${w.rows}×${w.cols}, but widths ${want} need ${dims[j + 1]}×${dims[j]}`);
     }
   }
+}
+
+/**
+ * The one check that a network fits the data: its widths (dims, or read off its weights, which must
+ * chain) are valid and map d_0 = d_x → d_N = d_y (THEORY §1.1). Returns the widths; throws a
+ * ShapeError naming the end that does not fit. label names the network in the message ('--dims', a
+ * weights file); by default its widths.
+ */
+export function assertFitsData(network: readonly number[] | readonly Mat[], dx: number, dy: number, label?: string): number[] {
+  const fromWeights = network.length > 0 && typeof network[0] !== 'number';
+  const dims = fromWeights ? dimsOf(network as readonly Mat[]) : [...(network as readonly number[])];
+  validateDims(dims);
+  const d0 = dims[0], dN = dims[dims.length - 1], widths = dims.join(',');
+  const named = label === undefined ? `the network of widths ${widths}` : fromWeights ? `${label} (widths ${widths})` : label;
+  if (d0 !== dx && dN !== dy) throw new ShapeError(`${named} maps ${d0} → ${dN} features, but the data have ${dx} → ${dy}`);
+  if (d0 !== dx) throw new ShapeError(`${named} starts with ${d0}, but X has ${dx} features`);
+  if (dN !== dy) throw new ShapeError(`${named} ends with ${dN}, but Y has ${dy} features`);
+  return dims;
 }
 
 /** A deep copy of a weight tuple. */

@@ -1,6 +1,7 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmul, matmulNT } from '../linalg/matmul.ts';
 import { eigh } from '../linalg/eigh.ts';
+import { PremiseError } from '../errors.ts';
 
 /** A data set in the column convention of THEORY §1.3: x is d_x×m, y is d_y×m (samples are columns). */
 export interface Dataset {
@@ -27,6 +28,21 @@ export interface Stats {
   readonly lossOLS: number;
   /** Numerical rank of Σ_XX (eigenvalues above d_x·ε·λ_max). */
   readonly rankXX: number;
+}
+
+/** The premise id of every result that needs Σ_XX = XXᵀ invertible (σ_min(X) > 0, THEORY §4.1; AMG's Assumption 1, §5.1). */
+export const SIGMA_XX_SINGULAR = 'sigma-xx-singular';
+
+/**
+ * Throws PremiseError(SIGMA_XX_SINGULAR) unless Σ_XX = XXᵀ is invertible (by default: rank Σ_XX = d_x;
+ * a caller that measured it otherwise passes invertible). what names what needs it, premise the
+ * premise and its section of THEORY.
+ */
+export function requireInvertibleSigmaXX(stats: Stats, what: string, premise = 'Assumption 1, THEORY §5.1', invertible = stats.rankXX === stats.dx): void {
+  if (invertible) return;
+  const few = stats.m < stats.dx ? `, only m = ${stats.m} samples for d_x = ${stats.dx} features` : '';
+  throw new PremiseError(SIGMA_XX_SINGULAR,
+    `Σ_XX = XXᵀ is singular (rank ${stats.rankXX} < d_x = ${stats.dx}${few}); ${what} needs Σ_XX invertible (${premise})`);
 }
 
 /** Statistics of a data set; cost O(m d²) once, after which no step depends on m. */

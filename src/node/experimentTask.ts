@@ -1,5 +1,6 @@
 import type { ExperimentContext, ExperimentResult } from '../experiments/types.ts';
 import type { JobContext } from './jobRunner.ts';
+import { packageRealData } from './realDataFiles.ts';
 
 /** One experiment to run: its name, which configuration (--quick or the full one), and the seed. */
 export interface ExperimentTask { name: string; quick: boolean; seed: number }
@@ -38,6 +39,7 @@ export async function experimentTask(task: ExperimentTask, job: JobContext, prog
       report(Math.min(1, Math.max(0, fraction)), message);
     },
     shouldStop: () => job.shouldStop(),
+    realData: packageRealData,
   };
   const t0 = performance.now();
   const result = await experiment.run(config, ctx);

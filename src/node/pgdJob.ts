@@ -2,7 +2,7 @@ import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
 import { type Dataset, dimsOf, statsFromData } from '../model/index.ts';
 import { type LossExplanation, explainFinal } from '../landscape/index.ts';
-import { type PgdOptions, type PgdResult, localSmoothness, pgd } from '../optim/index.ts';
+import { type PgdOptions, type PgdResult, LocalSmoothnessError, localSmoothness, pgd } from '../optim/index.ts';
 import type { JobContext } from './jobRunner.ts';
 
 /** The input of pgdJob: the data, the initial weights, PGD's numeric options, and the generator's state for the perturbations. */
@@ -37,7 +37,7 @@ export function pgdJob(input: PgdJobInput, job: JobContext): PgdOutcome {
       rho ??= local.rho;
     } catch (e) {
       // The default β, ρ vanish when the start and the least-squares map are both 0.
-      if (e instanceof RangeError && e.message.startsWith('localSmoothness')) throw new InputError(`${e.message.replace(/^localSmoothness: /, '')}: give --beta and --rho`);
+      if (e instanceof LocalSmoothnessError) throw new InputError(`${e.reason}: give --beta and --rho`);
       throw e;
     }
   }

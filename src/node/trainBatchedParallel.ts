@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { type Batch } from '../optim/batched/batch.ts';
 import {
-  type BatchTrainOptions, type BatchTrainResult, STATUS_CODES, laneSchedules, laneRules, lanePrograms, trainBatchRange,
+  type BatchTrainOptions, type BatchTrainResult, STATUS_CODES, laneSchedules, laneRules, lanePrograms, trainBatchRange, trainBatched,
 } from '../optim/batched/trainBatched.ts';
 import { encodeSchedules } from '../optim/batched/laneProgram.ts';
 
@@ -47,6 +47,8 @@ function runOnWorker(data: unknown): Promise<void> {
  * of threads. This thread computes too, so the event loop is blocked until its chunks are done.
  */
 export async function trainBatchedParallel(batch: Batch, options: BatchTrainOptions, threads = availableParallelism()): Promise<BatchTrainResult> {
+  // Sharpness recording keeps a tracker per lane on this thread (the result has the same bits).
+  if (options.sharpness !== undefined) return trainBatched(batch, options);
   const B = batch.lanes;
   const schedules = laneSchedules(options.schedules, B);
   if (!(batch.sxx.buffer instanceof SharedArrayBuffer)) throw new RangeError('trainBatchedParallel: create the batch with shared = true');

@@ -1,7 +1,7 @@
 import { type Mat, isFiniteMat } from '../linalg/index.ts';
 import { type Dataset, dimsOf, invariantDrift, statsFromData } from '../model/index.ts';
 import {
-  type FlowOptions, type FlowResult, type FlowResume, type TrainOptions, type TrainResult, type TrainResume, type TrajectoryRecord,
+  type FlowOptions, type FlowResult, type FlowResume, type TrainOptions, type TrainResult, type TrainResume, type TrajectoryRecord, type TrajectoryColumns,
   gradientFlow, trainGD, trajectoryCsvRow,
 } from '../optim/index.ts';
 import { type LossExplanation, explainFinal } from '../landscape/index.ts';
@@ -9,7 +9,7 @@ import type { JobContext } from './jobRunner.ts';
 import { appendFileSync } from 'node:fs';
 
 /** The stopping and recording options of a run, as GD and the flow share them (TrainOptions' own fields). */
-type StopAndRecord = Required<Pick<TrainOptions, 'recordEvery' | 'divergeAbove'>> & Pick<TrainOptions, 'lossTol' | 'gradTol'>;
+type StopAndRecord = Required<Pick<TrainOptions, 'recordEvery' | 'divergeAbove'>> & Pick<TrainOptions, 'lossTol' | 'gradTol' | 'sharpness'>;
 
 /**
  * What decides a run's numbers besides its data and initial weights: GD with TrainOptions' schedule,
@@ -48,9 +48,10 @@ export function trainJob(input: TrainJobInput, job: JobContext): TrainOutcome {
   const stats = statsFromData(input.dataset);
   const common = {
     maxSteps: s.steps, recordEvery: s.recordEvery, divergeAbove: s.divergeAbove, lossTol: s.lossTol, gradTol: s.gradTol,
+    ...(s.sharpness !== undefined ? { sharpness: s.sharpness } : {}),
     shouldStop: () => job.shouldStop(),
   };
-  const stream = input.trajectoryFile !== undefined ? csvAppender(input.trajectoryFile, dimsOf(input.weights), s.method === 'flow') : undefined;
+  const stream = input.trajectoryFile !== undefined ? csvAppender(input.trajectoryFile, dimsOf(input.weights), trajectoryColumns(s)) : undefined;
   job.begin(s.method === 'gd' ? s.steps : s.tEnd);
   const t0 = performance.now();
   let result: TrainResult | FlowResult;
@@ -72,20 +73,32 @@ export function trainJob(input: TrainJobInput, job: JobContext): TrainOutcome {
   return { result, seconds, lossOLS: stats.lossOLS, drift, explanation: explainFinal(result, stats, dimsOf(result.weights)) };
 }
 
-/** Appends trajectory.csv rows to path as records come, in blocks of 256 lines (and on flush()). */
-function csvAppender(path: string, dims: readonly number[], hasT: boolean): { add(r: TrajectoryRecord): void; flush(): void } {
+/** The optional columns of a run's trajectory.csv. */
+export function trajectoryColumns(run: TrainRun): TrajectoryColumns {
+  return { hasT: run.method === 'flow', hasS: run.sharpness !== undefined, hasMin: run.sharpness?.lambdaMin === true };
+}
+
+/**
+ * Appends trajectory.csv rows to path as records come, in blocks of 256 lines (and on flush()). The
+ * newest record waits for the next one (or flush): the final record gets its sharpness after onRecord.
+ */
+function csvAppender(path: string, dims: readonly number[], columns: TrajectoryColumns): { add(r: TrajectoryRecord): void; flush(): void } {
   const r = Math.min(dims[0], dims[dims.length - 1]);
-  let lines: string[] = [];
-  const flush = (): void => {
-    if (lines.length === 0) return;
-    appendFileSync(path, `${lines.join('\n')}\n`);
+  let lines: string[] = [], pending: TrajectoryRecord | null = null;
+  const write = (): void => {
+    if (lines.length > 0) appendFileSync(path, `${lines.join('\n')}\n`);
     lines = [];
   };
   return {
     add(rec) {
-      lines.push(trajectoryCsvRow(rec, r, hasT));
-      if (lines.length >= 256) flush();
+      if (pending !== null) lines.push(trajectoryCsvRow(pending, r, columns));
+      pending = rec;
+      if (lines.length >= 256) write();
     },
-    flush,
+    flush() {
+      if (pending !== null) lines.push(trajectoryCsvRow(pending, r, columns));
+      pending = null;
+      write();
+    },
   };
 }

@@ -4,7 +4,10 @@ import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { initialInvariants, fitsInitialInvariant, balancedness } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
-import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS, assertFitsData } from './train.ts';
+import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
+import { assertFitsData } from '../model/network.ts';
+import type { SharpnessState } from '../model/index.ts';
+import { type SharpnessRecording, createSharpnessRecorder, recordSharpness } from './sharpnessRecording.ts';
 
 /** Options of gradientFlow; every optional field states its default. */
 /** The defaults of FlowOptions' tolerances and step budget (the CLI states none of its own). */
@@ -31,6 +34,8 @@ export interface FlowOptions {
   gradTol?: number;
   /** Stop as 'diverged' once L > divergeAbove or is not finite (default 1e12). */
   divergeAbove?: number;
+  /** Record λ_max(∇²L) (and λ_min) on the records whose accepted-step count is a multiple of sharpness.every, and on the final one (THEORY §12; default: not recorded). */
+  sharpness?: SharpnessRecording;
   onRecord?(record: TrajectoryRecord): void;
   /** Called with (step, loss, t) after every accepted step and at t = 0. */
   onProgress?(step: number, loss: number, t: number): void;
@@ -57,6 +62,8 @@ export interface FlowResume {
   nextRecord: number;
   trajectory: TrajectoryRecord[];
   c0: Mat[];
+  /** The sharpness tracker's warm-start state, with options.sharpness. */
+  sharpness?: SharpnessState;
 }
 
 /** 'end-time': t reached tEnd; 'diverged' also covers a step size that underflowed (a failed integration). */
@@ -127,6 +134,7 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
   };
   const c0 = resume ? resume.c0 : initialInvariants(weights);
   const recorder = createRecorder(dims, c0);
+  const sharp = createSharpnessRecorder(dims, options.sharpness, resume?.sharpness);
   const trajectory: TrajectoryRecord[] = resume ? resume.trajectory.slice() : [];
   let t = resume ? resume.t : 0, steps = resume ? resume.step : 0, rejected = resume ? resume.rejectedSteps : 0;
   let nextRecord = resume ? resume.nextRecord : 1;
@@ -138,6 +146,7 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
   const record = (): void => {
     if (lastRecorded === steps) return;
     const r = recorder.record(steps, loss, gradNorm(), yW, t);
+    recordSharpness(sharp, r, yW, stats);
     trajectory.push(r);
     lastRecorded = steps;
     options.onRecord?.(r);
@@ -181,12 +190,19 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
   }
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
-  if (status !== 'interrupted') record();
+  if (status !== 'interrupted') {
+    record();
+    recordSharpness(sharp, trajectory[trajectory.length - 1], yW, stats, true);
+  }
   weights.forEach((w, j) => w.data.set(yW[j].data));
   const bal = Number.isFinite(loss) && y.every(Number.isFinite) ? balancedness(weights) : Number.NaN;
   return {
     status, steps, loss, gradNorm: gradNorm(), balancedness: bal, weights, trajectory, c0, t,
     rejectedSteps: rejected, gradientEvaluations: evaluations,
-    resume: { step: steps, t, h, facMax, rejectedSteps: rejected, gradientEvaluations: evaluations, nextRecord, trajectory, c0 },
+    resume: {
+      step: steps, t, h, facMax, rejectedSteps: rejected, gradientEvaluations: evaluations, nextRecord, trajectory, c0,
+      ...(sharp !== null ? { sharpness: sharp.tracker.state() } : {}),
+    },
+    ...(sharp !== null ? { sharpnessState: sharp.tracker.state() } : {}),
   };
 }

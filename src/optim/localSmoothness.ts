@@ -2,6 +2,19 @@ import type { Mat } from '../linalg/mat.ts';
 import { spectralNorm } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
 
+/**
+ * localSmoothness cannot give default constants (the bounds vanish, or the region's K is not a finite
+ * number ≥ 0): the caller must give β and ρ itself. reason says why, without the function's name.
+ */
+export class LocalSmoothnessError extends RangeError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(`localSmoothness: ${reason}`);
+    this.name = 'LocalSmoothnessError';
+    this.reason = reason;
+  }
+}
+
 /** Local smoothness constants of L on the region {‖W_j‖² ≤ K for all j}. */
 export interface LocalSmoothness {
   /** The layer bound K of the region. */
@@ -22,7 +35,8 @@ export interface LocalSmoothness {
  * term is NRT's bound of THEORY §4.3 with N−1 in place of N). By default K = (1 + 1/N)·max(max_j‖W_j‖²,
  * ‖A‖^{2/N}) with A the least-squares map: a region holding the start and the balanced minimisers, with a
  * margin — a heuristic choice of region, not a guarantee that the iterates stay inside it. A depth-1
- * loss is quadratic (ρ = 0); any ρ > 0 is then valid and ρ = β is returned.
+ * loss is quadratic (ρ = 0); any ρ > 0 is then valid and ρ = β is returned. Throws LocalSmoothnessError
+ * when no constants can be given.
  */
 export function localSmoothness(stats: Stats, weights: readonly Mat[], K?: number): LocalSmoothness {
   const N = weights.length;
@@ -32,7 +46,7 @@ export function localSmoothness(stats: Stats, weights: readonly Mat[], K?: numbe
     for (const w of weights) layer = Math.max(layer, Math.pow(spectralNorm(w), 2));
     K = (1 + 1 / N) * Math.max(layer, Math.pow(spectralNorm(stats.ols), 2 / N));
   }
-  if (!(Number.isFinite(K) && K >= 0)) throw new RangeError(`localSmoothness: K must be a finite number ≥ 0, got ${K}`);
+  if (!(Number.isFinite(K) && K >= 0)) throw new LocalSmoothnessError(`K must be a finite number ≥ 0, got ${K}`);
   const g = Math.pow(K, N / 2) * lambda + mu;
   const beta = N * lambda * Math.pow(K, N - 1) + (N > 1 ? (N - 1) * Math.pow(K, N / 2 - 1) * g : 0);
   const binom3 = (N * (N - 1) * (N - 2)) / 6;
@@ -40,7 +54,7 @@ export function localSmoothness(stats: Stats, weights: readonly Mat[], K?: numbe
     + (N > 2 ? 6 * binom3 * Math.pow(N, -1.5) * Math.pow(K, (N - 3) / 2) * g : 0);
   if (N === 1) rho = beta;
   if (!(beta > 0 && rho > 0)) {
-    throw new RangeError(`localSmoothness: the bounds vanish (β = ${beta}, ρ = ${rho}; K = ${K}); pass β and ρ explicitly`);
+    throw new LocalSmoothnessError(`the bounds vanish (β = ${beta}, ρ = ${rho}; K = ${K}); pass β and ρ explicitly`);
   }
   return { K, beta, rho };
 }

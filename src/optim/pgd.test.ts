@@ -8,7 +8,7 @@ import { zeroWeights } from '../model/network.ts';
 import { initGaussian } from '../model/init.ts';
 import { hessian } from '../model/hessian.ts';
 import { pgd, pgdConstants } from './pgd.ts';
-import { localSmoothness } from './localSmoothness.ts';
+import { LocalSmoothnessError, localSmoothness } from './localSmoothness.ts';
 
 // THEORY §8.9: ℓ(P) = ½‖P − diag(1, 0.5)‖_F², X = I_2, all widths 2.
 const stats = statsFromData({ x: eye(2), y: fromRows([[1, 0], [0, 0.5]]) });
@@ -124,4 +124,11 @@ test('localSmoothness: β bounds ‖∇²L‖ and ρ bounds the Hessian\'s Lipsc
       assert.ok(Math.max(-dv[0], dv[dv.length - 1]) <= rho * dist, `dims ${dims}: Hessian quotient above ρ = ${rho}`);
     }
   }
+});
+
+test('localSmoothness throws a LocalSmoothnessError, with its reason apart, when the default bounds vanish', () => {
+  const zero = statsFromData({ x: zeros(2, 3), y: zeros(2, 3) });
+  assert.throws(() => localSmoothness(zero, zeroWeights([2, 2, 2])), (e: unknown) => e instanceof LocalSmoothnessError && e instanceof RangeError
+    && e.reason === 'the bounds vanish (β = 0, ρ = 0; K = 0); pass β and ρ explicitly' && e.message === `localSmoothness: ${e.reason}`);
+  assert.throws(() => localSmoothness(zero, zeroWeights([2, 2, 2]), Number.NaN), (e: unknown) => e instanceof LocalSmoothnessError && /K must be a finite number/.test(e.reason));
 });

@@ -1,7 +1,8 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Rng } from '../linalg/rng.ts';
+import { vectorNorm } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
-import { dimsOf, parameterCount } from '../model/network.ts';
+import { assertFitsData, parameterCount } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { localSmoothness } from './localSmoothness.ts';
 
@@ -102,11 +103,6 @@ function perturbInBall(theta: Float64Array, r: number, rng: Rng, scratch: Float6
   for (let i = 0; i < theta.length; i++) theta[i] += radius * scratch[i];
 }
 
-function norm2(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
 
 /**
  * Perturbed gradient descent (Jin et al. 2017, Algorithm 2, with the fixes of THEORY §10 L5; THEORY §6.5)
@@ -115,10 +111,7 @@ function norm2(v: Float64Array): number {
  * perturbation, return w̃ if L has not dropped by f_thres below L(w̃). The input weights are not modified.
  */
 export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions): PgdResult {
-  const dims = dimsOf(weights);
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new RangeError(`pgd: the network maps ${dims[0]} → ${dims[dims.length - 1]} but the data have d_x = ${stats.dx}, d_y = ${stats.dy}`);
-  }
+  const dims = assertFitsData(weights, stats.dx, stats.dy);
   const d = parameterCount(dims);
   const theta = new Float64Array(d), grad = new Float64Array(d), tilde = new Float64Array(d), scratch = new Float64Array(d);
   const w: Mat[] = [], g: Mat[] = [];
@@ -132,7 +125,7 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
   }
   const ws = createGradWorkspace(dims);
   const evaluate = (): number => lossAndGrad(w, stats, g, ws);
-  let f = evaluate(), gn = norm2(grad);
+  let f = evaluate(), gn = vectorNorm(grad);
   const needLocal = options.beta === undefined || options.rho === undefined;
   const local = needLocal ? localSmoothness(stats, weights) : undefined;
   const k = pgdConstants(d, {
@@ -144,7 +137,7 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
   const finish = (status: PgdResult['status'], iterations: number, perturbations: number, at: Float64Array): PgdResult => {
     theta.set(at);
     const loss = evaluate();
-    return { weights: w.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() })), status, iterations, perturbations, loss, gradNorm: norm2(grad), constants: k };
+    return { weights: w.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() })), status, iterations, perturbations, loss, gradNorm: vectorNorm(grad), constants: k };
   };
   let tNoise = -k.tThres - 1, fTilde = Number.NaN, perturbations = 0;
   for (let t = 0; ; t++) {
@@ -156,14 +149,14 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
       perturbations++;
       perturbInBall(theta, k.r, options.rng, scratch);
       f = evaluate();
-      gn = norm2(grad);
+      gn = vectorNorm(grad);
     }
     if (t - tNoise === k.tThres && f - fTilde > -k.fThres) return finish('returned', t, perturbations, tilde);
     if (t >= maxIterations) return finish('max-iterations', t, perturbations, theta.slice());
     options.onProgress?.(t, f);
     for (let i = 0; i < d; i++) theta[i] -= k.eta * grad[i];
     f = evaluate();
-    gn = norm2(grad);
+    gn = vectorNorm(grad);
     if (options.shouldStop?.()) return finish('interrupted', t + 1, perturbations, theta.slice());
   }
 }

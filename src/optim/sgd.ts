@@ -5,7 +5,8 @@ import { createDataWorkspace, lossAndGradData, type DataWorkspace } from '../mod
 import { initialInvariants, balancedness } from '../model/invariants.ts';
 import { stepSize } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
-import { type TrainOptions, type TrainResult, type TrainStatus, normalizeTrainOptions, assertFitsData } from './train.ts';
+import { type TrainOptions, type TrainResult, type TrainStatus, normalizeTrainOptions } from './train.ts';
+import { assertFitsData } from '../model/network.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
 
 /** TrainOptions plus the minibatch size; maxSteps counts minibatch steps (an epoch is ⌈m/batchSize⌉ steps). */

@@ -139,7 +139,7 @@ test('trainGD rejects bad options and networks that do not fit the data', () => 
   assert.throws(() => trainGD(stats, w, { schedule: lr, maxSteps: -1 }), /maxSteps must be an integer ≥ 0/);
   assert.throws(() => trainGD(stats, w, { schedule: lr, maxSteps: 5, recordEvery: 0 }), /recordEvery/);
   assert.throws(() => trainGD(stats, w, { schedule: { kind: 'constant', lr: -1 }, maxSteps: 5 }), /lr must be/);
-  assert.throws(() => trainGD(stats, initGaussian([4, 5], rng, 1), { schedule: lr, maxSteps: 5 }), /network maps 4 → 5 but the data has d_x = 5, d_y = 5/);
+  assert.throws(() => trainGD(stats, initGaussian([4, 5], rng, 1), { schedule: lr, maxSteps: 5 }), { name: 'ShapeError', message: 'the network of widths 4,5 starts with 4, but X has 5 features' });
   assert.throws(() => trainGD(stats, w, { schedule: lr, maxSteps: 5 }, { step: 2, trajectory: [], c0: [zeros(5, 5)] }), /resume.c0 holds 5×5, but widths \[5,3,5\]/);
   assert.throws(() => trainGD(stats, w, { schedule: lr, maxSteps: 5 }, { step: -1, trajectory: [], c0: [zeros(3, 3)] }), /resume.step/);
 });

@@ -1,6 +1,6 @@
 import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
-import { dimsOf, validateDims } from '../model/network.ts';
+import { assertFitsData } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
 import { initialInvariants, fitsInitialInvariant, balancedness } from '../model/invariants.ts';
@@ -8,6 +8,8 @@ import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
 import { type Retention, createRetention, retainRecord } from './retainedTrajectory.ts';
+import type { SharpnessState } from '../model/index.ts';
+import { type SharpnessRecorder, type SharpnessRecording, createSharpnessRecorder, recordSharpness } from './sharpnessRecording.ts';
 
 /** Stop rules and recording of a training run; every optional field states its default. */
 /** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
@@ -26,6 +28,12 @@ export interface TrainOptions {
   divergeAbove?: number;
   /** Record every this many steps, and at the end (default 10). */
   recordEvery?: number;
+  /**
+   * Record λ_max(∇²L) (and λ_min) on the records whose step is a multiple of sharpness.every, and on
+   * the final record (THEORY §12; default: not recorded). When the run stops at a record step that is
+   * not due, onRecord has seen that record before its sharpness is added.
+   */
+  sharpness?: SharpnessRecording;
   /** Called with each new record (also those not kept under retain). */
   onRecord?(record: TrajectoryRecord): void;
   /**
@@ -57,6 +65,8 @@ export interface TrainResult {
   c0: Mat[];
   /** trainGD: the state of the records' retention (stride, records produced, last step recorded), for a resume. */
   recording?: { stride: number; produced: number; last: number };
+  /** With options.sharpness: the sharpness tracker's warm-start state (a checkpoint's TrainResume.sharpness). */
+  sharpnessState?: SharpnessState;
 }
 
 /** Where to continue a run from: the state a TrainResult (e.g. an 'interrupted' one) left at step `step`. */
@@ -66,6 +76,8 @@ export interface TrainResume {
   c0: Mat[];
   /** TrainResult.recording of the interrupted run (default: every record kept, as in trajectory). */
   recording?: { stride: number; produced: number; last: number };
+  /** The sharpness tracker's state at step (TrainResult.sharpnessState), for a bit-exact continuation. */
+  sharpness?: SharpnessState;
 }
 
 /** Options with every default filled in; throws a RangeError naming the bad field. */
@@ -82,16 +94,6 @@ export function normalizeTrainOptions(o: TrainOptions): Required<Pick<TrainOptio
   return n;
 }
 
-/** Throws a RangeError when the network's end widths do not fit the data's d_x and d_y. */
-export function assertFitsData(weights: readonly Mat[], dx: number, dy: number): number[] {
-  const dims = dimsOf(weights);
-  validateDims(dims);
-  if (dims[0] !== dx || dims[dims.length - 1] !== dy) {
-    throw new RangeError(`network maps ${dims[0]} → ${dims[dims.length - 1]} but the data has d_x = ${dx}, d_y = ${dy}`);
-  }
-  return dims;
-}
-
 function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
   if (!Number.isInteger(resume.step) || resume.step < 0) throw new RangeError(`resume.step must be an integer ≥ 0, got ${resume.step}`);
   const c0 = resume.c0;
@@ -105,6 +107,7 @@ interface Recording {
   recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; retention: Retention;
   /** The record produced last in this call (the final state must be kept even where the stride skips it). */
   lastRecord: TrajectoryRecord | null;
+  sharp: SharpnessRecorder | null; stats: Stats;
 }
 
 /** Records step (once), keeps it under the retention and tells options.onRecord. */
@@ -114,6 +117,7 @@ function recordAt(rec: Recording, step: number, loss: number, gradNorm: number, 
     return;
   }
   const r = rec.recorder.record(step, loss, gradNorm, rec.weights);
+  recordSharpness(rec.sharp, r, rec.weights, rec.stats);
   retainRecord(rec.trajectory, rec.retention, r, final);
   rec.lastRecord = r;
   rec.options.onRecord?.(r);
@@ -205,6 +209,7 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
     retention: createRetention(options.retain ?? Infinity, resume?.recording ?? {
       stride: 1, produced: trajectory.length, last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
     }),
+    sharp: createSharpnessRecorder(dims, options.sharpness, resume?.sharpness), stats,
   };
   const loop: Loop = {
     stats, weights, grads, how: gradientEvaluation(dims), lossNorm: new Float64Array(2), opt, options,
@@ -215,8 +220,13 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const step = loop.step, loss = loop.lossNorm[0], gradNorm = loop.lossNorm[1];
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
-  if (status !== 'interrupted') recordAt(rec, step, loss, gradNorm, true);
+  if (status !== 'interrupted') {
+    recordAt(rec, step, loss, gradNorm, true);
+    if (rec.lastRecord !== null) recordSharpness(rec.sharp, rec.lastRecord, weights, stats, true);
+  }
   const bal = weights.every(isFiniteMat) ? balancedness(weights) : Number.NaN;
   const { stride, produced, last } = rec.retention;
-  return { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0, recording: { stride, produced, last } };
+  const result: TrainResult = { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0, recording: { stride, produced, last } };
+  if (rec.sharp !== null) result.sharpnessState = rec.sharp.tracker.state();
+  return result;
 }

@@ -18,6 +18,10 @@ export interface TrajectoryRecord {
   drift: number;
   /** Singular values of the product P = W_N⋯W_1, descending (min(d_0, d_N) of them). */
   singularValues: number[];
+  /** λ_max(∇²L) (THEORY §12.1), on the records a sharpness recording measured. */
+  sharpness?: number;
+  /** λ_min(∇²L), when the sharpness recording asked for it. */
+  lambdaMin?: number;
 }
 
 /** Takes trajectory records for one network shape; owns its buffers so that recording never disturbs a step. */
@@ -55,27 +59,37 @@ export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Rec
   return state;
 }
 
-/** The header line (no newline) of trajectory.csv for r singular values, with a t column when hasT (flow). */
-export function trajectoryCsvHeader(r: number, hasT: boolean): string {
-  const header = ['step', ...(hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
+/** Optional columns of trajectory.csv: t (flow), sharpness and lambdaMin (recorded sharpness). */
+export interface TrajectoryColumns { hasT: boolean; hasS?: boolean; hasMin?: boolean }
+
+/** The header line (no newline) of trajectory.csv for r singular values and the optional columns. */
+export function trajectoryCsvHeader(r: number, c: TrajectoryColumns): string {
+  const header = ['step', ...(c.hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
   for (let i = 1; i <= r; i++) header.push(`sv${i}`);
+  if (c.hasS === true) header.push('sharpness');
+  if (c.hasMin === true) header.push('lambdaMin');
   return header.join(',');
 }
 
 /** One data line (no newline) of trajectory.csv: numbers in shortest round-trip form, NaN where absent. */
-export function trajectoryCsvRow(rec: TrajectoryRecord, r: number, hasT: boolean): string {
-  const row = [rec.step, ...(hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
+export function trajectoryCsvRow(rec: TrajectoryRecord, r: number, c: TrajectoryColumns): string {
+  const row = [rec.step, ...(c.hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
   for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
+  if (c.hasS === true) row.push(rec.sharpness ?? Number.NaN);
+  if (c.hasMin === true) row.push(rec.lambdaMin ?? Number.NaN);
   return row.map(String).join(',');
 }
 
 /**
  * CSV text of a trajectory: columns step,loss,grad_norm,balancedness,drift,sv1..svr (plus t after
- * step when the records carry times). Numbers are written in their shortest round-trip form, so a
+ * step when the records carry times, and sharpness, lambdaMin at the end when some record has
+ * them: NaN on records not measured). Numbers are written in their shortest round-trip form, so a
  * reader recovers every value exactly; non-finite values appear as NaN / Infinity.
  */
 export function trajectoryToCsv(records: readonly TrajectoryRecord[]): string {
   const hasT = records.some((r) => r.t !== undefined);
   const r = records.reduce((m, rec) => Math.max(m, rec.singularValues.length), 0);
-  return [trajectoryCsvHeader(r, hasT), ...records.map((rec) => trajectoryCsvRow(rec, r, hasT))].join('\n') + '\n';
+  const hasS = records.some((rec) => rec.sharpness !== undefined), hasMin = records.some((rec) => rec.lambdaMin !== undefined);
+  const columns = { hasT, hasS, hasMin };
+  return [trajectoryCsvHeader(r, columns), ...records.map((rec) => trajectoryCsvRow(rec, r, columns))].join('\n') + '\n';
 }

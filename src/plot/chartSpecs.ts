@@ -1,5 +1,6 @@
 // The browser-safe half of src/plot: pure builders of vega-lite specs, no Node APIs, no rendering.
 export { lineChart, type LineChartOptions, type Series } from './lineChart.ts';
+export { panelGrid, type PanelGridOptions } from './panelGrid.ts';
 export { histogram, type HistogramOptions, type HistogramGroup, type HistogramLine } from './histogram.ts';
 export { scatterChart, type ScatterChartOptions } from './scatterChart.ts';
 export { loglogFit, type PowerLaw } from './loglogFit.ts';

@@ -1,8 +1,7 @@
 import type { Mat } from '../linalg/mat.ts';
 import { eigvalsh } from '../linalg/eigh.ts';
 import { spectralNorm } from '../linalg/norms.ts';
-import { type Dataset, type Stats, statsFromData } from '../model/stats.ts';
-import { PremiseError } from '../errors.ts';
+import { type Dataset, type Stats, requireInvertibleSigmaXX, statsFromData } from '../model/stats.ts';
 
 /**
  * How ‖Y‖ was obtained: 'exact' (from raw Y, or from Σ_YY = YYᵀ as √λ_max(Σ_YY)) or
@@ -75,13 +74,9 @@ export function asBoundData(data: Stats | BoundData): BoundData {
 }
 
 /**
- * Throws PremiseError('sigma-xx-singular') unless Σ_XX = XXᵀ has full rank (the premise of Lemma 3.1
- * and Theorems 2.4 and 2.6, THEORY §4.1, §4.3); fn names the caller in the message.
+ * Throws PremiseError(SIGMA_XX_SINGULAR) unless σ_min(X) > 0 (the premise of Lemma 3.1 and Theorems
+ * 2.4 and 2.6, THEORY §4.1, §4.3); fn names the caller in the message.
  */
 export function assertSigmaXXInvertible(fn: string, data: BoundData): void {
-  if (data.sigmaMinX > 0) return;
-  const { dx, m, rankXX } = data.stats;
-  const why = Number.isFinite(m) && m < dx ? ` (only m = ${m} samples for d_x = ${dx})` : '';
-  throw new PremiseError('sigma-xx-singular',
-    `${fn}: Σ_XX = XXᵀ is singular (rank ${rankXX} < d_x = ${dx})${why}; the bound needs σ_min(X) > 0`);
+  requireInvertibleSigmaXX(data.stats, fn, 'σ_min(X) > 0, THEORY §4.1', data.sigmaMinX > 0);
 }

@@ -9,7 +9,11 @@ import { createGradWorkspace, lossAndGrad, product } from '../model/lossAndGrad.
 import { initBalanced, initGaussian } from '../model/init.ts';
 import { gradientFlow } from '../optim/flow.ts';
 import { boundData } from './boundData.ts';
-import { lemma31Bound, productNormBound, gradientNormBounds, stationaritySteps, escapeSteps, exponentialRate } from './bounds.ts';
+import { lemma31Bound, productNormBound } from './lemma31.ts';
+import { gradientNormBounds } from './gradientNormBounds.ts';
+import { stationaritySteps } from './stationaritySteps.ts';
+import { escapeSteps } from './escapeSteps.ts';
+import { exponentialRate } from './exponentialRate.ts';
 import { PremiseError } from '../errors.ts';
 
 function randomData(dx: number, dy: number, m: number, rng: Rng): Dataset {

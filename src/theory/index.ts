@@ -9,9 +9,15 @@ export {
   type CNChoice, type NrtBoundOptions, type NrtBoundResult, type NrtInputs, cNValue, lemmaM, nrtStepBound, remarkDelta,
   nrtInputs, assertAlphaBelowOne, nrtBound, optimalDelta, closedFormEtaMax,
 } from './nrtBound.ts';
-export { type UniformBoundOptions, type UniformBoundResult, uniformBound } from './uniform.ts';
+export { type UniformBoundOptions, type UniformBoundResult, uniformBound } from './uniformBound.ts';
 export { type ScheduleAdmissibility, largestAdmissibleC, scheduleAdmissibility } from './scheduleAdmissibility.ts';
+export { lemma31Bound, productNormBound } from './lemma31.ts';
+export { gradientNormBounds } from './gradientNormBounds.ts';
+export { stationaritySteps } from './stationaritySteps.ts';
+export { type EscapeBound, escapeSteps } from './escapeSteps.ts';
+export { type ExponentialRate, exponentialRate } from './exponentialRate.ts';
 export {
-  type EscapeBound, type ExponentialRate, lemma31Bound, productNormBound, gradientNormBounds, stationaritySteps, escapeSteps,
-  exponentialRate,
-} from './bounds.ts';
+  type GlobalMinimum, type FlatClosedForm, globalMinimum, sqrtPsd, balancedFactorization, flatSharpnessClosedForm,
+} from './flatMinima.ts';
+export { type FlatSearchOptions, type FlatSearchResult, flatMinimumSearch } from './flatGaugeSearch.ts';
+export { saxeGdMode, saxeFlowTime, saxeFlowValue, saxeLearningTime, saxeGdLearningStep } from './saxeModes.ts';

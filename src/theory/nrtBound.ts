@@ -1,6 +1,6 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
-import { dimsOf } from '../model/network.ts';
+import { assertFitsData } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { type BalanceNorm, balancedness } from '../model/invariants.ts';
 import { type BoundData, type NormYSource, asBoundData, assertSigmaXXInvertible } from './boundData.ts';
@@ -94,11 +94,8 @@ export function remarkDelta(M: number, N: number, cN: number): number {
 
 /** The inputs of η_max(δ) for an instance: L(W(0)), M, bal(W(0)) and the data norms (THEORY §4.3). */
 export function nrtInputs(data: BoundData, weights: readonly Mat[], cN: CNChoice = '(N+1)^2', norm: BalanceNorm = 'spectral'): NrtInputs {
-  const dims = dimsOf(weights);
   const { stats } = data;
-  if (dims[0] !== stats.dx || dims[dims.length - 1] !== stats.dy) {
-    throw new RangeError(`nrtBound: the network maps ${dims[0]} → ${dims[dims.length - 1]} but the data have d_x = ${stats.dx}, d_y = ${stats.dy}`);
-  }
+  const dims = assertFitsData(weights, stats.dx, stats.dy);
   assertSigmaXXInvertible('nrtBound', data);
   const L0 = lossAndGrad(weights, stats, null, createGradWorkspace(dims));
   if (!Number.isFinite(L0)) throw new InputError(`nrtBound: the loss at the initial weights is not finite (${L0})`);

@@ -277,6 +277,6 @@ describe('bad input to critical, critical-point and hessian', () => {
   });
 
   test('hessian with weights of the wrong widths for the data: exit 2 naming the file and both shapes', async () => {
-    fails(await dln(['hessian', ...SMALL, '--weights', 'wrong.npz']), 2, /wrong\.npz maps 3 → 2 features \(widths 3,2,2\), but the data have 4 → 3/);
+    fails(await dln(['hessian', ...SMALL, '--weights', 'wrong.npz']), 2, /^dln: wrong\.npz \(widths 3,2,2\) maps 3 → 2 features, but the data have 4 → 3$/m);
   });
 });

@@ -100,8 +100,8 @@ describe('dln train: every bad input is one line on stderr, exit code 2, no outp
   test('a NaN value names the file, row and column', () => rejects(withX('XNaN.npy'), /^dln: XNaN\.npy: value at row 5, column 2 is NaN/));
   test('an infinite value names the file, row and column', () => rejects(withX('Xinf.csv', 'Y3.csv'), /^dln: Xinf\.csv: value at row 2, column 2 is inf/));
   test('X and Y with different numbers of samples', () => rejects(withX('X.npy', 'Y19.npy'), /^dln: X has 20 samples but Y has 19$/m));
-  test('--dims whose first width is not the number of X columns', () => rejects(withFlag('--dims', '4,4,2'), /^dln: --dims starts with 4 but X has 3 columns$/m));
-  test('--dims whose last width is not the number of Y columns', () => rejects(withFlag('--dims', '3,4,3'), /^dln: --dims ends with 3 but Y has 2 columns$/m));
+  test('--dims whose first width is not the number of X columns', () => rejects(withFlag('--dims', '4,4,2'), /^dln: --dims starts with 4, but X has 3 features$/m));
+  test('--dims whose last width is not the number of Y columns', () => rejects(withFlag('--dims', '3,4,3'), /^dln: --dims ends with 3, but Y has 2 features$/m));
   test('a zero width', () => rejects(withFlag('--dims', '3,0,2'), /^dln: --dims: width 2 of '3,0,2' is '0'; every width must be a positive integer$/m));
   test('a negative width', () => rejects(withFlag('--dims', '3,-4,2'), /^dln: --dims: width 2 of '3,-4,2' is '-4'/));
   test('a non-integer width', () => rejects(withFlag('--dims', '3,2.5,2'), /^dln: --dims: width 2 of '3,2.5,2' is '2.5'/));
@@ -110,11 +110,11 @@ describe('dln train: every bad input is one line on stderr, exit code 2, no outp
   }
   test('a weights file whose shapes do not match --dims names the layer and both shapes', () => rejects(
     [...withFlag('--dims', '3,4,4,2'), '--init-weights', 'Wbad.npz'],
-    /^dln: .*Wbad\.npz: W2 has shape 5×4, but --dims 3,4,4,2 needs 4×4$/m,
+    /^dln: .*Wbad\.npz: W2 has shape 5×4, but widths 3,4,4,2 need 4×4$/m,
   ));
   test('a weights file with the wrong number of layers', () => rejects(
     [...OK, '--init-weights', 'Wbad.npz'],
-    /^dln: .*Wbad\.npz holds 3 weight matrices, but --dims 3,4,2 needs 2$/m,
+    /^dln: .*Wbad\.npz: 3 weight matrices, but widths 3,4,2 need 2$/m,
   ));
   test('an unknown --data name lists the known ones', () => rejects(
     ['--data', 'mnist', '--dims', '5,5', '--lr', '1e-3', '--no-progress'],

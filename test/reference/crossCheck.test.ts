@@ -24,7 +24,7 @@ import { main } from '../../src/cli/main.ts';
 import { encodeNpy } from '../../src/data/npy.ts';
 import { decodeWeights, encodeWeights } from '../../src/data/npz.ts';
 import { type Mat, fromArray } from '../../src/linalg/mat.ts';
-import { escapeSteps } from '../../src/theory/bounds.ts';
+import { escapeSteps } from '../../src/theory/escapeSteps.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/dln.js', import.meta.url));
 const REFERENCE = fileURLToPath(new URL('./dln_reference.py', import.meta.url));

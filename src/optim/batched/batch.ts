@@ -1,5 +1,7 @@
 import type { Mat } from '../../linalg/mat.ts';
-import type { Stats } from '../../model/stats.ts';
+import { type Stats, statsFromMoments } from '../../model/stats.ts';
+import { matmul } from '../../linalg/matmul.ts';
+import { zeros } from '../../linalg/mat.ts';
 import { validateDims } from '../../model/network.ts';
 import { laneGemm, packLane, unpackLane } from './laneKernels.ts';
 
@@ -93,4 +95,20 @@ export function batchLossAndGrad(batch: Batch, lo = 0, hi = batch.lanes): void {
   for (const gj of grads) {
     for (let i = 0; i < gj.length / B; i++) { const o = i * B; for (let l = lo; l < hi; l++) batch.gradSq[l] += gj[o + l] * gj[o + l]; }
   }
+}
+
+/**
+ * The statistics of lane b as the batch holds them: its Σ_XX, A and L_OLS bit for bit (what the loss,
+ * gradient and Hessian read), with Σ_YX = AΣ_XX and tr Σ_YY = 2L_OLS + ⟨A, AΣ_XX⟩ rebuilt from them.
+ */
+export function laneStats(batch: Batch, b: number): Stats {
+  const { dims, lanes } = batch;
+  const dx = dims[0], dy = dims[dims.length - 1];
+  const sxx = { rows: dx, cols: dx, data: unpackLane(new Float64Array(dx * dx), batch.sxx, lanes, b) };
+  const ols = { rows: dy, cols: dx, data: unpackLane(new Float64Array(dy * dx), batch.ols, lanes, b) };
+  const syx = matmul(zeros(dy, dx), ols, sxx);
+  let tr = 0;
+  for (let i = 0; i < syx.data.length; i++) tr += ols.data[i] * syx.data[i];
+  const rebuilt = statsFromMoments(sxx, syx, 2 * batch.lossOLS[b] + tr);
+  return { ...rebuilt, ols, lossOLS: batch.lossOLS[b] };
 }

@@ -1,4 +1,8 @@
-import { type Batch, batchLossAndGrad } from './batch.ts';
+import type { Mat } from '../../linalg/mat.ts';
+import type { Stats } from '../../model/stats.ts';
+import { type Batch, batchLossAndGrad, laneStats } from './batch.ts';
+import { unpackLane } from './laneKernels.ts';
+import { type SharpnessRecording, type SharpnessRecorder, createSharpnessRecorder } from '../sharpnessRecording.ts';
 import { type Schedule, stepSize, validateSchedule } from '../schedules.ts';
 import type { TrainStatus } from '../train.ts';
 import { type CompiledLanes, type LaneRules, compileLaneProgram, encodeSchedules } from './laneProgram.ts';
@@ -21,7 +25,16 @@ export interface BatchTrainOptions {
    * lane-loop kernels of batch.ts. Every choice gives the same bits.
    */
   kernels?: BatchKernels;
+  /**
+   * Record every lane's λ_max(∇²L) (and λ_min) at the steps that are multiples of sharpness.every and
+   * at its last step, as trainGD's records would (THEORY §12; default: not recorded). The lanes then
+   * run on the lane-loop kernels (same bits), one tracker per lane.
+   */
+  sharpness?: SharpnessRecording;
 }
+
+/** One lane's sharpness records: the steps measured, λ_max at each, and λ_min (NaN unless asked). */
+export interface LaneSharpness { steps: number[]; lambdaMax: number[]; lambdaMin: number[] }
 
 /** The code a batched run uses (BatchTrainOptions.kernels). */
 export type BatchKernels = 'auto' | 'wasm-simd' | 'js' | 'loops';
@@ -32,7 +45,12 @@ export interface BatchTrainResult {
   steps: Int32Array;
   loss: Float64Array;
   gradNorm: Float64Array;
+  /** With options.sharpness: each lane's records. */
+  sharpness?: LaneSharpness[];
 }
+
+/** Where trainBatchRange writes; sharpness (one entry per lane) only with options.sharpness. */
+export interface BatchOut { status: Int32Array; steps: Int32Array; loss: Float64Array; gradNorm: Float64Array; sharpness?: LaneSharpness[] }
 
 /** Status codes written into a shared Int32Array by trainBatchRange. */
 export const STATUS_CODES: readonly TrainStatus[] = ['max-steps', 'converged', 'diverged', 'interrupted'];
@@ -43,9 +61,8 @@ export const STATUS_CODES: readonly TrainStatus[] = ['max-steps', 'converged', '
  * independent: disjoint ranges may run concurrently on threads sharing the batch's buffers.
  * Writes status codes (index into STATUS_CODES), step counts, final loss and gradient norm.
  */
-export function trainBatchRange(batch: Batch, options: BatchTrainOptions, lo: number, hi: number,
-  out: { status: Int32Array; steps: Int32Array; loss: Float64Array; gradNorm: Float64Array }): void {
-  const fast = lanePrograms(batch.dims, options.kernels);
+export function trainBatchRange(batch: Batch, options: BatchTrainOptions, lo: number, hi: number, out: BatchOut): void {
+  const fast = options.sharpness === undefined ? lanePrograms(batch.dims, options.kernels) : null;
   if (fast !== null) {
     const schedules = encodeSchedules(laneSchedules(options.schedules, batch.lanes));
     fast.program(batch.weights, batch.sxx, batch.ols, batch.lossOLS, batch.lanes, lo, hi, schedules, laneRules(options),
@@ -59,9 +76,33 @@ export function trainBatchRange(batch: Batch, options: BatchTrainOptions, lo: nu
 /** Lanes trained together by one pass of the step loop (fits the data of a chunk in L2 cache). */
 export const LANE_CHUNK = 64;
 
-function trainChunk(batch: Batch, options: BatchTrainOptions, lo: number, hi: number,
-  out: { status: Int32Array; steps: Int32Array; loss: Float64Array; gradNorm: Float64Array }): void {
+/** Per-lane trackers, statistics and weight buffers of a chunk whose sharpness is recorded. */
+interface ChunkSharpness { recorders: SharpnessRecorder[]; stats: Stats[]; weights: Mat[]; every: number; out: LaneSharpness[] }
+
+function chunkSharpness(batch: Batch, s: SharpnessRecording, lo: number, hi: number, out: BatchOut): ChunkSharpness {
+  const { dims } = batch;
+  const lanes = Array.from({ length: hi - lo }, (_, i) => lo + i);
+  if (out.sharpness === undefined) out.sharpness = Array.from({ length: batch.lanes }, () => ({ steps: [], lambdaMax: [], lambdaMin: [] }));
+  return {
+    recorders: lanes.map(() => createSharpnessRecorder(dims, s) as SharpnessRecorder),
+    stats: lanes.map((b) => laneStats(batch, b)),
+    weights: dims.slice(1).map((d, j) => ({ rows: d, cols: dims[j], data: new Float64Array(d * dims[j]) })),
+    every: s.every, out: out.sharpness,
+  };
+}
+
+/** Measures lane l (its weights as they are now, at step) into its records. */
+function measureLane(batch: Batch, cs: ChunkSharpness, lo: number, l: number, step: number): void {
+  for (let j = 0; j < cs.weights.length; j++) unpackLane(cs.weights[j].data, batch.weights[j], batch.lanes, l);
+  const r = cs.recorders[l - lo], rec = cs.out[l];
+  rec.steps.push(step);
+  rec.lambdaMax.push(r.tracker.measure(cs.weights, cs.stats[l - lo]));
+  rec.lambdaMin.push(r.tracker.lambdaMin);
+}
+
+function trainChunk(batch: Batch, options: BatchTrainOptions, lo: number, hi: number, out: BatchOut): void {
   const B = batch.lanes;
+  const cs = options.sharpness !== undefined ? chunkSharpness(batch, options.sharpness, lo, hi, out) : null;
   const schedules = laneSchedules(options.schedules, B);
   const divergeAbove = options.divergeAbove ?? 1e12, lossTol = options.lossTol ?? -Infinity, gradTol = options.gradTol ?? -Infinity;
   const active = new Uint8Array(B), eta = new Float64Array(B);
@@ -76,6 +117,7 @@ function trainChunk(batch: Batch, options: BatchTrainOptions, lo: number, hi: nu
       if (!Number.isFinite(loss) || loss > divergeAbove || !Number.isFinite(gn)) code = 2;
       else if (loss <= lossTol || gn <= gradTol) code = 1;
       else if (step >= options.maxSteps) code = 0;
+      if (cs !== null && (code >= 0 || step % cs.every === 0)) measureLane(batch, cs, lo, l, step);
       if (code >= 0) {
         active[l] = 0; remaining--;
         out.status[l] = code; out.steps[l] = step; out.loss[l] = loss; out.gradNorm[l] = gn;
@@ -112,9 +154,11 @@ export function laneRules(options: BatchTrainOptions): LaneRules {
 /** Trains every lane of a batch on this thread. */
 export function trainBatched(batch: Batch, options: BatchTrainOptions): BatchTrainResult {
   const B = batch.lanes;
-  const out = { status: new Int32Array(B), steps: new Int32Array(B), loss: new Float64Array(B), gradNorm: new Float64Array(B) };
+  const out: BatchOut = { status: new Int32Array(B), steps: new Int32Array(B), loss: new Float64Array(B), gradNorm: new Float64Array(B) };
   trainBatchRange(batch, options, 0, B, out);
-  return { status: Array.from(out.status, (c) => STATUS_CODES[c]), steps: out.steps, loss: out.loss, gradNorm: out.gradNorm };
+  const result: BatchTrainResult = { status: Array.from(out.status, (c) => STATUS_CODES[c]), steps: out.steps, loss: out.loss, gradNorm: out.gradNorm };
+  if (out.sharpness !== undefined) result.sharpness = out.sharpness;
+  return result;
 }
 
 /** One schedule per lane, validated. */

@@ -9,7 +9,7 @@ import { gdStep } from '../optim/gd.ts';
 import { balancedness } from '../model/invariants.ts';
 import { boundData } from './boundData.ts';
 import { nrtBound, lemmaM } from './nrtBound.ts';
-import { uniformBound } from './uniform.ts';
+import { uniformBound } from './uniformBound.ts';
 import { InputError, PremiseError } from '../errors.ts';
 
 function randomData(dx: number, dy: number, m: number, rng: Rng): Dataset {

@@ -12,11 +12,12 @@ import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from '
 import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { fmt, printResult, warn } from './printResult.ts';
 import { explanationJson, explanationLine } from './explainResult.ts';
+import { checkOutputFile } from './outputFile.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 
 interface PgdFlags extends DataFlags, NetworkFlags {
   epsilon: number; beta?: number; rho?: number; c: number; delta: number; deltaF?: number; maxIterations: number;
-  seed: number; out?: string; json?: true; progress: boolean;
+  seed: number; out?: string; force?: true; json?: true; progress: boolean;
 }
 
 /** Parses a probability in the open interval (0, 1). */
@@ -43,7 +44,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--delta-f <Δf>', 'Δf ≥ L(W(0)) − min L (default: L(W(0)) − L_OLS)', nonNegativeNumber('--delta-f'))
     .addOption(new Option('--max-iterations <n>', "stop as 'max-iterations' after n gradient steps").argParser(integerAtLeast('--max-iterations', 0)).default(1_000_000, '1000000'));
   addSeedOption(cmd);
-  cmd.option('--out <file>', 'write the returned weights W1..WN to this .npz file (replaced atomically if it exists)');
+  cmd.option('--out <file>', 'write the returned weights W1..WN to this new .npz file');
+  cmd.option('--force', '--out may replace an existing file (never one of the inputs)');
   addJsonOption(cmd);
   cmd.option('--no-progress', 'no progress display on stderr');
   cmd.addHelpText('after', `
@@ -78,6 +80,7 @@ function planPgd(flags: PgdFlags, cmd: Command): { input: PgdJobInput; dims: num
 }
 
 async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<number> {
+  if (flags.out !== undefined) checkOutputFile(flags.out, '--out', { force: flags.force === true, inputs: [flags.x, flags.y, flags.initWeights] });
   const { input, dims } = planPgd(flags, cmd);
   const outcome = await runJob<PgdOutcome>({ moduleUrl: new URL('../node/pgdJob.ts', import.meta.url), exportName: 'pgdJob', input }, {
     io, progress: { enabled: flags.progress, label: 'pgd', unit: 'step' },

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, type Run } from '../helpers/cli.ts';
@@ -99,6 +99,37 @@ test('an .npz given as data needs --x-key/--y-key unless it holds one array, and
     const single = await dln([...critical, '--x', 'one.npz', '--y', 'Y.npy', '--json'], files);
     assert.equal(single.code, 0, single.stderr);
     assert.deepEqual(JSON.parse(single.stdout), JSON.parse(both.stdout));
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+});
+
+test('an --out file never overwrites what dln did not write: existing files need --force, inputs never, a path under a file is refused', async () => {
+  const files = mkdtempSync(join(tmpdir(), 'dln-out-'));
+  try {
+    const rng = new Rng(5), x: Mat = zeros(30, 3), y: Mat = zeros(30, 2);
+    rng.fillNormal(x.data); rng.fillNormal(y.data);
+    const xBytes = encodeNpy(x);
+    writeFileSync(join(files, 'X.npy'), xBytes);
+    writeFileSync(join(files, 'Y.npy'), encodeNpy(y));
+    writeFileSync(join(files, 'mine.npz'), 'the user\'s own file');
+    const cp = ['critical-point', '--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,2,2', '--subset', '1'];
+    const once = (r: Run, re: RegExp): void => {
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+      assert.match(r.stderr, re);
+    };
+    once(await dln([...cp, '--out', 'X.npy', '--force'], files), /--out X\.npy is one of this command's input files; write the result to another file/);
+    once(await dln([...cp, '--out', 'mine.npz'], files), /--out mine\.npz already exists \(dln does not overwrite files; add --force to replace it\)/);
+    // Root ignores permissions, so an unwritable place is made honestly: a path whose folder is a regular file.
+    once(await dln([...cp, '--out', 'Y.npy/W.npz'], files), /a part of the path is a file, not a folder/);
+    once(await dln(['pgd', '--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,2,2', '--epsilon', '1e-3', '--out', 'Y.npy', '--no-progress'], files), /one of this command's input files/);
+    assert.deepEqual(readdirSync(files).sort(), ['X.npy', 'Y.npy', 'mine.npz']);
+    assert.equal(Buffer.compare(readFileSync(join(files, 'X.npy')), Buffer.from(xBytes)), 0);
+    assert.equal(readFileSync(join(files, 'mine.npz'), 'utf8'), 'the user\'s own file');
+    const forced = await dln([...cp, '--out', 'mine.npz', '--force', '--json'], files);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.notEqual(readFileSync(join(files, 'mine.npz'), 'utf8'), 'the user\'s own file');
   } finally {
     rmSync(files, { recursive: true, force: true });
   }

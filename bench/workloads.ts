@@ -5,6 +5,8 @@ import { decompositions } from './decompositions.ts';
 import { scaling } from './scaling.ts';
 import { memory } from './memory.ts';
 import { sharpnessBench } from './sharpness.ts';
+import { sweepBench } from './sweep.ts';
+import { startup } from './startup.ts';
 
-/** Every workload of `npm run bench`, in the order of the issue's table (then memory). */
-export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory];
+/** Every workload of `npm run bench`, in the order of the issue's table (then memory, sweeps and start-up). */
+export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory, sweepBench, ...startup];

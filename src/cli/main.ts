@@ -10,6 +10,7 @@ import { register as registerPgd } from './pgd.ts';
 import { register as registerData } from './data.ts';
 import { register as registerMinima } from './minima.ts';
 import { addBackendOption } from './backendOption.ts';
+import { register as registerSweep } from './sweep.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -38,6 +39,7 @@ export function createProgram(ctx: CliContext): Command {
   registerPgd(program, ctx);
   registerData(program, ctx);
   registerMinima(program, ctx);
+  registerSweep(program, ctx);
   return program;
 }
 

@@ -1,5 +1,5 @@
 export { type ParsedNpy, parseNpy, matFromNpy, encodeNpy } from './npy.ts';
-export { parseNpz, encodeNpz, encodeWeights, decodeWeights } from './npz.ts';
+export { type EncodeNpzOptions, parseNpz, encodeNpz, encodeWeights, decodeWeights } from './npz.ts';
 export { type CsvTable, parseCsvTable, parseCsv, encodeCsv, formatNumber } from './csv.ts';
 export { assertFinite, matrixFromSamples, checkPair } from './validate.ts';
 export {

@@ -11,7 +11,7 @@ export { type InitSpec, initGaussian, initBalanced, initAligned, initOrthogonal,
 export {
   type BalanceNorm, type BalanceWorkspace, createBalanceWorkspace, invariantsInto, invariants, symmetricNorm, balancedness,
   initialInvariants, isWideLayer, fitsInitialInvariant,
-  invariantDrift, balanceMeasures,
+  invariantDrift, balanceMeasures, assertInvariantsMatch,
 } from './invariants.ts';
 export { hessian, parameterOffsets } from './hessian.ts';
 export { type HvpWorkspace, hessianVectorProduct, createHvpWorkspace } from './hessianVectorProduct.ts';

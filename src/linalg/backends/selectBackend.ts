@@ -4,12 +4,15 @@ import { createWasmBackend, readWasmKernels } from './wasmBackend.ts';
 import { type NativeAddon, loadNativeAddon, nativeBackendFromAddon } from './nativeBackend.ts';
 import { probeKernels } from './probeKernels.ts';
 
+/** A kernel backend: 'ts' (TypeScript, runs anywhere), 'wasm' (WebAssembly SIMD), 'native' (OpenBLAS and LAPACK through a Node addon). */
 export type BackendName = 'ts' | 'wasm' | 'native';
+/** A backend, or 'auto': the fastest available (native > wasm > ts). */
 export type BackendChoice = BackendName | 'auto';
 
 /** Fastest first: the order in which 'auto' tries them. */
 export const backendNames: readonly BackendName[] = ['native', 'wasm', 'ts'];
 
+/** Options of useBackend and resolveBackend. */
 export interface UseBackendOptions {
   /** Threads for the native backend's OpenBLAS. Default: OpenBLAS's own (OPENBLAS_NUM_THREADS, else one per core). */
   threads?: number;
@@ -71,6 +74,11 @@ export function takeBackendNotices(): string[] {
 export function nativeCoreType(): string | undefined {
   const r = loadNativeAddon();
   return 'reason' in r ? undefined : /core (\S+)/.exec(r.addon.config())?.[1];
+}
+
+/** Makes an asynchronously loaded WASM backend (useWasmKernels) the one that 'wasm' and 'auto' select. */
+export function provideWasmBackend(backend: KernelBackend): void {
+  wasm = { backend };
 }
 
 function load(name: BackendName, options: UseBackendOptions): { backend: KernelBackend } | { reason: string } {

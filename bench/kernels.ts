@@ -16,6 +16,7 @@ import { setBackend } from '../src/linalg/backend.ts';
 import { tsBackend } from '../src/linalg/backends/tsBackend.ts';
 import { eigh } from '../src/linalg/eigh.ts';
 import { svd } from '../src/linalg/svd.ts';
+import { prepareOpenblasCoreType } from '../src/node/openblasCoreType.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -23,6 +24,7 @@ const sizes = (flag('--sizes') ?? '5,64,256,512').split(',').map(Number);
 const jsonFile = flag('--json');
 const decomp = args.includes('--decomp');
 const rounds = Math.max(1, Number(flag('--rounds') ?? 1));
+prepareOpenblasCoreType();
 const names = availableBackends();
 const native = names.includes('native') ? resolveBackend('native') : undefined;
 if (flag('--threads') !== undefined) native?.setThreads?.(Number(flag('--threads')));

@@ -70,6 +70,12 @@ const w4: Workload = {
   run: (ctx) => wideNetwork('W4', 'widths 512-512-512-512, m = 4096, GD', [512, 512, 512, 512], gaussian(512, 4096, new Rng(4)), 1e-7, ctx),
 };
 
+/** A wide hidden layer (the catapult / NTK regime): 10⁵ parameters, a 5×5 product. */
+const w4w: Workload = {
+  id: 'W4w',
+  run: (ctx) => wideNetwork('W4w', 'widths 5-10000-5, m = 1000, GD', [5, 10000, 5], gaussian(5, 1000, new Rng(8)), 1e-6, ctx),
+};
+
 /** MNIST-shaped inputs: 784 pixels in [0, 1] for 10 000 samples (synthetic: no data set is downloaded). */
 function mnistLike(rng: Rng): Mat {
   const x = zeros(784, 10000);
@@ -99,4 +105,4 @@ const w4g: Workload = {
   },
 };
 
-export const largeNetworks: Workload[] = [w4g, w4, w5];
+export const largeNetworks: Workload[] = [w4g, w4, w4w, w5];

@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { availableBackends } from '../src/linalg/backends/selectBackend.ts';
+import { availableBackends, nativeCoreType, takeBackendNotices } from '../src/linalg/backends/selectBackend.ts';
+import { prepareOpenblasCoreType } from '../src/node/openblasCoreType.ts';
 import { workloads } from './workloads.ts';
 import { numpyVersion } from './numpyRunner.ts';
 import { measureFmaPeak } from './peak.ts';
@@ -23,6 +24,8 @@ function fmt(m: Measure | undefined): string {
   return m.value >= 1 ? `${m.value.toPrecision(3)} s` : m.value >= 1e-3 ? `${(m.value * 1e3).toPrecision(3)} ms` : `${(m.value * 1e6).toPrecision(3)} µs`;
 }
 
+// As `dln` does at start: the OpenBLAS core type is settled before the native addon loads.
+const coreDecision = prepareOpenblasCoreType();
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const started = performance.now();
 const np = numpyVersion();
@@ -30,9 +33,13 @@ const threads = availableParallelism();
 const peak = measureFmaPeak(np !== null);
 const ctx: BenchContext = { quick, numpy: np !== null, threads, backends: availableBackends(), peak, outDir: fileURLToPath(new URL('./out/', import.meta.url)), extra: {} };
 const head = {
+  openblasCore: nativeCoreType() ?? null,
   cpu: cpus()[0]?.model ?? 'unknown CPU', threads, node: process.version, numpy: np, backends: ctx.backends, peak, loadAtStart: load(), quick,
 };
 console.log(`dln bench${quick ? ' --quick' : ''} — ${head.cpu}, ${threads} threads, Node ${process.version}, numpy ${np ?? 'not available'}`);
+for (const notice of takeBackendNotices()) console.log(`note: ${notice}`);
+const coreNote = { user: 'set by OPENBLAS_CORETYPE', chosen: `chosen by dln: OpenBLAS detected ${coreDecision.detected ?? '?'}`, detected: "OpenBLAS's own detection", none: '' }[coreDecision.source];
+console.log(`OpenBLAS core type in use: ${nativeCoreType() ?? 'none (no native backend)'}${coreNote ? ` (${coreNote})` : ''}`);
 console.log(`kernel backends here: ${ctx.backends.join(', ')}; load average (1, 5, 15 min) at start: ${head.loadAtStart}`);
 console.log(peak
   ? `FMA peak per core: ${peak.scalar ? `scalar ${peak.scalar.toFixed(1)}, 128-bit ${peak.simd128?.toFixed(1)}, ` : ''}256-bit ${peak.avx2.toFixed(1)} GFLOP/s — ${peak.source}`

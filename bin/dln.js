@@ -10,8 +10,11 @@ let main;
 if (sources) {
   const { register } = await import('tsx/esm/api');
   register();
+  // OpenBLAS picks its kernels once, when the native addon loads: settle the core type first.
+  (await import('../src/node/openblasCoreType.ts')).prepareOpenblasCoreType();
   ({ main } = await import('../src/cli/main.ts'));
 } else {
+  (await import('../dist/node/openblasCoreType.js')).prepareOpenblasCoreType();
   ({ main } = await import('../dist/cli/main.js'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
-import { type BackendChoice, backendNames, useBackend } from '../linalg/backends/selectBackend.ts';
+import { type BackendChoice, backendNames, takeBackendNotices, useBackend } from '../linalg/backends/selectBackend.ts';
 import { getBackend } from '../linalg/backend.ts';
 
 /**
@@ -13,6 +13,7 @@ export function addBackendOption(program: Command): void {
     .hook('preAction', (cmd) => {
       const opt = cmd.opts().backend as string | undefined;
       selectBackendOrFail(opt ?? process.env.DLN_BACKEND ?? 'auto');
+      for (const notice of takeBackendNotices()) process.stderr.write(`dln: ${notice}\n`);
     });
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkOutputFile } from './outputFile.ts';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { encodeWeights } from '../data/npz.ts';
@@ -14,7 +15,7 @@ import { fmt, printResult, setText, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
 interface CriticalPointFlags extends TheoryDataFlags {
-  dims?: number[]; subset: number[]; kind?: 'strict' | 'non-strict'; gauge: 'identity' | 'random'; gaugeCond: number; out: string;
+  dims?: number[]; subset: number[]; kind?: 'strict' | 'non-strict'; gauge: 'identity' | 'random'; gaugeCond: number; out: string; force?: true;
 }
 
 /** Parses --subset: 1-based indices "1,2,3"; "none" (or empty) is S = ∅. Range checks need d_y and come later. */
@@ -74,7 +75,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--gauge <gauge>', 'gauges D_h: identity, or random well-conditioned matrices drawn with --seed').argParser(oneOf('--gauge', ['identity', 'random'] as const)).default('identity'))
     .option('--gauge-cond <c>', 'random gauges have condition number below c', positiveNumber('--gauge-cond'), 10);
   addSeedOption(cmd);
-  cmd.requiredOption('--out <file>', 'write the weights W1..WN to this .npz file (replaced atomically if it exists)');
+  cmd.requiredOption('--out <file>', 'write the weights W1..WN to this new .npz file');
+  cmd.option('--force', '--out may replace an existing file (never one of the inputs)');
   addJsonOption(cmd);
   cmd.addHelpText('after', `
 Builds W_1 = D_1[U_SᵀΣ_YXΣ_XX⁻¹; Z_1], W_h = D_h[I_r 0; 0 Z_h]D_{h−1}⁻¹, W_N = [U_S, U_QZ_N]D_{N−1}⁻¹
@@ -100,6 +102,7 @@ Exit codes: 0 written, 2 bad input (S out of range or larger than r_max, an impo
 function criticalPointCommand(flags: CriticalPointFlags, io: CliIO): number {
   const dims = flags.dims;
   if (dims === undefined) throw new InputError('--dims is required (e.g. --dims 5,4,4,5)');
+  checkOutputFile(flags.out, '--out', { force: flags.force === true, inputs: [flags.x, flags.y] });
   const { stats, rng, checkDims } = loadStats(flags);
   checkDims(dims);
   const n = dims.length - 1;

@@ -18,8 +18,10 @@ export function builtinDataNames(): readonly (BuiltinName | RealDataName)[] {
 /** Adds --x, --y (files with one sample per row), --data (a built-in generator or real data set) and MNIST's preparation. */
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--x <file>', 'inputs, one sample per row (.npy or .csv)')
-    .option('--y <file>', 'targets, one sample per row (.npy or .csv)')
+    .option('--x <file>', 'inputs, one sample per row (.npy, .npz, .csv, .tsv or .txt)')
+    .option('--y <file>', 'targets, one sample per row (.npy, .npz, .csv, .tsv or .txt)')
+    .option('--x-key <name>', 'the array of an --x .npz holding the inputs (needed unless it holds exactly one)')
+    .option('--y-key <name>', 'the array of a --y .npz holding the targets (needed unless it holds exactly one)')
     .option('--data <name>', `a built-in data set drawn with --seed (${builtinNames.join(', ')}) or real data (${realDataNames.join(', ')}: the training set; cars and penguins standardised)`)
     .option('--pca <k>', 'mnist: project the pixels onto the top k principal components (0: all 784 pixels, whose Σ_XX is singular)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets (default: centred on the training means)')
@@ -29,12 +31,12 @@ export function addDataOptions(cmd: Command): Command {
 
 /** Where the data come from, as a run's config.json records it (file paths absolute; real data with how it was prepared). */
 export type DataSource =
-  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; whiten?: true }
+  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; xKey?: string; yKey?: string; whiten?: true }
   | { kind: 'builtin'; name: string; seed: number; whiten?: true }
   | { kind: 'real'; name: RealDataName; seed: number; mnist?: Required<Pick<MnistOptions, 'train' | 'test' | 'pca' | 'center'>>; describe: string; preparation: Readonly<Record<string, unknown>>; whiten?: true };
 
 /** The flags --x, --y, --data (and MNIST's preparation) as given. */
-export interface DataFlags { x?: string; y?: string; data?: string; pca?: number; center?: boolean; trainSamples?: number; whiten?: true }
+export interface DataFlags { x?: string; y?: string; data?: string; xKey?: string; yKey?: string; pca?: number; center?: boolean; trainSamples?: number; whiten?: true }
 
 /** MNIST's preparation flags, away from their defaults, with any other data. */
 function refuseMnistFlags(flags: DataFlags): void {
@@ -69,6 +71,7 @@ export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { d
 function loadRawData(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
   if (flags.data !== undefined) {
     if (flags.x !== undefined || flags.y !== undefined) throw new InputError('--data cannot be combined with --x/--y');
+    if (flags.xKey !== undefined || flags.yKey !== undefined) throw new InputError('--x-key and --y-key choose arrays of --x/--y .npz files; --data needs neither');
     const name = oneOf('--data', builtinDataNames())(flags.data);
     if (name !== 'mnist') refuseMnistFlags(flags);
     if ((realDataNames as readonly string[]).includes(name)) return realDataset(realSource(name as RealDataName, flags, seed), rng);
@@ -79,9 +82,16 @@ function loadRawData(flags: DataFlags, rng: Rng, seed: number): { dataset: Datas
   if (flags.x === undefined) throw new InputError('--y needs --x (the inputs)');
   if (flags.y === undefined) throw new InputError('--x needs --y (the targets)');
   // Read as typed (messages name the files as the user wrote them); recorded as absolute paths.
-  const dataset = loadDataset(flags.x, flags.y);
+  const keys = { ...(flags.xKey !== undefined ? { x: flags.xKey } : {}), ...(flags.yKey !== undefined ? { y: flags.yKey } : {}) };
+  const dataset = loadDataset(flags.x, flags.y, keys);
   const x = resolve(flags.x), y = resolve(flags.y);
-  return { dataset, source: { kind: 'files', x, y, xSha256: fileSha256(x), ySha256: fileSha256(y) } };
+  return {
+    dataset,
+    source: {
+      kind: 'files', x, y, xSha256: fileSha256(x), ySha256: fileSha256(y),
+      ...(flags.xKey !== undefined ? { xKey: flags.xKey } : {}), ...(flags.yKey !== undefined ? { yKey: flags.yKey } : {}),
+    },
+  };
 }
 
 /** The data a recorded source names again (for --resume): files must be unchanged since. */
@@ -93,7 +103,7 @@ export function loadDataFromSource(source: DataSource): Dataset {
 function loadRawSource(source: DataSource): Dataset {
   if (source.kind === 'builtin') return builtinData[oneOf('--data', builtinNames)(source.name)](new Rng(source.seed));
   if (source.kind === 'real') return realDataset(source, new Rng(source.seed)).dataset;
-  const dataset = loadDataset(source.x, source.y);
+  const dataset = loadDataset(source.x, source.y, { ...(source.xKey !== undefined ? { x: source.xKey } : {}), ...(source.yKey !== undefined ? { y: source.yKey } : {}) });
   for (const [path, sha] of [[source.x, source.xSha256], [source.y, source.ySha256]] as const) {
     if (fileSha256(path) !== sha) throw new InputError(`${path} has changed since the run started (its SHA-256 differs)`);
   }

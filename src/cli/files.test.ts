@@ -15,13 +15,16 @@ function withDir<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
 
 const M = fromRows([[1, 2], [3, 4], [5, 6]]);
 
-test('readMatrixFile reads .npy, .npz (first array), .csv, .tsv and .txt with one sample per row', () => withDir((dir) => {
+test('readMatrixFile reads .npy, .npz (the array a key names, or its only one), .csv, .tsv and .txt with one sample per row', () => withDir((dir) => {
   writeFileSync(join(dir, 'a.npy'), encodeNpy(M));
   writeFileSync(join(dir, 'a.npz'), encodeNpz({ first: M, second: fromRows([[9]]) }));
   writeFileSync(join(dir, 'a.csv'), 'x1,x2\n1,2\n3,4\n5,6\n');
   writeFileSync(join(dir, 'a.tsv'), '1\t2\n3\t4\n5\t6\n');
   writeFileSync(join(dir, 'a.TXT'), '1 2\n3 4\n5 6\n');
-  for (const f of ['a.npy', 'a.npz', 'a.csv', 'a.tsv', 'a.TXT']) assert.deepEqual(toRows(readMatrixFile(join(dir, f))), toRows(M), f);
+  writeFileSync(join(dir, 'b.npz'), encodeNpz({ only: M }));
+  for (const f of ['a.npy', 'b.npz', 'a.csv', 'a.tsv', 'a.TXT']) assert.deepEqual(toRows(readMatrixFile(join(dir, f))), toRows(M), f);
+  assert.deepEqual(toRows(readMatrixFile(join(dir, 'a.npz'), 'a.npz', { key: 'first', flag: '--x-key' })), toRows(M));
+  assert.throws(() => readMatrixFile(join(dir, 'a.npz'), 'a.npz'), { message: 'a.npz holds the arrays first, second: say which is the data with --x-key NAME' });
 }));
 
 test('readMatrixFile reports missing, unreadable, unknown and malformed files as one-line InputErrors', () => withDir((dir) => {

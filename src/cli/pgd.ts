@@ -11,11 +11,13 @@ import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.t
 import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from './flagParsers.ts';
 import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { fmt, printResult, warn } from './printResult.ts';
+import { explanationJson, explanationLine } from './explainResult.ts';
+import { checkOutputFile } from './outputFile.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 
 interface PgdFlags extends DataFlags, NetworkFlags {
   epsilon: number; beta?: number; rho?: number; c: number; delta: number; deltaF?: number; maxIterations: number;
-  seed: number; out?: string; json?: true; progress: boolean;
+  seed: number; out?: string; force?: true; json?: true; progress: boolean;
 }
 
 /** Parses a probability in the open interval (0, 1). */
@@ -42,7 +44,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--delta-f <Δf>', 'Δf ≥ L(W(0)) − min L (default: L(W(0)) − L_OLS)', nonNegativeNumber('--delta-f'))
     .addOption(new Option('--max-iterations <n>', "stop as 'max-iterations' after n gradient steps").argParser(integerAtLeast('--max-iterations', 0)).default(1_000_000, '1000000'));
   addSeedOption(cmd);
-  cmd.option('--out <file>', 'write the returned weights W1..WN to this .npz file (replaced atomically if it exists)');
+  cmd.option('--out <file>', 'write the returned weights W1..WN to this new .npz file');
+  cmd.option('--force', '--out may replace an existing file (never one of the inputs)');
   addJsonOption(cmd);
   cmd.option('--no-progress', 'no progress display on stderr');
   cmd.addHelpText('after', `
@@ -77,13 +80,14 @@ function planPgd(flags: PgdFlags, cmd: Command): { input: PgdJobInput; dims: num
 }
 
 async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<number> {
+  if (flags.out !== undefined) checkOutputFile(flags.out, '--out', { force: flags.force === true, inputs: [flags.x, flags.y, flags.initWeights] });
   const { input, dims } = planPgd(flags, cmd);
   const outcome = await runJob<PgdOutcome>({ moduleUrl: new URL('../node/pgdJob.ts', import.meta.url), exportName: 'pgdJob', input }, {
     io, progress: { enabled: flags.progress, label: 'pgd', unit: 'step' },
     stopping: 'stopping after the current iteration and reporting the point reached',
   });
   if (outcome === null) return EXIT_INTERRUPTED;
-  const { result: r, lossOLS } = outcome;
+  const { result: r, lossOLS, explanation: x } = outcome;
   const k = r.constants;
   if (!k.epsilonInRange) {
     warn(io, [`ε = ${fmt(k.epsilon)} exceeds β²/ρ = ${fmt((k.beta * k.beta) / k.rho)}: Jin et al.'s guarantee (Theorem 3) does not apply`]);
@@ -92,6 +96,7 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
   if (out !== undefined) writeFileAtomic(out, encodeWeights(r.weights));
   const result = {
     status: r.status, iterations: r.iterations, perturbations: r.perturbations, loss: r.loss, gradNorm: r.gradNorm,
+    ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     constants: k, dims, ...(out !== undefined ? { out } : {}),
     weights: r.weights.map((w) => Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols)))),
   };
@@ -99,6 +104,7 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
     `${r.status} after ${r.iterations} iterations and ${r.perturbations} perturbation${r.perturbations === 1 ? '' : 's'}`,
     `  loss            ${fmt(r.loss)}   (best linear map: ${fmt(lossOLS)})`,
     `  gradient norm   ${fmt(r.gradNorm)}`,
+    ...(x !== null ? [`  where           ${explanationLine(explanationJson(x))}`] : []),
     `  constants       β = ${fmt(k.beta)}, ρ = ${fmt(k.rho)}, η = ${fmt(k.eta)}, χ = ${fmt(k.chi)}, r = ${fmt(k.r)}`,
     `                  g_thres = ${fmt(k.gThres)}, f_thres = ${fmt(k.fThres)}, t_thres = ${k.tThres}`,
     ...(out !== undefined ? [`  weights in      ${flags.out}`] : []),

@@ -1,15 +1,15 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
 import { type Dataset, assertWeightsMatch } from '../model/index.ts';
-import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, trajectoryToCsv } from '../optim/index.ts';
+import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, type TrajectoryColumns, trajectoryCsvHeader } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
-import type { TrainJobInput, TrainOutcome, TrainRun } from '../node/trainJob.ts';
+import { type TrainJobInput, type TrainOutcome, type TrainRun, trajectoryColumns } from '../node/trainJob.ts';
 import { readWeightsFile } from './files.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
@@ -20,11 +20,15 @@ import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run
 import { selectBackendOrFail } from './backendOption.ts';
 import { planFromConfig } from './trainConfig.ts';
 import { getBackend } from '../linalg/backend.ts';
+import { checkTrainMemory } from './memoryLimit.ts';
+import { explanationJson, explanationLine, finalStatus } from './explainResult.ts';
 import { renderChart } from '../plot/index.ts';
 import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure } from './trainSharpness.ts';
 
 /** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
 const GD_DEFAULT_STEPS = 1000;
+/** Records of a GD run kept in memory (evenly spaced; trajectory.csv has every one). */
+const TRAJECTORY_RETAIN = 10000;
 
 /** Everything that determines a training run's numbers, as config.json records it: the data, the network, the run. */
 export type TrainSettings = { data: DataSource; dims: number[]; init: InitChoice; seed: number } & TrainRun;
@@ -118,6 +122,8 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
       : { kind: 'constant', lr: flags.lr };
     method = { method: 'gd', schedule };
   }
+  const steps = flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS);
+  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env, flow ? Infinity : TRAJECTORY_RETAIN, flags.out);
   const init = initChoiceFromFlags(flags, cmd);
   // One generator, in a fixed order: built-in data first, then the initial weights.
   const rng = new Rng(flags.seed);
@@ -126,7 +132,7 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
   const sharpness = sharpnessFromFlags(flags.recordSharpness, flags.lambdaMin === true, flags.recordEvery);
   const settings: TrainSettings = {
     data: source, dims, init, seed: flags.seed, ...method, ...(sharpness !== undefined ? { sharpness } : {}),
-    steps: flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS),
+    steps,
     recordEvery: flags.recordEvery, divergeAbove: flags.divergeAbove,
     ...(flags.lossTol !== undefined ? { lossTol: flags.lossTol } : {}),
     ...(flags.gradTol !== undefined ? { gradTol: flags.gradTol } : {}),
@@ -172,10 +178,11 @@ function checkOutDir(dir: string, keep?: string): void {
 
 /** The numbers a run ends with (summary.json and --json). */
 function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSeconds: number): Record<string, unknown> {
-  const r = outcome.result;
+  const r = outcome.result, x = outcome.explanation;
   return {
-    status: r.status, steps: r.steps, ...('t' in r ? { t: r.t } : {}),
+    status: finalStatus(r.status, x), steps: r.steps, ...('t' in r ? { t: r.t } : {}),
     loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
+    ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,
     backend: getBackend().name,
     ...sharpnessSummary(r.trajectory, settings.sharpness, settings.method === 'gd' ? settings.schedule : undefined, r.steps),
@@ -191,17 +198,48 @@ function human(summary: Record<string, unknown>, out: string | undefined): strin
     `  gradient norm  ${e(summary.gradNorm)}`,
     `  balancedness   ${e(summary.balancedness)}`,
     ...sharpnessLine(summary, e),
+    ...(summary.criticalValue !== undefined ? [`  where          ${explanationLine(summary.criticalValue as ReturnType<typeof explanationJson>)}`] : []),
   ];
   if (out !== undefined) lines.push(`  results in     ${relative(process.cwd(), out) || '.'}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Writes a whole run directory (never half-written): a resumed run's files are kept unless replaced or removed. */
-function writeRunDir(dir: string, files: Record<string, string | Uint8Array>, resuming: boolean, remove: string[]): void {
+function writeRunDir(dir: string, files: Record<string, string | Uint8Array>, resuming: boolean, remove: string[], moves: Record<string, string> = {}): void {
   withStagingDir(dir, (staging) => {
     for (const name of remove) rmSync(join(staging, name), { force: true });
     for (const [name, content] of Object.entries(files)) writeFileSync(join(staging, name), content);
+    for (const [name, from] of Object.entries(moves)) renameSync(from, join(staging, name));
   }, { ifExists: resuming ? 'resume' : 'replace' });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Where the worker streams trajectory.csv while it runs: a hidden file beside the output directory
+ * (same file system), holding the header, or a resumed run's rows so far.
+ */
+function startTrajectoryFile(out: string, resumeDir: string | undefined, dims: readonly number[], columns: TrajectoryColumns): string {
+  const prefix = `.${basename(out)}.trajectory-`, path = join(dirname(out), `${prefix}${process.pid}.csv`);
+  try {
+    // A run killed outright (SIGKILL, SIGTERM) leaves its stream behind: remove those of dead processes.
+    for (const name of readdirSync(dirname(out))) {
+      const pid = name.startsWith(prefix) && name.endsWith('.csv') ? Number(name.slice(prefix.length, -4)) : Number.NaN;
+      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(out), name), { force: true });
+    }
+    if (resumeDir !== undefined && existsSync(join(resumeDir, 'trajectory.csv'))) copyFileSync(join(resumeDir, 'trajectory.csv'), path);
+    else writeFileSync(path, `${trajectoryCsvHeader(Math.min(dims[0], dims[dims.length - 1]), columns)}\n`);
+  } catch (e) {
+    throw new InputError(`cannot write beside ${out}: ${(e as Error).message}`);
+  }
+  return path;
 }
 
 async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): Promise<number> {
@@ -233,6 +271,17 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
 
 async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobInput, previousSeconds: number, out: string | undefined, resumeDir: string | undefined, io: CliIO): Promise<number> {
   const gd = config.settings.method === 'gd';
+  if (out !== undefined) mkdirSync(dirname(out), { recursive: true });
+  const stream = out !== undefined ? startTrajectoryFile(out, resumeDir, config.settings.dims, trajectoryColumns(config.settings)) : undefined;
+  try {
+    return await runAndWrite(flags, config, { ...job, retain: TRAJECTORY_RETAIN, ...(stream !== undefined ? { trajectoryFile: stream } : {}) }, previousSeconds, out, resumeDir, io, stream);
+  } finally {
+    if (stream !== undefined) rmSync(stream, { force: true });
+  }
+}
+
+async function runAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJobInput, previousSeconds: number, out: string | undefined, resumeDir: string | undefined, io: CliIO, stream: string | undefined): Promise<number> {
+  const gd = config.settings.method === 'gd';
   const outcome = await runJob<TrainOutcome>({ moduleUrl: new URL('../node/trainJob.ts', import.meta.url), exportName: 'trainJob', input: job }, {
     io, progress: { enabled: flags.progress, label: 'train', unit: gd ? 'step' : 't' },
     stopping: 'stopping after the current step and saving what was recorded',
@@ -243,7 +292,6 @@ async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJob
   if (out !== undefined) {
     const files: Record<string, string | Uint8Array> = {
       'config.json': `${JSON.stringify(config, null, 2)}\n`,
-      'trajectory.csv': trajectoryToCsv(r.trajectory),
       'weights.npz': encodeWeights(r.weights),
       'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
     };
@@ -256,11 +304,14 @@ async function trainAndWrite(flags: TrainFlags, config: RunConfig, job: TrainJob
     const interrupted = r.status === 'interrupted';
     if (interrupted) {
       const resume = 'resume' in r ? r.resume
-        : { step: r.steps, trajectory: r.trajectory, c0: r.c0, ...(r.sharpnessState !== undefined ? { sharpness: r.sharpnessState } : {}) };
+        : {
+          step: r.steps, trajectory: r.trajectory, c0: r.c0, ...(r.sharpnessState !== undefined ? { sharpness: r.sharpnessState } : {}),
+          ...(r.recording !== undefined ? { recording: r.recording } : {}),
+        };
       const checkpoint: Checkpoint = { step: r.steps, seconds: summary.seconds as number, resume };
       files['checkpoint.json'] = `${encodeExactJson(checkpoint)}\n`;
     }
-    writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json']);
+    writeRunDir(out, files, out === resumeDir, interrupted ? [] : ['checkpoint.json'], stream !== undefined ? { 'trajectory.csv': stream } : {});
   }
   const printed = out !== undefined ? { ...summary, out } : summary;
   io.stdout.write(flags.json === true ? `${JSON.stringify(printed, null, 2)}\n` : human(summary, out));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNpy, encodeNpy, matFromNpy } from './npy.ts';
+import { parseNpy, encodeNpy, matFromNpy, halfToNumber } from './npy.ts';
 import { fromRows } from '../linalg/mat.ts';
 import { InputError } from '../errors.ts';
 import { hasNumpy, python } from '../../test/helpers/numpy.ts';
@@ -34,7 +34,7 @@ def save(name, a, version):
 floats = rng.standard_normal((3, 4)) * 100
 signed = rng.integers(-100, 100, (3, 4))
 unsigned = rng.integers(0, 250, (3, 4))
-for dt in ['<f8', '>f8', '<f4', '>f4', '|i1', '<i2', '>i2', '<i4', '>i4', '<i8', '>i8',
+for dt in ['<f8', '>f8', '<f4', '>f4', '<f2', '>f2', '|i1', '<i2', '>i2', '<i4', '>i4', '<i8', '>i8',
            '|u1', '<u2', '>u2', '<u4', '>u4', '<u8', '>u8', '|b1']:
     src = floats if dt[1] == 'f' else unsigned if dt[1] == 'u' else signed if dt[1] == 'i' else floats > 0
     for order in 'CF':
@@ -125,9 +125,9 @@ test('parseNpy rejects bad input with a one-line InputError naming the file and 
   const cases: [Uint8Array, string][] = [
     [new TextEncoder().encode('a,b\n1,2\n'), 'X.npy: not a .npy file (bad magic)'],
     [new Uint8Array(3), 'X.npy: not a .npy file (bad magic)'],
-    [rawNpy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16)), "X.npy: unsupported dtype '<c16'"],
-    [rawNpy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), "X.npy: unsupported dtype '|O'"],
-    [rawNpy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }"), 'X.npy: unsupported dtype (structured array)'],
+    [rawNpy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16)), "X.npy: unsupported dtype '<c16' (dln reads real floats of 16, 32 or 64 bits, integers and bool; save numpy.asarray(a, dtype=float) instead)"],
+    [rawNpy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), "X.npy: unsupported dtype '|O' (dln reads real floats of 16, 32 or 64 bits, integers and bool; save numpy.asarray(a, dtype=float) instead)"],
+    [rawNpy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }"), 'X.npy: unsupported dtype (structured array) (dln reads real floats of 16, 32 or 64 bits, integers and bool; save numpy.asarray(a, dtype=float) instead)'],
     [rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", new Uint8Array(24)), 'X.npy: truncated data: expected 32 bytes, found 24'],
     [rawNpy("{'descr': '<f8', 'shape': (2, 2), }"), 'X.npy: malformed .npy header (no fortran_order)'],
     [rawNpy("{'descr': '<f8', 'fortran_order': False, }"), 'X.npy: malformed .npy header (no shape)'],
@@ -138,4 +138,17 @@ test('parseNpy rejects bad input with a one-line InputError naming the file and 
     assert.throws(() => parseNpy(bytes, 'X.npy'), (e: unknown) => e instanceof InputError && e.message === message && !message.includes('\n'), message);
   }
   assert.throws(() => parseNpy(new Uint8Array(3)), { message: 'not a .npy file (bad magic)' });
+});
+
+test('float16 values decode exactly: subnormals, the largest half, signed zero, infinities and NaN', () => {
+  assert.equal(halfToNumber(0x0001), 2 ** -24);
+  assert.equal(halfToNumber(0x03ff), 1023 * 2 ** -24);
+  assert.equal(halfToNumber(0x0400), 2 ** -14);
+  assert.equal(halfToNumber(0x3c00), 1);
+  assert.equal(halfToNumber(0xc100), -2.5);
+  assert.equal(halfToNumber(0x7bff), 65504);
+  assert.ok(Object.is(halfToNumber(0x8000), -0));
+  assert.equal(halfToNumber(0x7c00), Infinity);
+  assert.equal(halfToNumber(0xfc00), -Infinity);
+  assert.ok(Number.isNaN(halfToNumber(0x7e00)));
 });

@@ -8,14 +8,26 @@ export interface ParsedNpy {
   readonly fortranOrder: boolean;
 }
 
+/** What a user can do with an array of a dtype dln does not read. */
+const HOW_TO_CONVERT = ' (dln reads real floats of 16, 32 or 64 bits, integers and bool; save numpy.asarray(a, dtype=float) instead)';
+
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const ALIGN = 64;
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type Reader = (v: DataView, offset: number, le: boolean) => number;
+
+/** The IEEE 754 binary16 value of the 16 bits h (exact in float64: subnormals, ±0, ±∞ and NaN included). */
+export function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac === 0 ? sign * Infinity : Number.NaN;
+  return sign * (1024 + frac) * 2 ** (exp - 25);
+}
 const READERS: Record<string, [size: number, read: Reader]> = {
   f8: [8, (v, o, le) => v.getFloat64(o, le)],
   f4: [4, (v, o, le) => v.getFloat32(o, le)],
+  f2: [2, (v, o, le) => halfToNumber(v.getUint16(o, le))],
   i1: [1, (v, o) => v.getInt8(o)],
   i2: [2, (v, o, le) => v.getInt16(o, le)],
   i4: [4, (v, o, le) => v.getInt32(o, le)],
@@ -28,7 +40,7 @@ const READERS: Record<string, [size: number, read: Reader]> = {
 };
 
 /**
- * Parses a .npy file (format versions 1.0, 2.0, 3.0) of float64/float32/(u)int8–64/bool, either byte
+ * Parses a .npy file (format versions 1.0, 2.0, 3.0) of float64/float32/float16/(u)int8–64/bool, either byte
  * order, C or Fortran order. Values come back as float64 in C order (int64 beyond 2⁵³ rounds).
  * `name` prefixes every InputError message ("X.npy: unsupported dtype '<c16'").
  */
@@ -47,7 +59,7 @@ export function parseNpy(bytes: Uint8Array, name?: string): ParsedNpy {
 
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header)?.[1];
   if (descr === undefined) {
-    fail(/['"]descr['"]\s*:\s*\[/.test(header) ? 'unsupported dtype (structured array)' : 'malformed .npy header (no descr)');
+    fail(/['"]descr['"]\s*:\s*\[/.test(header) ? `unsupported dtype (structured array)${HOW_TO_CONVERT}` : 'malformed .npy header (no descr)');
   }
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   if (fortran === undefined) fail('malformed .npy header (no fortran_order)');
@@ -59,7 +71,7 @@ export function parseNpy(bytes: Uint8Array, name?: string): ParsedNpy {
   const order = descr[0];
   const kind = /^[<>|=]/.test(descr) ? descr.slice(1) : descr;
   const entry = READERS[kind];
-  if (entry === undefined) fail(`unsupported dtype '${descr}'`);
+  if (entry === undefined) fail(`unsupported dtype '${descr}'${HOW_TO_CONVERT}`);
   const [size, read] = entry;
   const le = order !== '>';
   const count = shape.reduce((a, b) => a * b, 1);

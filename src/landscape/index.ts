@@ -22,3 +22,4 @@ export { lanczosExtreme } from '../linalg/lanczos.ts';
 export type { LanczosOptions, LanczosResult } from '../linalg/lanczos.ts';
 export { lossSlice } from './slice.ts';
 export type { LossSliceResult } from './slice.ts';
+export { type LossExplanation, explainLoss, explainFinal, gradientRoundingLevel } from './explainLoss.ts';

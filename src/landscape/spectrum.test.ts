@@ -95,7 +95,7 @@ test('criticalValues rejects widths that do not fit the data and enumerations th
   const stats = statsFromData(randomData(5, 4, 30, new Rng(9)));
   assert.throws(() => criticalValues(stats, [4, 3, 4]), (e: unknown) => e instanceof ShapeError && e.message === 'the network of widths 4,3,4 starts with 4, but X has 5 features');
   assert.throws(() => criticalValues(stats, [5, 0, 4]), ShapeError);
-  assert.throws(() => criticalValues(stats, [5, 4, 4], { maxCount: 10 }), /16 index sets .* exceed the limit of 10/);
+  assert.throws(() => criticalValues(stats, [5, 4, 4], { maxCount: 10 }), /means 16 index sets S ⊂ \{1..4\} with \|S\| ≤ 4, more than the 10 dln enumerates; use smaller widths/);
 });
 
 function numpyCriticalValues(x: Mat, y: Mat, rMax: number): number[] | null {

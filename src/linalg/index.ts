@@ -8,6 +8,7 @@ export { getBackend, setBackend } from './backend.ts';
 export { Rng } from './rng.ts';
 export { randomNormal, haarOrthogonal } from './random.ts';
 export { frobenius, vectorNorm, spectralNorm, symmetricSpectralNorm } from './norms.ts';
+export { lowRankSymmetricNorm } from './lowRankSymmetricNorm.ts';
 export type { QrResult, QrOptions } from './qr.ts';
 export { qr } from './qr.ts';
 export type { EighResult } from './eigh.ts';

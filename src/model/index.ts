@@ -10,6 +10,7 @@ export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT 
 export { type InitSpec, initGaussian, initBalanced, initAligned, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export {
   type BalanceNorm, type BalanceWorkspace, createBalanceWorkspace, invariantsInto, invariants, symmetricNorm, balancedness,
+  initialInvariants, isWideLayer, fitsInitialInvariant,
   invariantDrift, balanceMeasures, assertInvariantsMatch,
 } from './invariants.ts';
 export { hessian, parameterOffsets } from './hessian.ts';
@@ -18,3 +19,4 @@ export {
   type SharpnessOptions, type SharpnessState, type SharpnessTracker, createSharpnessTracker, sharpness,
   DENSE_SHARPNESS_MAX_PARAMS, WARM_START_MIX,
 } from './sharpness.ts';
+export { type MemoryEstimate, type MemoryLimit, estimateTrainMemory, estimateHessianMemory, formatBytes, memoryRefusal, recordBytes } from './memoryEstimate.ts';

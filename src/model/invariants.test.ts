@@ -80,7 +80,7 @@ test('invariantDrift is 0 against the invariants of the same weights and measure
 
 test('invariantsInto and balanceMeasures reuse their buffers without stale values', () => {
   const rng = new Rng(11);
-  const dims = [4, 7, 5, 3, 6, 2];
+  const dims = [4, 7, 5, 3, 4, 2]; // no wide layer: the workspace holds every C_j (THEORY §3.7)
   const a = gaussianNet(dims, rng), b = gaussianNet(dims, rng);
   const ws = createBalanceWorkspace(dims);
   invariantsInto(ws.c, a);

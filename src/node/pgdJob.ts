@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
-import { type Dataset, statsFromData } from '../model/index.ts';
+import { type Dataset, dimsOf, statsFromData } from '../model/index.ts';
+import { type LossExplanation, explainFinal } from '../landscape/index.ts';
 import { type PgdOptions, type PgdResult, LocalSmoothnessError, localSmoothness, pgd } from '../optim/index.ts';
 import type { JobContext } from './jobRunner.ts';
 
@@ -14,7 +15,12 @@ export interface PgdJobInput {
 }
 
 /** What pgdJob returns. */
-export interface PgdOutcome { result: PgdResult; lossOLS: number }
+export interface PgdOutcome {
+  result: PgdResult;
+  lossOLS: number;
+  /** Where the final loss sits among the critical values; null when it cannot be said. */
+  explanation: LossExplanation | null;
+}
 
 /**
  * The job of `dln pgd` (run by runJob): statistics, the default β and ρ (THEORY §6.1), then PGD
@@ -42,5 +48,5 @@ export function pgdJob(input: PgdJobInput, job: JobContext): PgdOutcome {
     shouldStop: () => job.shouldStop(),
   });
   job.progress(result.iterations, result.loss);
-  return { result, lossOLS: stats.lossOLS };
+  return { result, lossOLS: stats.lossOLS, explanation: explainFinal(result, stats, dimsOf(result.weights)) };
 }

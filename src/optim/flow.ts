@@ -1,7 +1,7 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
+import { initialInvariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
 import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
@@ -131,7 +131,7 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
     for (let i = 0; i < n; i++) out[i] = -gFlat[i];
     return loss;
   };
-  const c0 = resume ? resume.c0 : invariants(weights);
+  const c0 = resume ? resume.c0 : initialInvariants(weights);
   const recorder = createRecorder(dims, c0);
   const sharp = createSharpnessRecorder(dims, options.sharpness, resume?.sharpness);
   const trajectory: TrajectoryRecord[] = resume ? resume.trajectory.slice() : [];

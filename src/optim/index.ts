@@ -1,6 +1,7 @@
 export { type Schedule, constantSchedule, powerSchedule, validateSchedule, stepSize } from './schedules.ts';
 export { type Optimizer, type GdState, gd, gdStep, assertGradsMatch, tupleNorm } from './gd.ts';
-export { type TrajectoryRecord, type Recorder, createRecorder, trajectoryToCsv } from './trajectory.ts';
+export { type TrajectoryRecord, type Recorder, createRecorder, trajectoryToCsv, trajectoryCsvHeader, trajectoryCsvRow, type TrajectoryColumns } from './trajectory.ts';
+export { type Retention, createRetention, retainRecord } from './retainedTrajectory.ts';
 export {
   TRAIN_DEFAULTS, type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
   gradientEvaluation, evaluateGradient,

@@ -2,7 +2,7 @@ import { type Mat, zeros, isFiniteMat } from '../linalg/mat.ts';
 import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { createDataWorkspace, lossAndGradData, type DataWorkspace } from '../model/lossAndGrad.ts';
-import { invariants, balancedness } from '../model/invariants.ts';
+import { initialInvariants, balancedness } from '../model/invariants.ts';
 import { stepSize } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type TrainOptions, type TrainResult, type TrainStatus, normalizeTrainOptions } from './train.ts';
@@ -49,7 +49,7 @@ export function trainSGD(data: Dataset, weights: Mat[], options: SgdOptions, rng
   const grads = weights.map((w) => zeros(w.rows, w.cols));
   const order = new Uint32Array(m);
   for (let i = 0; i < m; i++) order[i] = i;
-  const c0 = invariants(weights);
+  const c0 = initialInvariants(weights);
   const recorder = createRecorder(dims, c0);
   const trajectory: TrajectoryRecord[] = [];
   let step = 0, pos = m, interrupted = false, status: TrainStatus;

@@ -3,10 +3,11 @@ import type { Stats } from '../model/stats.ts';
 import { assertFitsData } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
-import { invariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
+import { initialInvariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
+import { type Retention, createRetention, retainRecord } from './retainedTrajectory.ts';
 import type { SharpnessState } from '../model/index.ts';
 import { type SharpnessRecorder, type SharpnessRecording, createSharpnessRecorder, recordSharpness } from './sharpnessRecording.ts';
 
@@ -34,8 +35,14 @@ export interface TrainOptions {
    * not due, onRecord has seen that record before its sharpness is added.
    */
   sharpness?: SharpnessRecording;
-  /** Called with each new record. */
+  /** Called with each new record (also those not kept under retain). */
   onRecord?(record: TrajectoryRecord): void;
+  /**
+   * Keep at most about this many records in the result's trajectory (≥ 2): evenly spaced ones, every
+   * stride-th with the stride doubling as the run grows, plus the final one (retainedTrajectory.ts);
+   * onRecord still sees every record. Default: keep all.
+   */
+  retain?: number;
   /** Called with (step, loss) at every step, before the step is taken. */
   onProgress?(step: number, loss: number): void;
   /** Polled after every step; returning true stops the run as 'interrupted' (Ctrl-C). Default: never. */
@@ -56,8 +63,10 @@ export interface TrainResult {
   /** The trained weights (the very arrays passed in, updated in place). */
   weights: Mat[];
   trajectory: TrajectoryRecord[];
-  /** The invariants C_j at step 0, against which drift is measured. */
+  /** The invariants C_j at step 0, against which drift is measured (a wide layer's as its factor, THEORY §3.7: see initialInvariants). */
   c0: Mat[];
+  /** trainGD: the state of the records' retention (stride, records produced, last step recorded), for a resume. */
+  recording?: { stride: number; produced: number; last: number };
   /** With options.sharpness: the sharpness tracker's warm-start state (a checkpoint's TrainResume.sharpness). */
   sharpnessState?: SharpnessState;
 }
@@ -67,6 +76,8 @@ export interface TrainResume {
   step: number;
   trajectory: TrajectoryRecord[];
   c0: Mat[];
+  /** TrainResult.recording of the interrupted run (default: every record kept, as in trajectory). */
+  recording?: { stride: number; produced: number; last: number };
   /** The sharpness tracker's state at step (TrainResult.sharpnessState), for a bit-exact continuation. */
   sharpness?: SharpnessState;
 }
@@ -92,17 +103,22 @@ function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
 
 /** What trainGD's records need: the recorder, the trajectory so far and the step last recorded. */
 interface Recording {
-  recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; last: number;
+  recorder: Recorder; trajectory: TrajectoryRecord[]; weights: readonly Mat[]; options: TrainOptions; retention: Retention;
+  /** The record produced last in this call (the final state must be kept even where the stride skips it). */
+  lastRecord: TrajectoryRecord | null;
   sharp: SharpnessRecorder | null; stats: Stats;
 }
 
-/** Records step (once) and tells options.onRecord. */
-function recordAt(rec: Recording, step: number, loss: number, gradNorm: number): void {
-  if (rec.last === step) return;
+/** Records step (once), keeps it under the retention and tells options.onRecord. */
+function recordAt(rec: Recording, step: number, loss: number, gradNorm: number, final = false): void {
+  if (rec.retention.last === step) {
+    if (final && rec.lastRecord !== null && rec.trajectory[rec.trajectory.length - 1] !== rec.lastRecord) rec.trajectory.push(rec.lastRecord);
+    return;
+  }
   const r = rec.recorder.record(step, loss, gradNorm, rec.weights);
   recordSharpness(rec.sharp, r, rec.weights, rec.stats);
-  rec.trajectory.push(r);
-  rec.last = step;
+  retainRecord(rec.trajectory, rec.retention, r, final);
+  rec.lastRecord = r;
   rec.options.onRecord?.(r);
 }
 
@@ -184,12 +200,14 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   const opt = normalizeTrainOptions(options);
   const dims = assertFitsData(weights, stats.dx, stats.dy);
   if (resume) assertResumeFits(resume, dims);
-  const c0 = resume ? resume.c0 : invariants(weights);
+  const c0 = resume ? resume.c0 : initialInvariants(weights);
   const trajectory = resume ? resume.trajectory.slice() : [];
   const grads = weights.map((w) => zeros(w.rows, w.cols));
   const rec: Recording = {
-    recorder: createRecorder(dims, c0), trajectory, weights, options,
-    last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
+    recorder: createRecorder(dims, c0), trajectory, weights, options, lastRecord: null,
+    retention: createRetention(options.retain ?? Infinity, resume?.recording ?? {
+      stride: 1, produced: trajectory.length, last: trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1,
+    }),
     sharp: createSharpnessRecorder(dims, options.sharpness, resume?.sharpness), stats,
   };
   const loop: Loop = {
@@ -202,11 +220,12 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
   if (status !== 'interrupted') {
-    recordAt(rec, step, loss, gradNorm);
-    recordSharpness(rec.sharp, trajectory[trajectory.length - 1], weights, stats, true);
+    recordAt(rec, step, loss, gradNorm, true);
+    if (rec.lastRecord !== null) recordSharpness(rec.sharp, rec.lastRecord, weights, stats, true);
   }
   const bal = weights.every(isFiniteMat) ? balancedness(weights) : Number.NaN;
-  const result: TrainResult = { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0 };
+  const { stride, produced, last } = rec.retention;
+  const result: TrainResult = { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0, recording: { stride, produced, last } };
   if (rec.sharp !== null) result.sharpnessState = rec.sharp.tracker.state();
   return result;
 }

@@ -60,6 +60,27 @@ export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Rec
   return state;
 }
 
+/** Optional columns of trajectory.csv: t (flow), sharpness and lambdaMin (recorded sharpness). */
+export interface TrajectoryColumns { hasT: boolean; hasS?: boolean; hasMin?: boolean }
+
+/** The header line (no newline) of trajectory.csv for r singular values and the optional columns. */
+export function trajectoryCsvHeader(r: number, c: TrajectoryColumns): string {
+  const header = ['step', ...(c.hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
+  for (let i = 1; i <= r; i++) header.push(`sv${i}`);
+  if (c.hasS === true) header.push('sharpness');
+  if (c.hasMin === true) header.push('lambdaMin');
+  return header.join(',');
+}
+
+/** One data line (no newline) of trajectory.csv: numbers in shortest round-trip form, NaN where absent. */
+export function trajectoryCsvRow(rec: TrajectoryRecord, r: number, c: TrajectoryColumns): string {
+  const row = [rec.step, ...(c.hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
+  for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
+  if (c.hasS === true) row.push(rec.sharpness ?? Number.NaN);
+  if (c.hasMin === true) row.push(rec.lambdaMin ?? Number.NaN);
+  return row.map(String).join(',');
+}
+
 /**
  * CSV text of a trajectory: columns step,loss,grad_norm,balancedness,drift,sv1..svr (plus t after
  * step when the records carry times, and sharpness, lambdaMin at the end when some record has
@@ -69,18 +90,7 @@ export function createRecorder(dims: readonly number[], c0: readonly Mat[]): Rec
 export function trajectoryToCsv(records: readonly TrajectoryRecord[]): string {
   const hasT = records.some((r) => r.t !== undefined);
   const r = records.reduce((m, rec) => Math.max(m, rec.singularValues.length), 0);
-  const header = ['step', ...(hasT ? ['t'] : []), 'loss', 'grad_norm', 'balancedness', 'drift'];
-  for (let i = 1; i <= r; i++) header.push(`sv${i}`);
   const hasS = records.some((rec) => rec.sharpness !== undefined), hasMin = records.some((rec) => rec.lambdaMin !== undefined);
-  if (hasS) header.push('sharpness');
-  if (hasMin) header.push('lambdaMin');
-  const lines = [header.join(',')];
-  for (const rec of records) {
-    const row = [rec.step, ...(hasT ? [rec.t ?? Number.NaN] : []), rec.loss, rec.gradNorm, rec.balancedness, rec.drift];
-    for (let i = 0; i < r; i++) row.push(rec.singularValues[i] ?? Number.NaN);
-    if (hasS) row.push(rec.sharpness ?? Number.NaN);
-    if (hasMin) row.push(rec.lambdaMin ?? Number.NaN);
-    lines.push(row.map(String).join(','));
-  }
-  return lines.join('\n') + '\n';
+  const columns = { hasT, hasS, hasMin };
+  return [trajectoryCsvHeader(r, columns), ...records.map((rec) => trajectoryCsvRow(rec, r, columns))].join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 export {
   type BalanceNorm, type BalanceWorkspace, createBalanceWorkspace, invariantsInto, invariants, symmetricNorm, balancedness,
+  initialInvariants, isWideLayer, fitsInitialInvariant,
   invariantDrift, balanceMeasures,
 } from '../model/invariants.ts';
 export { type NormYSource, type BoundData, boundData, isBoundData, asBoundData, assertSigmaXXInvertible } from './boundData.ts';

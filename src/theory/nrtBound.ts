@@ -98,7 +98,7 @@ export function nrtInputs(data: BoundData, weights: readonly Mat[], cN: CNChoice
   const dims = assertFitsData(weights, stats.dx, stats.dy);
   assertSigmaXXInvertible('nrtBound', data);
   const L0 = lossAndGrad(weights, stats, null, createGradWorkspace(dims));
-  if (!Number.isFinite(L0)) throw new InputError(`nrtBound: the loss at the initial weights is not finite (${L0})`);
+  if (!Number.isFinite(L0)) throw new InputError(`the loss at the initial weights is not finite (${L0}); start from finite weights of a smaller scale`);
   const N = weights.length;
   return {
     N, cN: cNValue(cN, N), L0, M: lemmaM(L0, data.normY, data.sigmaMinX),
@@ -126,7 +126,7 @@ export function nrtBound(data: Stats | BoundData, weights: readonly Mat[], optio
   let delta: number, deltaChoice: NrtBoundResult['deltaChoice'];
   if (typeof choice === 'number') {
     if (!(Number.isFinite(choice) && choice > 0)) {
-      throw new PremiseError('delta-positive', `nrtBound: δ must be a finite number > 0, got ${choice}`);
+      throw new PremiseError('delta-positive', `δ must be a finite number > 0, got ${choice}; pass --delta optimal, remark or a positive number`);
     }
     delta = choice;
     deltaChoice = 'given';
@@ -137,7 +137,7 @@ export function nrtBound(data: Stats | BoundData, weights: readonly Mat[], optio
     delta = optimalDelta(inputs);
     deltaChoice = 'optimal';
   } else {
-    throw new InputError(`nrtBound: delta must be 'remark', 'optimal' or a number, got ${String(choice)}`);
+    throw new InputError(`--delta must be remark, optimal or a positive number, got ${String(choice)}`);
   }
   assertAlphaBelowOne(inputs.balancedness, delta);
   const { K, B, alpha, etaMax } = nrtStepBound(inputs, delta);

@@ -1,7 +1,8 @@
 import { type KernelBackend, setBackend } from '../backend.ts';
 import { tsBackend } from './tsBackend.ts';
 import { createWasmBackend, readWasmKernels } from './wasmBackend.ts';
-import { loadNativeAddon, nativeBackendFromAddon } from './nativeBackend.ts';
+import { type NativeAddon, loadNativeAddon, nativeBackendFromAddon } from './nativeBackend.ts';
+import { probeKernels } from './probeKernels.ts';
 
 /** A kernel backend: 'ts' (TypeScript, runs anywhere), 'wasm' (WebAssembly SIMD), 'native' (OpenBLAS and LAPACK through a Node addon). */
 export type BackendName = 'ts' | 'wasm' | 'native';
@@ -34,6 +35,47 @@ function loadWasm(): { backend: KernelBackend } | { reason: string } {
   return wasm;
 }
 
+let native: { backend: KernelBackend } | { reason: string } | undefined;
+const notices: string[] = [];
+
+/**
+ * The native backend once it has passed the start-up conformance probe (probeKernels: OpenBLAS with
+ * a core type that computes wrongly on this CPU is refused, and 'auto' moves on to WASM).
+ */
+function loadNative(options: UseBackendOptions): { backend: KernelBackend } | { reason: string } {
+  if (native === undefined) {
+    const r = loadNativeAddon();
+    native = 'reason' in r ? r : admitNative(r.addon);
+  }
+  if ('backend' in native && options.threads !== undefined) native.backend.setThreads?.(options.threads);
+  return native;
+}
+
+/**
+ * The native backend over addon if it passes probeKernels; else why not, with a notice for the
+ * user (takeBackendNotices) that the WASM kernels are used instead.
+ */
+export function admitNative(addon: NativeAddon): { backend: KernelBackend } | { reason: string } {
+  const backend = nativeBackendFromAddon(addon);
+  const failure = probeKernels(backend);
+  if (failure === undefined) return { backend };
+  const core = /core (\S+)/.exec(addon.config())?.[1] ?? 'unknown';
+  const reason = `the native kernels (OpenBLAS core ${core}) fail dln's start-up check: ${failure}`;
+  notices.push(`${reason}; using the WASM kernels instead (set OPENBLAS_CORETYPE to another core, or pass --backend wasm)`);
+  return { reason };
+}
+
+/** Messages for the user about the backend choice (e.g. native kernels refused by the probe), each returned once. */
+export function takeBackendNotices(): string[] {
+  return notices.splice(0, notices.length);
+}
+
+/** The core type the native backend's OpenBLAS runs (from openblas_get_corename), or undefined without it. */
+export function nativeCoreType(): string | undefined {
+  const r = loadNativeAddon();
+  return 'reason' in r ? undefined : /core (\S+)/.exec(r.addon.config())?.[1];
+}
+
 /** Makes an asynchronously loaded WASM backend (useWasmKernels) the one that 'wasm' and 'auto' select. */
 export function provideWasmBackend(backend: KernelBackend): void {
   wasm = { backend };
@@ -42,8 +84,7 @@ export function provideWasmBackend(backend: KernelBackend): void {
 function load(name: BackendName, options: UseBackendOptions): { backend: KernelBackend } | { reason: string } {
   if (name === 'ts') return { backend: tsBackend };
   if (name === 'wasm') return loadWasm();
-  const r = loadNativeAddon();
-  return 'reason' in r ? r : { backend: nativeBackendFromAddon(r.addon, options) };
+  return loadNative(options);
 }
 
 /** Why the named backend cannot run here, or undefined when it can. */

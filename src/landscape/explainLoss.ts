@@ -1,0 +1,81 @@
+import { type Mat, isFiniteMat, zeros } from '../linalg/mat.ts';
+import { createGradWorkspace, product } from '../model/lossAndGrad.ts';
+import { frobenius } from '../linalg/norms.ts';
+import type { Stats } from '../model/stats.ts';
+import { maxRank } from '../model/network.ts';
+import { criticalValues } from './criticalValues.ts';
+
+/** Where a loss sits among the critical values of its architecture (THEORY §5.3). */
+export interface LossExplanation {
+  /** The critical value nearest to the loss, with its index set S (1-based) and rank |S|. */
+  nearest: { loss: number; subset: number[]; rank: number };
+  /** |L − nearest.loss|. */
+  gap: number;
+  /** 'global-minimum': at the smallest critical value (rank min width); 'plateau': at a saddle's value; 'neither': at no critical value. */
+  kind: 'global-minimum' | 'plateau' | 'neither';
+  /** The global minimum of L over these widths (rank ≤ r_max = min width). */
+  globalMinimum: number;
+  /** r_max, the largest rank the product can have. */
+  rMax: number;
+  /** The relative tolerance used: |L − c| ≤ tol·½tr Σ_YY counts as at c. */
+  tolerance: number;
+  /** True when ‖∇L‖ is at rounding level (gradientRoundingLevel): the iteration cannot get closer. */
+  gradientAtRounding: boolean;
+}
+
+/**
+ * The size of ∇L that rounding alone produces at weights: the residual PΣ_XX − Σ_YX is formed with
+ * an error of about ε(‖P‖‖Σ_XX‖ + ‖Σ_YX‖) per entry and multiplied by the other layers, so
+ * 16·ε·√p·(‖P‖_F‖Σ_XX‖_F + ‖Σ_YX‖_F)·max_j Π_{i≠j}‖W_i‖_F (Frobenius norms, p parameters).
+ */
+export function gradientRoundingLevel(weights: readonly Mat[], product: Mat, stats: Stats): number {
+  const norms = weights.map(frobenius);
+  let others = 0, p = 0;
+  for (let j = 0; j < weights.length; j++) {
+    let prod = 1;
+    for (let i = 0; i < weights.length; i++) if (i !== j) prod *= norms[i];
+    others = Math.max(others, prod);
+    p += weights[j].data.length;
+  }
+  return 16 * Number.EPSILON * Math.sqrt(p) * (frobenius(product) * frobenius(stats.sxx) + frobenius(stats.syx)) * others;
+}
+
+/**
+ * Explains a final loss: the nearest critical value (all of them when there are at most 10⁵ index
+ * sets, else the plateau values c_r of best rank-r maps), whether it is the global minimum for these
+ * widths, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY (default tol 10⁻⁶).
+ */
+export function explainLoss(stats: Stats, dims: readonly number[], loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
+  const rMax = maxRank(dims);
+  let values: { loss: number; subset: number[]; rank: number }[];
+  let globalMinimum: number;
+  try {
+    const cv = criticalValues(stats, dims);
+    values = cv.values; globalMinimum = cv.globalMinimum.loss;
+  } catch {
+    const cv = criticalValues(stats, [stats.dx, Math.min(rMax, 1), stats.dy], { maxCount: Infinity });
+    const lambda = cv.lambda;
+    let c = 0.5 * stats.trYY;
+    values = [{ loss: c, subset: [], rank: 0 }];
+    for (let r = 1; r <= rMax; r++) { c -= 0.5 * lambda[r - 1]; values.push({ loss: c, subset: Array.from({ length: r }, (_, i) => i + 1), rank: r }); }
+    globalMinimum = c;
+  }
+  let nearest = values[0];
+  for (const v of values) if (Math.abs(v.loss - loss) < Math.abs(nearest.loss - loss)) nearest = v;
+  const gap = Math.abs(nearest.loss - loss);
+  const at = gap <= tol * 0.5 * stats.trYY;
+  const kind = !at ? 'neither' : nearest.loss === globalMinimum ? 'global-minimum' : 'plateau';
+  return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum, rMax, tolerance: tol, gradientAtRounding };
+}
+
+/** explainLoss for a finished run's weights and loss, or null when it cannot be said (non-finite weights, singular Σ_XX). */
+export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: number }, stats: Stats, dims: readonly number[]): LossExplanation | null {
+  if (!Number.isFinite(result.loss) || !result.weights.every(isFiniteMat)) return null;
+  try {
+    const p = product(zeros(dims[dims.length - 1], dims[0]), result.weights, createGradWorkspace(dims));
+    const rounding = result.gradNorm <= gradientRoundingLevel(result.weights, p, stats);
+    return explainLoss(stats, dims, result.loss, rounding);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,140 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, type Run } from '../helpers/cli.ts';
+import { encodeNpy } from '../../src/data/npy.ts';
+import { encodeNpz } from '../../src/data/npz.ts';
+import { type Mat, zeros } from '../../src/linalg/mat.ts';
+import { Rng } from '../../src/linalg/rng.ts';
+
+/** Runs `node bin/dln.js args…` in cwd with extra environment. */
+function dln(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir = '';
+before(() => { dir = mkdtempSync(join(tmpdir(), 'dln-hardening-')); });
+after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+/** Exit 2, exactly one line on stderr matching each pattern, nothing written into dir. */
+function refused(r: Run, ...patterns: RegExp[]): void {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:\d+/);
+  for (const p of patterns) assert.match(lines[0], p);
+  assert.deepEqual(readdirSync(dir), []);
+}
+
+const train = ['train', '--data', 'report-sec4', '--lr', '1e-5', '--no-progress'];
+
+test('a network too large for the memory limit is refused before any work, naming size, estimate, limit and way out', async () => {
+  refused(await dln([...train, '--dims', '5,100000,5', '--steps', '10', '--out', 'run'], dir, { DLN_MEMORY_LIMIT: '20M' }),
+    /--dims 5,100000,5/, /needs about \d+(\.\d+)? MB of memory \(weights 8\.00 MB/, /limit of 20\.0 MB \(DLN_MEMORY_LIMIT\)/, /use smaller widths/);
+  refused(await dln([...train, '--dims', '5,1000000000,5', '--steps', '10'], dir),
+    /--dims 5,1000000000,5/, /needs an array of 2\.00e\+10 numbers/, /use smaller widths/);
+  refused(await dln([...train, '--dims', '5,4,5', '--steps', '10'], dir, { DLN_MEMORY_LIMIT: 'lots' }), /DLN_MEMORY_LIMIT must be a size such as 8G/);
+});
+
+test('--steps 1e15 is refused for its trajectory.csv on disk (with --record-every as the way out), and for memory in a flow', async () => {
+  refused(await dln([...train, '--dims', '5,4,5', '--steps', '1e15', '--out', 'run'], dir),
+    /1000000000000000 steps records 100000000000002 rows into trajectory\.csv, about \d+(\.\d+)? PB, more than the .* free on the disk of/, /--record-every \d+ or more/);
+  refused(await dln(['train', '--data', 'report-sec4', '--dims', '5,4,5', '--flow', '--t-end', '1', '--steps', '1e15', '--no-progress'], dir),
+    /gradient flow for 1000000000000000 steps needs about/, /mostly trajectory/, /--record-every \d+ or more/);
+});
+
+test('--dims 5,30000,5 trains (wide layers cost their parameters) and 5,10000,5 is not refused', async () => {
+  const r = await dln([...train, '--dims', '5,30000,5', '--steps', '3', '--record-every', '1', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { steps: number; balancedness: number; drift: number };
+  assert.equal(s.steps, 3);
+  assert.ok(Number.isFinite(s.balancedness) && s.balancedness > 0 && Number.isFinite(s.drift));
+});
+
+test('the summary names the critical value the loss reached and says converged at rounding level', async () => {
+  const r = await dln(['train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5',
+    '--steps', '3000', '--seed', '1', '--no-progress', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { status: string; loss: number; criticalValue: { kind: string; rank: number; rMax: number; nearest: number; gradientAtRounding: boolean } };
+  assert.equal(s.status, 'converged');
+  assert.equal(s.criticalValue.kind, 'global-minimum');
+  assert.equal(s.criticalValue.rank, 4);
+  assert.ok(Math.abs(s.loss - s.criticalValue.nearest) <= 1e-9 * s.loss);
+  const text = await dln(['train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5',
+    '--steps', '200', '--seed', '1', '--no-progress'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^max-steps after 200 steps/);
+  assert.match(text.stdout, /where {10}(on a plateau|at no critical value)/);
+});
+
+test('an .npz given as data needs --x-key/--y-key unless it holds one array, and the message lists its arrays', async () => {
+  const files = mkdtempSync(join(tmpdir(), 'dln-npz-'));
+  try {
+    const rng = new Rng(4), x: Mat = zeros(40, 3), y: Mat = zeros(40, 2);
+    rng.fillNormal(x.data); rng.fillNormal(y.data);
+    writeFileSync(join(files, 'D.npz'), encodeNpz({ X: x, Y: y }));
+    writeFileSync(join(files, 'one.npz'), encodeNpz({ inputs: x }));
+    writeFileSync(join(files, 'Y.npy'), encodeNpy(y));
+    const critical = ['critical', '--dims', '3,2,2'];
+    const expectOneLine = (r: Run, re: RegExp): void => {
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+      assert.match(r.stderr, re);
+    };
+    expectOneLine(await dln([...critical, '--x', 'D.npz', '--y', 'Y.npy'], files), /D\.npz holds the arrays X, Y: say which is the data with --x-key NAME/);
+    expectOneLine(await dln([...critical, '--x', 'D.npz', '--x-key', 'Z', '--y', 'Y.npy'], files), /D\.npz has no array 'Z' \(it holds the arrays X, Y\)/);
+    expectOneLine(await dln([...critical, '--x', 'one.npz', '--y', 'Y.npy', '--y-key', 'Y'], files), /--y-key chooses an array of an \.npz file, but Y\.npy is a \.npy file/);
+    const both = await dln([...critical, '--x', 'D.npz', '--x-key', 'X', '--y', 'D.npz', '--y-key', 'Y', '--json'], files);
+    assert.equal(both.code, 0, both.stderr);
+    const single = await dln([...critical, '--x', 'one.npz', '--y', 'Y.npy', '--json'], files);
+    assert.equal(single.code, 0, single.stderr);
+    // The same arrays, chosen by key or as the only one: the same critical values (to rounding).
+    const losses = (r: Run): number[] => (JSON.parse(r.stdout) as { criticalPoints: { loss: number }[] }).criticalPoints.map((c) => c.loss);
+    const a = losses(single), b = losses(both);
+    assert.equal(a.length, b.length);
+    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-12 * Math.abs(b[i]), `${v} vs ${b[i]}`));
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+});
+
+test('an --out file never overwrites what dln did not write: existing files need --force, inputs never, a path under a file is refused', async () => {
+  const files = mkdtempSync(join(tmpdir(), 'dln-out-'));
+  try {
+    const rng = new Rng(5), x: Mat = zeros(30, 3), y: Mat = zeros(30, 2);
+    rng.fillNormal(x.data); rng.fillNormal(y.data);
+    const xBytes = encodeNpy(x);
+    writeFileSync(join(files, 'X.npy'), xBytes);
+    writeFileSync(join(files, 'Y.npy'), encodeNpy(y));
+    writeFileSync(join(files, 'mine.npz'), 'the user\'s own file');
+    const cp = ['critical-point', '--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,2,2', '--subset', '1'];
+    const once = (r: Run, re: RegExp): void => {
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1);
+      assert.match(r.stderr, re);
+    };
+    once(await dln([...cp, '--out', 'X.npy', '--force'], files), /--out X\.npy is one of this command's input files; write the result to another file/);
+    once(await dln([...cp, '--out', 'mine.npz'], files), /--out mine\.npz already exists \(dln does not overwrite files; add --force to replace it\)/);
+    // Root ignores permissions, so an unwritable place is made honestly: a path whose folder is a regular file.
+    once(await dln([...cp, '--out', 'Y.npy/W.npz'], files), /a part of the path is a file, not a folder/);
+    once(await dln(['pgd', '--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,2,2', '--epsilon', '1e-3', '--out', 'Y.npy', '--no-progress'], files), /one of this command's input files/);
+    assert.deepEqual(readdirSync(files).sort(), ['X.npy', 'Y.npy', 'mine.npz']);
+    assert.equal(Buffer.compare(readFileSync(join(files, 'X.npy')), Buffer.from(xBytes)), 0);
+    assert.equal(readFileSync(join(files, 'mine.npz'), 'utf8'), 'the user\'s own file');
+    const forced = await dln([...cp, '--out', 'mine.npz', '--force', '--json'], files);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.notEqual(readFileSync(join(files, 'mine.npz'), 'utf8'), 'the user\'s own file');
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+});

@@ -5,6 +5,7 @@ import { decompositions } from './decompositions.ts';
 import { scaling } from './scaling.ts';
 import { memory } from './memory.ts';
 import { sharpnessBench } from './sharpness.ts';
+import { sweepBench } from './sweep.ts';
 
 /** Every workload of `npm run bench`, in the order of the issue's table (then memory). */
-export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory];
+export const workloads: Workload[] = [...smallNetworks, ...largeNetworks, ...decompositions, ...scaling, ...sharpnessBench, ...memory, sweepBench];

@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { type BuiltinName, builtinData, builtinNames } from '../data/generators.ts';
-import { type MnistOptions, type RealDataName, loadRealData, realDataNames } from '../data/index.ts';
+import { type MnistOptions, type RealDataName, loadRealData, realDataNames, whitenInputs } from '../data/index.ts';
 import { packageRealData } from '../node/realDataFiles.ts';
 import { loadDataset } from './files.ts';
 import { fileSha256 } from './fileSha256.ts';
@@ -23,17 +23,18 @@ export function addDataOptions(cmd: Command): Command {
     .option('--data <name>', `a built-in data set drawn with --seed (${builtinNames.join(', ')}) or real data (${realDataNames.join(', ')}: the training set; cars and penguins standardised)`)
     .option('--pca <k>', 'mnist: project the pixels onto the top k principal components (0: all 784 pixels, whose Σ_XX is singular)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets (default: centred on the training means)')
-    .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerAtLeast('--train-samples', 1), 8000);
+    .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerAtLeast('--train-samples', 1), 8000)
+    .option('--whiten', 'whiten the inputs: X ← Σ_XX^{−1/2}X, so that Σ_XX = I (THEORY §14.1)');
 }
 
 /** Where the data come from, as a run's config.json records it (file paths absolute; real data with how it was prepared). */
 export type DataSource =
-  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string }
-  | { kind: 'builtin'; name: string; seed: number }
-  | { kind: 'real'; name: RealDataName; seed: number; mnist?: Required<Pick<MnistOptions, 'train' | 'test' | 'pca' | 'center'>>; describe: string; preparation: Readonly<Record<string, unknown>> };
+  | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; whiten?: true }
+  | { kind: 'builtin'; name: string; seed: number; whiten?: true }
+  | { kind: 'real'; name: RealDataName; seed: number; mnist?: Required<Pick<MnistOptions, 'train' | 'test' | 'pca' | 'center'>>; describe: string; preparation: Readonly<Record<string, unknown>>; whiten?: true };
 
 /** The flags --x, --y, --data (and MNIST's preparation) as given. */
-export interface DataFlags { x?: string; y?: string; data?: string; pca?: number; center?: boolean; trainSamples?: number }
+export interface DataFlags { x?: string; y?: string; data?: string; pca?: number; center?: boolean; trainSamples?: number; whiten?: true }
 
 /** MNIST's preparation flags, away from their defaults, with any other data. */
 function refuseMnistFlags(flags: DataFlags): void {
@@ -61,6 +62,11 @@ function realDataset(source: RealSource, rng: Rng): { dataset: Dataset; source: 
  * its source record.
  */
 export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
+  const { dataset, source } = loadRawData(flags, rng, seed);
+  return flags.whiten === true ? { dataset: whitenInputs(dataset), source: { ...source, whiten: true } } : { dataset, source };
+}
+
+function loadRawData(flags: DataFlags, rng: Rng, seed: number): { dataset: Dataset; source: DataSource } {
   if (flags.data !== undefined) {
     if (flags.x !== undefined || flags.y !== undefined) throw new InputError('--data cannot be combined with --x/--y');
     const name = oneOf('--data', builtinDataNames())(flags.data);
@@ -80,6 +86,11 @@ export function loadDataFromFlags(flags: DataFlags, rng: Rng, seed: number): { d
 
 /** The data a recorded source names again (for --resume): files must be unchanged since. */
 export function loadDataFromSource(source: DataSource): Dataset {
+  const dataset = loadRawSource(source);
+  return source.whiten === true ? whitenInputs(dataset) : dataset;
+}
+
+function loadRawSource(source: DataSource): Dataset {
   if (source.kind === 'builtin') return builtinData[oneOf('--data', builtinNames)(source.name)](new Rng(source.seed));
   if (source.kind === 'real') return realDataset(source, new Rng(source.seed)).dataset;
   const dataset = loadDataset(source.x, source.y);

@@ -6,12 +6,13 @@ import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { type InitSpec, initialize } from '../model/init.ts';
 import { assertFitsData, assertWeightsMatch } from '../model/network.ts';
+import { zeros, matmulNT } from '../linalg/index.ts';
 import { readWeightsFile } from './files.ts';
 import { userGave } from './commonOptions.ts';
 import { fileSha256 } from './fileSha256.ts';
 import { nonNegativeNumber, oneOf, parseDims, parseNumber } from './flagParsers.ts';
 
-const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as const;
+const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'aligned', 'zero'] as const;
 
 /** Adds --dims and the initialisation flags --init, --init-std, --init-scale, --init-weights. */
 export function addNetworkOptions(cmd: Command): Command {
@@ -19,7 +20,7 @@ export function addNetworkOptions(cmd: Command): Command {
     .option('--dims <widths>', 'network widths d_0,…,d_N, e.g. 5,4,4,5 (ends = data columns)', (t: string) => parseDims(t))
     .addOption(new Option('--init <kind>', `initialisation: ${INIT_KINDS.join(', ')}`).argParser(oneOf('--init', INIT_KINDS)).default('gaussian', 'gaussian'))
     .option('--init-std <std>', 'standard deviation of --init gaussian', nonNegativeNumber('--init-std'), 0.05)
-    .option('--init-scale <s>', 'scale s of --init balanced / orthogonal (singular values |s|)', (t: string) => parseNumber('--init-scale', t, 'a finite number'), 1)
+    .option('--init-scale <s>', 'scale s of --init balanced / orthogonal / aligned (singular values |s|)', (t: string) => parseNumber('--init-scale', t, 'a finite number'), 1)
     .option('--init-weights <file>', 'start from the weights W1..WN of an .npz file');
 }
 
@@ -48,13 +49,14 @@ export function initChoiceFromFlags(flags: NetworkFlags, cmd: Command): InitChoi
     return { kind: 'weights', path, sha256: fileSha256(path) };
   }
   if (userGave(cmd, 'initStd') && flags.init !== 'gaussian') throw new InputError(`--init-std applies to --init gaussian only, not --init ${flags.init}`);
-  if (userGave(cmd, 'initScale') && flags.init !== 'balanced' && flags.init !== 'orthogonal') {
-    throw new InputError(`--init-scale applies to --init balanced or orthogonal only, not --init ${flags.init}`);
+  if (userGave(cmd, 'initScale') && flags.init !== 'balanced' && flags.init !== 'orthogonal' && flags.init !== 'aligned') {
+    throw new InputError(`--init-scale applies to --init balanced, orthogonal or aligned only, not --init ${flags.init}`);
   }
   switch (flags.init) {
     case 'gaussian': return { kind: 'gaussian', std: flags.initStd };
     case 'balanced': return { kind: 'balanced', scale: flags.initScale };
     case 'orthogonal': return { kind: 'orthogonal', scale: flags.initScale };
+    case 'aligned': return { kind: 'aligned', scale: flags.initScale };
     case 'zero': return { kind: 'zero' };
   }
 }
@@ -75,5 +77,6 @@ export function initialWeights(choice: InitChoice, dims: number[] | undefined, d
     spec = choice;
   }
   assertFitsData(dims, data.x.rows, data.y.rows, '--dims');
-  return { dims, weights: initialize(dims, spec, rng) };
+  const syx = spec.kind === 'aligned' ? matmulNT(zeros(data.y.rows, data.x.rows), data.y, data.x) : undefined;
+  return { dims, weights: initialize(dims, spec, rng, syx) };
 }

@@ -8,7 +8,9 @@ import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
 import { register as registerPgd } from './pgd.ts';
 import { register as registerData } from './data.ts';
+import { register as registerMinima } from './minima.ts';
 import { addBackendOption } from './backendOption.ts';
+import { register as registerSweep } from './sweep.ts';
 
 /**
  * The `dln` program. Each subcommand lives in its own file and exports
@@ -36,6 +38,8 @@ export function createProgram(ctx: CliContext): Command {
   registerBound(program, ctx);
   registerPgd(program, ctx);
   registerData(program, ctx);
+  registerMinima(program, ctx);
+  registerSweep(program, ctx);
   return program;
 }
 

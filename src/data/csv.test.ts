@@ -1,28 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv, parseCsvTable, encodeCsv, formatNumber } from './csv.ts';
 import { fromRows, toRows } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
+import { hasNumpy, python } from '../../test/helpers/numpy.ts';
+import { withTempDir } from '../../test/helpers/tempDir.ts';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
-
-function python(code: string, ...args: string[]): string {
-  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-function withDir<T>(fn: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'dln-csv-'));
-  try { return fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
-}
-
-test('parseCsv reads what numpy.savetxt writes with comma, semicolon, tab and space delimiters, with and without header', { skip: !hasNumpy && 'numpy not available' }, () => {
-  withDir((dir) => {
+test('parseCsv reads what numpy.savetxt writes with comma, semicolon, tab and space delimiters, with and without header', { skip: !hasNumpy() && 'numpy not available' }, () => {
+  withTempDir('csv', (dir) => {
     const expected = JSON.parse(python(`
 import numpy as np, sys, os, json
 a = np.random.default_rng(4).standard_normal((25, 4)) * 10.0 ** np.arange(-3, 5, 2)
@@ -40,8 +27,8 @@ print(json.dumps(a.tolist()))`, dir)) as number[][];
   });
 });
 
-test('numpy.loadtxt reads back the exact doubles that encodeCsv writes, nan, ±inf, -0 and extremes included', { skip: !hasNumpy && 'numpy not available' }, () => {
-  withDir((dir) => {
+test('numpy.loadtxt reads back the exact doubles that encodeCsv writes, nan, ±inf, -0 and extremes included', { skip: !hasNumpy() && 'numpy not available' }, () => {
+  withTempDir('csv', (dir) => {
     const rng = new Rng(9);
     const rows = [[Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], [-0, 5e-324, Number.MAX_VALUE], [1e21, 1e-7, 0.1 + 0.2]];
     for (let i = 0; i < 20; i++) rows.push([rng.normal(), rng.normal() * 1e-12, rng.normal() * 1e15]);

@@ -10,3 +10,4 @@ export {
   type RealData, type RealDataName, type RealDataSource, type ColumnSpec, type TableSpec, realDataNames, tableData, carsSpec, penguinsSpec,
 } from './realData.ts';
 export { loadRealData } from './loadRealData.ts';
+export { whitenInputs } from './whiten.ts';

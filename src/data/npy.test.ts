@@ -1,20 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNpy, encodeNpy, matFromNpy } from './npy.ts';
 import { fromRows } from '../linalg/mat.ts';
 import { InputError } from '../errors.ts';
-
-const hasNumpy = spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
-
-function python(code: string, ...args: string[]): string {
-  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
-  return r.stdout;
-}
+import { hasNumpy, python } from '../../test/helpers/numpy.ts';
 
 /** A version-1.0 .npy file with the given header dict text and body bytes (header not padded). */
 function rawNpy(dict: string, body: ArrayLike<number> = [], major = 1): Uint8Array {
@@ -66,14 +58,14 @@ print(json.dumps(cases))
 let numpyWritten: { dir: string; cases: { file: string; shape: number[]; values: number[]; fortran: boolean }[] } | undefined;
 
 before(() => {
-  if (!hasNumpy) return;
+  if (!hasNumpy()) return;
   const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
   numpyWritten = { dir, cases: JSON.parse(python(WRITE_ALL_KINDS, dir)) };
 });
 
 after(() => { if (numpyWritten !== undefined) rmSync(numpyWritten.dir, { recursive: true, force: true }); });
 
-test('parseNpy reads every supported dtype, byte order, memory order and format version exactly as numpy.load does', { skip: !hasNumpy && 'numpy not available' }, () => {
+test('parseNpy reads every supported dtype, byte order, memory order and format version exactly as numpy.load does', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const { dir, cases } = numpyWritten!;
   assert.ok(cases.length >= 40);
   for (const c of cases) {
@@ -84,7 +76,7 @@ test('parseNpy reads every supported dtype, byte order, memory order and format 
   }
 });
 
-test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and subnormals included', { skip: !hasNumpy && 'numpy not available' }, () => {
+test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and subnormals included', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const { dir } = numpyWritten!;
   for (let k = 0; k < 6; k++) {
     const ref = readFileSync(join(dir, `ref${k}.npy`));
@@ -93,7 +85,7 @@ test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and 
   }
 });
 
-test('numpy.load reads what encodeNpy writes', { skip: !hasNumpy && 'numpy not available' }, () => {
+test('numpy.load reads what encodeNpy writes', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
   try {
     const m = fromRows([[1.5, -2.25, 1e-300], [Math.PI, -0, 12345.678901234567]]);

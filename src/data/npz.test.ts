@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,19 +8,8 @@ import { parseNpz, encodeNpz, encodeWeights, decodeWeights } from './npz.ts';
 import { encodeNpy } from './npy.ts';
 import { fromRows, type Mat } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
-
-const hasNumpy = spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
-
-function python(code: string, ...args: string[]): string {
-  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-function withDir<T>(fn: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'dln-npz-'));
-  try { return fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
-}
+import { hasNumpy, python } from '../../test/helpers/numpy.ts';
+import { withTempDir } from '../../test/helpers/tempDir.ts';
 
 function randomMat(rng: Rng, rows: number, cols: number): Mat {
   return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols)) };
@@ -31,7 +19,7 @@ function randomMat(rng: Rng, rows: number, cols: number): Mat {
 let numpyWritten: { dir: string; expected: Record<string, { shape: number[]; values: number[] }> } | undefined;
 
 before(() => {
-  if (!hasNumpy) return;
+  if (!hasNumpy()) return;
   const dir = mkdtempSync(join(tmpdir(), 'dln-npz-'));
   const expected = JSON.parse(python(`
 import numpy as np, sys, os, json
@@ -48,7 +36,7 @@ print(json.dumps({k: {'shape': list(a.shape), 'values': a.astype(np.float64).rav
 
 after(() => { if (numpyWritten !== undefined) rmSync(numpyWritten.dir, { recursive: true, force: true }); });
 
-test('parseNpz reads what numpy.savez and numpy.savez_compressed write, float32 and Fortran order included', { skip: !hasNumpy && 'numpy not available' }, () => {
+test('parseNpz reads what numpy.savez and numpy.savez_compressed write, float32 and Fortran order included', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const { dir, expected } = numpyWritten!;
   for (const file of ['plain.npz', 'packed.npz']) {
     const arrays = parseNpz(readFileSync(join(dir, file)), file);
@@ -60,8 +48,8 @@ test('parseNpz reads what numpy.savez and numpy.savez_compressed write, float32 
   }
 });
 
-test('numpy.load reads the arrays of encodeNpz, stored and compressed', { skip: !hasNumpy && 'numpy not available' }, () => {
-  withDir((dir) => {
+test('numpy.load reads the arrays of encodeNpz, stored and compressed', { skip: !hasNumpy() && 'numpy not available' }, () => {
+  withTempDir('npz', (dir) => {
     const rng = new Rng(5);
     const a = randomMat(rng, 7, 3), b = randomMat(rng, 1, 4);
     writeFileSync(join(dir, 'stored.npz'), encodeNpz({ a, b }));
@@ -82,7 +70,7 @@ print(json.dumps(out))`, join(dir, 'stored.npz'), join(dir, 'deflated.npz'))) as
   });
 });
 
-test('decodeWeights reads W1..WN that numpy wrote, and numpy reads encodeWeights as W1..WN', { skip: !hasNumpy && 'numpy not available' }, () => {
+test('decodeWeights reads W1..WN that numpy wrote, and numpy reads encodeWeights as W1..WN', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const { dir } = numpyWritten!;
   const w = decodeWeights(readFileSync(join(dir, 'w.npz')), 'w.npz');
   assert.deepEqual(w.map((m) => [m.rows, m.cols]), [[4, 5], [3, 4], [2, 3]]);

@@ -15,6 +15,9 @@ import { mnistDepth } from './mnist-depth.ts';
 import { mnistPlateaus } from './mnist-plateaus.ts';
 import { regressionLandscape } from './regression-landscape.ts';
 import { edgeOfStability } from './edge-of-stability.ts';
+import { flatMinimaThreshold } from './flat-minima-threshold.ts';
+import { saxeModes } from './saxe-modes.ts';
+import { catapultPhase, divergencePhase } from './sweep/builtinSweeps.ts';
 
 /**
  * The experiments of `dln reproduce` and `dln experiment --list`, in report order (THEORY §8.1–8.9,
@@ -35,6 +38,10 @@ export const experiments: readonly Experiment<any>[] = [
   mnistPlateaus,
   regressionLandscape,
   edgeOfStability,
+  flatMinimaThreshold,
+  saxeModes,
+  divergencePhase,
+  catapultPhase,
 ];
 
 /** Built-in experiments for dln's own tests: runnable by name, never listed and never run by default. */

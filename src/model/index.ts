@@ -7,7 +7,7 @@ export {
   lossAndGrad, lossAndGradInto, lossAndGradData,
 } from './lossAndGrad.ts';
 export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT } from './unrolledLossAndGrad.ts';
-export { type InitSpec, initGaussian, initBalanced, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
+export { type InitSpec, initGaussian, initBalanced, initAligned, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export {
   type BalanceNorm, type BalanceWorkspace, createBalanceWorkspace, invariantsInto, invariants, symmetricNorm, balancedness,
   invariantDrift, balanceMeasures,

@@ -1,7 +1,8 @@
-import { type Mat, zeros } from '../linalg/mat.ts';
+import { type Mat, zeros, transposed } from '../linalg/mat.ts';
 import { gemm } from '../linalg/matmul.ts';
 import type { Rng } from '../linalg/rng.ts';
 import { randomNormal, haarOrthogonal } from '../linalg/random.ts';
+import { svd } from '../linalg/svd.ts';
 import { type Weights, validateDims, maxRank, zeroWeights, assertWeightsMatch, cloneWeights } from './network.ts';
 
 /** How to initialise a network's weights (the CLI's and playground's `--init`). */
@@ -9,6 +10,7 @@ export type InitSpec =
   | { kind: 'gaussian'; std: number }
   | { kind: 'balanced'; scale: number }
   | { kind: 'orthogonal'; scale: number }
+  | { kind: 'aligned'; scale: number }
   | { kind: 'zero' }
   | { kind: 'weights'; weights: Mat[] };
 
@@ -85,6 +87,31 @@ export function orthogonalInitIsBalanced(dims: readonly number[]): boolean {
   return true;
 }
 
+/**
+ * Saxe et al.'s aligned initialisation (THEORY §14.2): with Σ_YX = U diag(s) Vᵀ and k = r_max,
+ * W_1 = c·R_1V_kᵀ, W_j = c·R_jR_{j−1}ᵀ, W_N = c·U_kR_{N−1}ᵀ (R_j the first k columns of a Haar
+ * orthogonal matrix of order d_j, drawn j = 1..N−1): balanced, every layer's k singular values equal
+ * c, and P = c^N U_kV_kᵀ shares Σ_YX's singular vectors, so each mode evolves alone when Σ_XX = I.
+ */
+export function initAligned(dims: readonly number[], syx: Mat, rng: Rng, scale: number): Weights {
+  validateDims(dims);
+  checkFinite('initAligned', 'scale', scale, false);
+  const n = dims.length - 1, dx = dims[0], dy = dims[n];
+  if (syx.rows !== dy || syx.cols !== dx) throw new RangeError(`initAligned: Σ_YX is ${syx.rows}×${syx.cols} but the widths need ${dy}×${dx}`);
+  const k = maxRank(dims);
+  const f = svd(syx);
+  const basis: Mat[] = [leadingColumns(transposed(f.vt), k)];
+  for (let j = 1; j < n; j++) basis.push(leadingColumns(haarOrthogonal(dims[j], rng), k));
+  basis.push(leadingColumns(f.u, k));
+  const w: Weights = [];
+  for (let j = 1; j <= n; j++) {
+    const out = zeros(dims[j], dims[j - 1]);
+    if (k > 0) gemm(out, basis[j], basis[j - 1], { transB: true, alpha: scale });
+    w.push(out);
+  }
+  return w;
+}
+
 /** All-zero weights (the origin, a critical point of every loss). */
 export function initZero(dims: readonly number[]): Weights {
   return zeroWeights(dims);
@@ -92,13 +119,17 @@ export function initZero(dims: readonly number[]): Weights {
 
 /**
  * Weights of widths dims as spec prescribes; 'weights' checks the shapes against dims and returns a
- * deep copy. rng is used by 'gaussian', 'balanced' and 'orthogonal' only.
+ * deep copy. rng is used by 'gaussian', 'balanced', 'orthogonal' and 'aligned'; 'aligned' needs the
+ * data's Σ_YX (syx).
  */
-export function initialize(dims: readonly number[], spec: InitSpec, rng: Rng): Weights {
+export function initialize(dims: readonly number[], spec: InitSpec, rng: Rng, syx?: Mat): Weights {
   switch (spec.kind) {
     case 'gaussian': return initGaussian(dims, rng, spec.std);
     case 'balanced': return initBalanced(dims, rng, spec.scale);
     case 'orthogonal': return initOrthogonal(dims, rng, spec.scale);
+    case 'aligned':
+      if (syx === undefined) throw new RangeError('initialize: --init aligned needs the data (Σ_YX)');
+      return initAligned(dims, syx, rng, spec.scale);
     case 'zero': return initZero(dims);
     case 'weights':
       validateDims(dims);

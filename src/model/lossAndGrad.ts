@@ -1,6 +1,5 @@
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { getBackend } from '../linalg/backend.ts';
-import '../linalg/matmul.ts'; // registers the default kernel backend before getBackend() is first called
 import type { Stats, Dataset } from './stats.ts';
 import { validateDims } from './network.ts';
 

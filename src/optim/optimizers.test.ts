@@ -8,7 +8,8 @@ import { cloneWeights } from '../model/network.ts';
 import { trainGD } from './train.ts';
 import { trainSGD } from './sgd.ts';
 import { gradientFlow } from './flow.ts';
-import { gd } from './gd.ts';
+import { type Optimizer, gd } from './gd.ts';
+import { adam } from './adam.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 
 /**
@@ -22,17 +23,18 @@ const ENTRIES: Entry[] = [
   { name: 'gd (c/(k+b)^p)', run: (d, w, c) => trainGD(statsFromData(d), w, { schedule: { kind: 'power', c, b: 2, p: 0.7 }, maxSteps: 25 }).loss },
   { name: 'sgd (batch 4)', run: (d, w, lr, seed) => trainSGD(d, w, { schedule: { kind: 'constant', lr }, maxSteps: 25, batchSize: 4 }, new Rng(seed)).loss },
   { name: 'gradient flow', run: (d, w, tEnd) => gradientFlow(statsFromData(d), w, { tEnd: 25 * tEnd }).loss },
-  {
-    name: 'gd optimizer pair',
-    run: (d, w, lr) => {
-      const stats = statsFromData(d), opt = gd({ kind: 'constant', lr }), state = opt.init(w);
-      const grads = w.map((m) => zeros(m.rows, m.cols)), ws = createGradWorkspace([3, 4, 2]);
-      for (let k = 0; k < 25; k++) { lossAndGrad(w, stats, grads, ws); opt.update(w, grads, state); }
-      assert.equal(state.step, 25);
-      return lossAndGrad(w, stats, null, ws);
-    },
-  },
+  { name: 'gd optimizer pair', run: (d, w, lr) => runPair(gd({ kind: 'constant', lr }), d, w) },
+  { name: 'adam optimizer pair', run: (d, w, learningRate) => runPair(adam({ learningRate }), d, w) },
 ];
+
+/** 25 updates of an init/update optimizer pair (optax-style) on the full-batch loss; the loss at the end. */
+function runPair<S extends { step: number }>(opt: Optimizer<S>, d: Dataset, w: Mat[]): number {
+  const stats = statsFromData(d), state = opt.init(w);
+  const grads = w.map((m) => zeros(m.rows, m.cols)), ws = createGradWorkspace([3, 4, 2]);
+  for (let k = 0; k < 25; k++) { lossAndGrad(w, stats, grads, ws); opt.update(w, grads, state); }
+  assert.equal(state.step, 25);
+  return lossAndGrad(w, stats, null, ws);
+}
 
 function setup(seed: number): { data: Dataset; w: Mat[] } {
   const rng = new Rng(seed);

@@ -9,3 +9,4 @@ export { type ChartBaseOptions, CHART_FONT, SERIES_COLORS } from './chartTheme.t
 export { binEdges, binCounts } from './binEdges.ts';
 export { downsampleMinMax } from './downsampleMinMax.ts';
 export { sampleFigures } from './sampleFigures.ts';
+export { phaseDiagram, type PhaseDiagramOptions, type PhaseTile } from './phaseDiagram.ts';

@@ -15,3 +15,8 @@ export { gradientNormBounds } from './gradientNormBounds.ts';
 export { stationaritySteps } from './stationaritySteps.ts';
 export { type EscapeBound, escapeSteps } from './escapeSteps.ts';
 export { type ExponentialRate, exponentialRate } from './exponentialRate.ts';
+export {
+  type GlobalMinimum, type FlatClosedForm, globalMinimum, sqrtPsd, balancedFactorization, flatSharpnessClosedForm,
+} from './flatMinima.ts';
+export { type FlatSearchOptions, type FlatSearchResult, flatMinimumSearch } from './flatGaugeSearch.ts';
+export { saxeGdMode, saxeFlowTime, saxeFlowValue, saxeLearningTime, saxeGdLearningStep } from './saxeModes.ts';

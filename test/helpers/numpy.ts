@@ -21,3 +21,18 @@ export function runNumpy(script: string, input: unknown): unknown {
   if (res.status !== 0) throw new Error(`runNumpy: python3 failed: ${res.stderr}`);
   return JSON.parse(res.stdout);
 }
+
+let numpyFound: boolean | undefined;
+
+/** True when python3 can import numpy (asked once). */
+export function hasNumpy(): boolean {
+  numpyFound ??= spawnSync('python3', ['-c', 'import importlib.util, sys; sys.exit(importlib.util.find_spec("numpy") is None)'], { stdio: 'ignore' }).status === 0;
+  return numpyFound;
+}
+
+/** Runs a python3 program with arguments and returns its stdout; throws with its stderr when it fails. */
+export function python(code: string, ...args: string[]): string {
+  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return r.stdout;
+}

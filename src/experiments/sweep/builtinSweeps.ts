@@ -1,0 +1,75 @@
+import { InputError } from '../../errors.ts';
+import type { Experiment, ExperimentContext, ExperimentResult } from '../types.ts';
+import { checkStop, report } from '../common/interrupt.ts';
+import { planChunks } from './cells.ts';
+import { type CellRecord, evaluateCells } from './evaluateCells.ts';
+import { type SweepSpec, parseSpec } from './spec.ts';
+import { analyseDivergencePhase } from './divergencePhase.ts';
+import { analyseCatapultPhase } from './catapultPhase.ts';
+
+/** The sizes of a built-in sweep (full and --quick). */
+interface BuiltinSize { seeds: number; steps: number; grid: number; widths?: number[]; depths: number[] }
+
+const DIVERGENCE: Record<'full' | 'quick', BuiltinSize> = {
+  full: { seeds: 1000, steps: 5000, grid: 18, depths: [2, 3, 4, 5] },
+  quick: { seeds: 8, steps: 1000, grid: 9, depths: [2, 3, 4, 5] },
+};
+const CATAPULT: Record<'full' | 'quick', BuiltinSize> = {
+  full: { seeds: 10, steps: 1000, grid: 12, widths: [16, 64, 128], depths: [2, 3, 4] },
+  quick: { seeds: 2, steps: 300, grid: 12, widths: [16, 64], depths: [2, 3] },
+};
+
+/** The names `dln sweep NAME` and the report know. */
+export const builtinSweepNames = ['divergence-phase', 'catapult-phase'] as const;
+
+/** The spec of a built-in sweep (THEORY §15.6). */
+export function builtinSweepSpec(name: string, quick: boolean): SweepSpec {
+  if (name === 'divergence-phase') {
+    const z = DIVERGENCE[quick ? 'quick' : 'full'];
+    return parseSpec({
+      name, chunkSize: 128, record: { sharpness: 'start' },
+      base: { data: 'report-sec5', width: 5, init: 'gaussian', initStd: 0.2, lrOf: 'bound', steps: z.steps },
+      axes: { depth: z.depths, seed: `0..${z.seeds - 1}`, lrMultiple: { from: 0.5, to: 5e7, count: z.grid, scale: 'log' } },
+    });
+  }
+  if (name === 'catapult-phase') {
+    const z = CATAPULT[quick ? 'quick' : 'full'];
+    return parseSpec({
+      name, chunkSize: 64, record: { sharpness: 'both' },
+      base: { data: 'nrt', init: 'gaussian', initStd: 0.3, lrOf: 'sharpness', steps: z.steps },
+      axes: { depth: z.depths, width: z.widths, seed: `0..${z.seeds - 1}`, lrMultiple: { from: 0.25, to: 3, count: z.grid, scale: 'linear' } },
+    });
+  }
+  throw new InputError(`unknown built-in sweep '${name}' (built-in: ${builtinSweepNames.join(', ')})`);
+}
+
+/** The analysis of a built-in sweep's records (figures, checks, verdict), as the report shows it. */
+export function analyseBuiltin(spec: SweepSpec, records: readonly CellRecord[]): ExperimentResult {
+  if (spec.name === 'divergence-phase') return analyseDivergencePhase(spec, records);
+  if (spec.name === 'catapult-phase') return analyseCatapultPhase(spec, records);
+  throw new RangeError(`analyseBuiltin: '${spec.name}' is not a built-in sweep`);
+}
+
+/** Evaluates every cell of a spec on this thread, chunk by chunk, reporting progress and polling the stop flag. */
+export function runSweepHere(spec: SweepSpec, ctx: ExperimentContext, dln: string): CellRecord[] {
+  const chunks = planChunks(spec), out: CellRecord[] = [];
+  chunks.forEach((c, i) => {
+    checkStop(ctx, spec.name);
+    out.push(...evaluateCells(spec, c, { dln }));
+    report(ctx, (i + 1) / chunks.length, `${out.length} cells`);
+  });
+  return out.sort((a, b) => a.index - b.index);
+}
+
+const makeExperiment = (name: (typeof builtinSweepNames)[number], title: string, source: string, question: string): Experiment<{ quick: boolean }> => ({
+  name, title, source, question, defaults: { quick: false }, quick: { quick: true }, long: true,
+  run: (config, ctx) => { const spec = builtinSweepSpec(name, config.quick); return analyseBuiltin(spec, runSweepHere(spec, ctx, 'experiment')); },
+});
+
+export const divergencePhase = makeExperiment('divergence-phase', 'Phase diagram of GD over step size and depth',
+  '[REP] Figure 6 at ten times its size; [NRT] Theorem 2.4 (THEORY §15.6)',
+  'Over 1,000 random report-sec5 instances per depth 2–5 and a log grid of η from half the Theorem 2.4 bound to far above blow-up, where does GD converge, oscillate, stall or diverge, and how conservative is the bound per depth?');
+
+export const catapultPhase = makeExperiment('catapult-phase', 'Lazy, catapult and divergent phases in η·λ₀',
+  'Lewkowycz et al. (2020), two-layer linear networks (THEORY §15.6)',
+  'Over width × η·λ₀ (λ₀ the sharpness at initialisation) and depth 2–4, where do the lazy/catapult and catapult/divergence boundaries fall against 2 and 4, how high is the spike, and how far does the sharpness fall?');

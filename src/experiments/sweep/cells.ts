@@ -1,0 +1,113 @@
+import { InputError } from '../../errors.ts';
+import { Rng } from '../../linalg/index.ts';
+import type { InitSpec } from '../../model/index.ts';
+import { type BuiltinName, builtinData } from '../../data/index.ts';
+import type { AxisValue } from './axes.ts';
+import type { CellSettings, SweepSpec } from './spec.ts';
+
+/** Most cells one sweep may hold. */
+export const MAX_CELLS = 10_000_000;
+
+/** One cell: its index (first axis slowest), its axis values and its resolved settings. */
+export interface CellPlan {
+  index: number;
+  /** Canonical text of the axis values: the same cell of the same spec always has the same key. */
+  key: string;
+  coords: Record<string, AxisValue>;
+  settings: CellSettings;
+  /** Widths d_0..d_N. */
+  dims: number[];
+}
+
+/** Number of cells: the product of the axis lengths; an InputError above MAX_CELLS. */
+export function cellCount(spec: SweepSpec): number {
+  const n = spec.axes.reduce((p, a) => p * a.values.length, 1);
+  if (n > MAX_CELLS) throw new InputError(`sweep spec: ${n} cells is more than the ${MAX_CELLS} a sweep may hold; split it`);
+  return n;
+}
+
+const ends = new Map<string, [number, number]>();
+
+/** d_x and d_y of a built-in data set (drawn once with a throwaway generator). */
+export function dataEnds(name: string): [number, number] {
+  let e = ends.get(name);
+  if (e === undefined) {
+    const d = builtinData[name as BuiltinName](new Rng(0));
+    e = [d.x.rows, d.y.rows];
+    ends.set(name, e);
+  }
+  return e;
+}
+
+/** The widths a cell's settings describe: dims, or d_x, hidden widths, d_y. */
+export function cellDims(s: CellSettings): number[] {
+  const [dx, dy] = dataEnds(s.data);
+  if (s.dims !== undefined && s.width === undefined) {
+    if (s.dims[0] !== dx || s.dims[s.dims.length - 1] !== dy) {
+      throw new InputError(`sweep spec: dims [${s.dims.join(',')}] need d_0 = ${dx} and d_N = ${dy} for data ${s.data}`);
+    }
+    return [...s.dims];
+  }
+  let hidden: number[];
+  if (s.widths !== undefined) {
+    if (s.depth !== undefined && s.widths.length !== s.depth - 1) {
+      throw new InputError(`sweep spec: widths [${s.widths.join(',')}] give depth ${s.widths.length + 1}, but depth is ${s.depth}`);
+    }
+    hidden = s.widths;
+  } else {
+    const depth = s.depth ?? (s.dims !== undefined ? s.dims.length - 1 : 2);
+    const width = s.width ?? Math.max(dx, dy);
+    hidden = Array.from({ length: depth - 1 }, () => width);
+  }
+  return [dx, ...hidden, dy];
+}
+
+/** The cell at index: mixed-radix digits of index over the axes, the last axis fastest. */
+export function cellAt(spec: SweepSpec, index: number): CellPlan {
+  const coords: Record<string, AxisValue> = {};
+  let rest = index;
+  for (let a = spec.axes.length - 1; a >= 0; a--) {
+    const ax = spec.axes[a];
+    coords[ax.name] = ax.values[rest % ax.values.length];
+    rest = Math.floor(rest / ax.values.length);
+  }
+  const ordered: Record<string, AxisValue> = {};
+  for (const ax of spec.axes) ordered[ax.name] = coords[ax.name];
+  const settings = { ...spec.base, ...ordered } as CellSettings;
+  return { index, key: JSON.stringify(ordered), coords: ordered, settings, dims: cellDims(settings) };
+}
+
+/** The initialisation of a cell as `dln train` records it. */
+export function cellInit(s: CellSettings): Exclude<InitSpec, { kind: 'weights' }> {
+  switch (s.init) {
+    case 'gaussian': return { kind: 'gaussian', std: s.initStd };
+    case 'balanced': return { kind: 'balanced', scale: s.initScale };
+    case 'orthogonal': return { kind: 'orthogonal', scale: s.initScale };
+    case 'zero': return { kind: 'zero' };
+  }
+}
+
+/** What fixes a cell's data and initial weights (cells differing only in the step share it). */
+export function instanceKey(c: CellPlan): string {
+  return JSON.stringify([c.settings.data, c.settings.seed, c.dims, cellInit(c.settings)]);
+}
+
+/**
+ * The cells in chunks of at most spec.chunkSize, each of one network shape and step budget (one batch), cells of
+ * one instance together, in a fixed order: the plan depends on the spec alone.
+ */
+export function planChunks(spec: SweepSpec): number[][] {
+  const n = cellCount(spec);
+  const cells = Array.from({ length: n }, (_, i) => cellAt(spec, i));
+  const shapeOf = (c: CellPlan): string => `${c.dims.join(',')}/${c.settings.steps}`;
+  const keyOf = cells.map((c) => `${shapeOf(c)}|${instanceKey(c)}`);
+  const order = cells.map((c) => c.index).sort((a, b) => (keyOf[a] < keyOf[b] ? -1 : keyOf[a] > keyOf[b] ? 1 : a - b));
+  const chunks: number[][] = [];
+  let cur: number[] = [];
+  for (const i of order) {
+    if (cur.length > 0 && (cur.length >= spec.chunkSize || shapeOf(cells[cur[0]]) !== shapeOf(cells[i]))) { chunks.push(cur); cur = []; }
+    cur.push(i);
+  }
+  if (cur.length > 0) chunks.push(cur);
+  return chunks;
+}

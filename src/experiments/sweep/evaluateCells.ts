@@ -1,0 +1,137 @@
+import type { AxisValue } from './axes.ts';
+import { type CellPlan, cellAt, cellInit, instanceKey } from './cells.ts';
+import { type CellStatus, classifyRun, plateauSteps } from './classifyRun.ts';
+import { type Instance, cellSharpness, prepareInstance } from './prepareInstance.ts';
+import { segmentedRun } from './segmentedRun.ts';
+import type { CellSettings, SweepSpec } from './spec.ts';
+
+/** A cell's `dln train` settings (the fields of its config.json), so that any cell can be rerun alone. */
+export interface CellTrainConfig {
+  data: { kind: 'builtin'; name: string; seed: number };
+  dims: number[];
+  init: ReturnType<typeof cellInit>;
+  seed: number;
+  method: 'gd';
+  schedule: { kind: 'constant'; lr: number };
+  steps: number;
+  divergeAbove: number;
+  lossTol?: number;
+  gradTol?: number;
+}
+
+/** Everything a sweep stores about one finished cell (THEORY §15). */
+export interface CellRecord {
+  index: number;
+  key: string;
+  coords: Record<string, AxisValue>;
+  /** 'failed' when the cell could not be run (its step size needs a bound whose premise fails). */
+  status: CellStatus | 'failed';
+  error?: string;
+  /** How `dln train` itself would report the run. */
+  stop: 'converged' | 'diverged' | 'max-steps' | 'failed';
+  steps: number;
+  loss: number;
+  gradNorm: number;
+  lossInit: number;
+  /** Largest loss over the recorded steps (a catapult's spike). */
+  lossMax: number;
+  /** The global minimum L* of the cell's landscape. */
+  lossMin: number;
+  /** The critical value the final loss is nearest to, with its rank and index set S. */
+  nearestCritical: { loss: number; rank: number; subset: number[] } | null;
+  /** Steps on each non-global plateau c_0, …, c_{r_max − 1}. */
+  plateauSteps: number[];
+  sharpnessStart: number | null;
+  sharpnessEnd: number | null;
+  etaMax: number | null;
+  lr: number;
+  dims: number[];
+  dln: string;
+  config: CellTrainConfig;
+  /** The `dln train` command that reruns this cell alone. */
+  command: string;
+}
+
+function trainConfig(s: CellSettings, dims: number[], lr: number): CellTrainConfig {
+  return {
+    data: { kind: 'builtin', name: s.data, seed: s.seed }, dims, init: cellInit(s), seed: s.seed, method: 'gd',
+    schedule: { kind: 'constant', lr }, steps: s.steps, divergeAbove: s.divergeAbove,
+    ...(s.lossTol !== undefined ? { lossTol: s.lossTol } : {}), ...(s.gradTol !== undefined ? { gradTol: s.gradTol } : {}),
+  };
+}
+
+/** `dln train …` for a cell's settings (numbers in JavaScript's shortest round-trip form). */
+export function trainCommand(c: CellTrainConfig): string {
+  const init = c.init.kind === 'gaussian' ? ` --init-std ${c.init.std}` : c.init.kind === 'zero' ? '' : ` --init-scale ${c.init.scale}`;
+  return `dln train --data ${c.data.name} --seed ${c.seed} --dims ${c.dims.join(',')} --init ${c.init.kind}${init}`
+    + ` --lr ${c.schedule.lr} --steps ${c.steps} --diverge-above ${c.divergeAbove}`
+    + (c.lossTol !== undefined ? ` --loss-tol ${c.lossTol}` : '') + (c.gradTol !== undefined ? ` --grad-tol ${c.gradTol}` : '');
+}
+
+/** The step of a cell: lr, or lrMultiple × η_max (Theorem 2.4) or × 2/λ_max(W(0)); an error message when that base is missing. */
+function cellStep(s: CellSettings, inst: Instance): number | string {
+  if (s.lr !== undefined) return s.lr;
+  const m = s.lrMultiple as number;
+  if (s.lrOf === 'bound') return inst.etaMax !== null ? m * inst.etaMax : `η_max of Theorem 2.4 is not defined here (${inst.etaMaxError ?? 'premise failed'})`;
+  return inst.sharpness0 !== null && inst.sharpness0 > 0 ? m * (2 / inst.sharpness0) : 'λ_max at the start is not positive (or not recorded: set record.sharpness)';
+}
+
+function nearest(inst: Instance, loss: number): CellRecord['nearestCritical'] {
+  if (inst.critical === null || !Number.isFinite(loss)) return null;
+  let best = inst.critical[0];
+  for (const v of inst.critical) if (Math.abs(v.loss - loss) < Math.abs(best.loss - loss)) best = v;
+  return best;
+}
+
+/** Options of evaluateCells. */
+export interface EvaluateOptions {
+  /** dln's version, recorded in every cell. */
+  dln: string;
+  /** Polled between segments; true stops the chunk with an Error('interrupted'). */
+  shouldStop?(): boolean;
+}
+
+/**
+ * Runs the cells of one chunk (all of one network shape) as lanes of one batch and returns their
+ * records in the order given. The result depends on the spec and the indices alone: chunking, the
+ * number of threads and the machine's queue do not change a bit.
+ */
+export function evaluateCells(spec: SweepSpec, indices: readonly number[], options: EvaluateOptions): CellRecord[] {
+  const cells: CellPlan[] = indices.map((i) => cellAt(spec, i));
+  const dims = cells[0].dims;
+  if (cells.some((c) => c.dims.join(',') !== dims.join(','))) throw new RangeError('evaluateCells: a chunk must hold one network shape');
+  const instances = new Map<string, Instance>();
+  const inst = cells.map((c) => {
+    const k = instanceKey(c);
+    let v = instances.get(k);
+    if (v === undefined) { v = prepareInstance(c, spec.sharpness !== 'none'); instances.set(k, v); }
+    return v;
+  });
+  const steps = cells.map((c, i) => cellStep(c.settings, inst[i]));
+  const runnable = cells.map((_, i) => i).filter((i) => typeof steps[i] === 'number');
+  const s0 = spec.base;
+  const runs = runnable.length === 0 ? [] : segmentedRun(dims, runnable.map((i) => ({ weights: inst[i].weights, stats: inst[i].stats, lr: steps[i] as number })),
+    { steps: cells[runnable[0]].settings.steps, divergeAbove: s0.divergeAbove, lossTol: s0.lossTol, gradTol: s0.gradTol }, spec.classify.window, options.shouldStop);
+  if (cells.some((c) => c.settings.steps !== cells[runnable[0] ?? 0].settings.steps)) throw new RangeError('evaluateCells: a chunk must hold one step budget');
+  const byCell = new Map(runnable.map((i, k) => [i, runs[k]]));
+  return cells.map((c, i): CellRecord => {
+    const I = inst[i], lr = typeof steps[i] === 'number' ? steps[i] as number : Number.NaN;
+    const config = trainConfig(c.settings, dims, lr);
+    const common = {
+      index: c.index, key: c.key, coords: c.coords, lossInit: I.loss0, lossMin: I.lossMin, sharpnessStart: I.sharpness0,
+      etaMax: I.etaMax, lr, dims, dln: options.dln, config, command: trainCommand(config),
+    };
+    const r = byCell.get(i);
+    if (r === undefined) {
+      return { ...common, status: 'failed', error: steps[i] as string, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I.loss0, nearestCritical: null, plateauSteps: [], sharpnessEnd: null };
+    }
+    const summary = { stop: r.stop, steps: [0, ...r.sampleSteps], loss: [I.loss0, ...r.sampleLoss], lossMin: I.lossMin, plateaus: I.plateaus };
+    const finite = summary.loss.filter(Number.isFinite);
+    return {
+      ...common, status: classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
+      lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN, nearestCritical: r.stop === 'diverged' ? null : nearest(I, r.loss),
+      plateauSteps: I.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],
+      sharpnessEnd: spec.sharpness === 'both' && r.stop !== 'diverged' ? cellSharpness(r.weights, I.stats) : null,
+    };
+  });
+}

@@ -1,0 +1,10 @@
+// Sweeps: specification, cells, and their evaluation on the batched engine (no Node built-ins).
+export { type AxisValue, spacedValues, parseAxis, MAX_AXIS_VALUES } from './axes.ts';
+export { SWEEP_FORMAT, AXIS_NAMES, INIT_KINDS, type AxisName, type InitKind, type CellSettings, type ClassifyOptions, type SweepSpec, parseSpec, specToJson } from './spec.ts';
+export { type CellPlan, MAX_CELLS, cellCount, cellAt, cellDims, cellInit, instanceKey, planChunks, dataEnds } from './cells.ts';
+export { type CellStatus, type RunSummary, classifyRun, plateauSteps } from './classifyRun.ts';
+export { type Instance, prepareInstance, cellSharpness } from './prepareInstance.ts';
+export { type SegmentLane, type SegmentRules, type SegmentOutcome, segmentLength, segmentedRun } from './segmentedRun.ts';
+export { type CellRecord, type CellTrainConfig, type EvaluateOptions, evaluateCells, trainCommand } from './evaluateCells.ts';
+export { STATUS_COLORS, type FigureAxes, chooseAxes, statusTiles, divergenceThresholds, sweepFigures } from './sweepFigures.ts';
+export { builtinSweepNames, builtinSweepSpec, analyseBuiltin, runSweepHere, divergencePhase, catapultPhase } from './builtinSweeps.ts';

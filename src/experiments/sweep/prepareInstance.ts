@@ -1,0 +1,68 @@
+import { type Mat, Rng, matmulNT, zeros } from '../../linalg/index.ts';
+import {
+  type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
+} from '../../model/index.ts';
+import { type BuiltinName, builtinData } from '../../data/index.ts';
+import { boundData, nrtBound } from '../../theory/index.ts';
+import { criticalValues } from '../../landscape/index.ts';
+import { tupleNorm } from '../../optim/index.ts';
+import { type CellPlan, cellInit } from './cells.ts';
+
+/** What every cell of one instance (data + initial weights) shares. */
+export interface Instance {
+  stats: Stats;
+  weights: Mat[];
+  loss0: number;
+  grad0: number;
+  /** η_max of Theorem 2.4 with the best δ (THEORY §4.4); null when a premise fails. */
+  etaMax: number | null;
+  etaMaxError?: string;
+  /** λ_max(∇²L) at W(0); null when not recorded. */
+  sharpness0: number | null;
+  /** Every critical value (ascending) with its rank, and the plateau values c_0 > … > c_{r_max}; null when they cannot be listed. */
+  critical: { loss: number; rank: number; subset: number[] }[] | null;
+  plateaus: number[];
+  lossMin: number;
+}
+
+/** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §15.4); null for non-finite weights. */
+export function cellSharpness(weights: readonly Mat[], stats: Stats): number | null {
+  if (!weights.every((w) => w.data.every(Number.isFinite))) return null;
+  const r = sharpness(weights, stats, { tol: 1e-9 }).lambdaMax;
+  return Number.isFinite(r) ? r : null;
+}
+
+/**
+ * The data and initial weights of a cell exactly as `dln train --data NAME --seed S` draws them (one
+ * generator: the data, then the weights), with the quantities every cell of the instance needs.
+ */
+export function prepareInstance(cell: CellPlan, withSharpness: boolean): Instance {
+  const s = cell.settings, dims = cell.dims;
+  const rng = new Rng(s.seed);
+  const dataset = builtinData[s.data as BuiltinName](rng);
+  const weights = initialize(dims, cellInit(s), rng);
+  // ‖Y‖ of the bound from Σ_YY = YYᵀ (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
+  const stats = statsFromData(dataset);
+  const bd = boundData(stats, matmulNT(zeros(dataset.y.rows, dataset.y.rows), dataset.y, dataset.y));
+  const grads = zeroWeights(dims);
+  const loss0 = lossAndGrad(weights, stats, grads, createGradWorkspace(dims));
+  let etaMax: number | null = null, etaMaxError: string | undefined;
+  try {
+    etaMax = nrtBound(bd, weights, { delta: 'optimal' }).etaMax;
+  } catch (e) {
+    etaMaxError = (e as Error).message;
+  }
+  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS;
+  try {
+    const cv = criticalValues(stats, dims);
+    critical = cv.values.map((v) => ({ loss: v.loss, rank: v.rank, subset: v.subset }));
+    plateaus = cv.plateaus;
+    lossMin = cv.globalMinimum.loss;
+  } catch {
+    critical = null;
+  }
+  return {
+    stats, weights, loss0, grad0: tupleNorm(grads), etaMax, ...(etaMaxError !== undefined ? { etaMaxError } : {}),
+    sharpness0: withSharpness ? cellSharpness(weights, stats) : null, critical, plateaus, lossMin,
+  };
+}

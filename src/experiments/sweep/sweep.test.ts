@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../../errors.ts';
+import { Rng } from '../../linalg/index.ts';
+import { hessian, initialize, statsFromData } from '../../model/index.ts';
+import { eigvalsh } from '../../linalg/index.ts';
+import { builtinData } from '../../data/index.ts';
+import { trainGD } from '../../optim/index.ts';
+import { specToJson, cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
+
+const spec = (axes: Record<string, unknown>, base: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+  parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 300, ...base }, axes, ...extra });
+
+test('parseSpec names every mistaken field in one message', () => {
+  assert.throws(() => parseSpec({ base: { data: 'nope', initStd: -1 }, axes: { lrMultiple: { from: 0, to: 10, count: 3, scale: 'log' }, sed: [1] } }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    for (const part of ['base.data', 'base.initStd', 'axes.lrMultiple', 'axes.sed']) assert.match(e.message, new RegExp(part.replace('.', '\\.')));
+    assert.doesNotMatch(e.message, /\n/);
+    return true;
+  });
+  assert.throws(() => parseSpec({ axes: { seed: '5..2' }, base: { lr: 1e-3 } }), /axes\.seed: range 5\.\.2 is empty/);
+  assert.throws(() => parseSpec({ axes: { seed: [0, 1] } }), /lr: missing/);
+  assert.throws(() => parseSpec({ format: 2, dln: '9.0.0', axes: {}, base: { lr: 1 } }), /format 2 is newer than this dln's sweep format 1 \(written by dln 9\.0\.0\)/);
+  assert.throws(() => parseSpec('x'), /must be a JSON object/);
+});
+
+test('spacedValues ends exactly at both ends, linear and log', () => {
+  const v = spacedValues(0.1, 1000, 5, 'log');
+  assert.equal(v[0], 0.1); assert.equal(v[4], 1000);
+  assert.ok(Math.abs(v[2] - 10) <= 1e-13 * 10);
+  assert.deepEqual(spacedValues(1, 2, 3, 'linear'), [1, 1.5, 2]);
+});
+
+test('cells are indexed with the last axis fastest and chunks hold one shape each', () => {
+  const s = parseSpec({ base: { data: 'report-sec5', width: 4, steps: 10 }, axes: { depth: [2, 3], seed: '0..2', lr: [1e-3, 2e-3] } });
+  assert.equal(cellCount(s), 12);
+  assert.deepEqual(cellAt(s, 0).coords, { depth: 2, seed: 0, lr: 1e-3 });
+  assert.deepEqual(cellAt(s, 1).coords, { depth: 2, seed: 0, lr: 2e-3 });
+  assert.deepEqual(cellAt(s, 11).coords, { depth: 3, seed: 2, lr: 2e-3 });
+  assert.deepEqual(cellAt(s, 7).dims, [5, 4, 4, 5]);
+  assert.deepEqual(cellAt(s, 0).dims, [5, 4, 5]);
+  const chunks = parseSpec({ ...{ base: { data: 'report-sec5', width: 4, steps: 10 }, axes: { depth: [2, 3], seed: '0..2', lr: [1e-3, 2e-3] } }, chunkSize: 4 });
+  const plan = planChunks(chunks);
+  assert.deepEqual(plan.flat().sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i));
+  for (const c of plan) assert.equal(new Set(c.map((i) => cellAt(chunks, i).dims.length)).size, 1);
+});
+
+test('segmentLength records every step early and at the end, and covers the run exactly', () => {
+  let t = 0, n = 0;
+  const seen: number[] = [];
+  while (t < 5000) { const s = segmentLength(t, 5000, 32); assert.ok(s >= 1); t += s; n++; seen.push(t); }
+  assert.equal(t, 5000);
+  assert.ok(n < 250, `${n} segments`);
+  for (let k = 1; k <= 32; k++) assert.ok(seen.includes(k) && seen.includes(5000 - k + 1));
+});
+
+test('a cell ends with the very bits of trainGD on the same dln train settings, whatever its chunk', () => {
+  const s = spec({ seed: [3, 4], lrMultiple: [1, 30, 3000] });
+  const all = evaluateCells(s, [0, 1, 2, 3, 4, 5], { dln: 'test' });
+  for (const r of all) {
+    const rng = new Rng(r.config.seed);
+    const data = builtinData['report-sec5'](rng);
+    const w = initialize(r.dims, r.config.init, rng);
+    const ref = trainGD(statsFromData(data), w, { schedule: r.config.schedule, maxSteps: r.config.steps, divergeAbove: r.config.divergeAbove });
+    assert.equal(r.stop, ref.status);
+    assert.equal(r.steps, ref.steps);
+    assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
+    assert.equal(r.lr, r.coords.lrMultiple as number * (r.etaMax as number));
+    assert.match(r.command, new RegExp(`--lr ${r.lr} --steps 300`));
+  }
+  const alone = evaluateCells(s, [4], { dln: 'test' })[0];
+  assert.deepEqual(alone, all[4]);
+  assert.equal(all[0].status, 'plateau');
+  assert.equal(all[0].nearestCritical?.rank, 0);
+  assert.equal(all[5].status, 'diverged');
+  assert.ok(all[0].sharpnessStart !== null && all[0].sharpnessStart > 0);
+  assert.equal(all[5].sharpnessEnd, null);
+  assert.ok(all[5].lossMax > all[5].lossInit);
+});
+
+test('classifyRun: period-2 oscillation, a plateau and plain max-steps', () => {
+  const o = { convergedRel: 1e-6, plateauRel: 0.01, window: 8 };
+  const steps = Array.from({ length: 20 }, (_, i) => i);
+  const osc = steps.map((k) => 1 + (k % 2 === 0 ? 0.5 : 0));
+  assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [5, ...osc.slice(1)], lossMin: 0.5, plateaus: [10, 0.5] }, o), 'oscillating');
+  const flat = steps.map((k) => 4 + 1e-4 / (k + 1));
+  assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [10, ...flat.slice(1)], lossMin: 0.1, plateaus: [10, 4, 0.1] }, o), 'plateau');
+  const slow = steps.map((k) => 3 - k * 0.01);
+  assert.equal(classifyRun({ stop: 'max-steps', steps, loss: slow, lossMin: 0.1, plateaus: [10, 4, 0.1] }, o), 'max-steps');
+  assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [10, 0.1 + 1e-9], lossMin: 0.1, plateaus: [10, 0.1] }, o), 'converged');
+  assert.equal(classifyRun({ stop: 'diverged', steps, loss: [10, Infinity], lossMin: 0.1, plateaus: [10, 0.1] }, o), 'diverged');
+});
+
+test('sharpness agrees with the largest eigenvalue of the dense Hessian', () => {
+  const s = spec({ seed: [7], lr: [1e-3] });
+  const inst = prepareInstance(cellAt(s, 0), true);
+  const dense = eigvalsh(hessian(inst.weights, inst.stats));
+  const top = dense[dense.length - 1];
+  assert.ok(Math.abs((inst.sharpness0 as number) - top) <= 1e-8 * top, `${inst.sharpness0} vs ${top}`);
+});
+
+test('specToJson is parsed back to the same spec', () => {
+  const s = parseSpec({ name: 'x', base: { data: 'nrt', depth: 3, lrOf: 'sharpness' }, axes: { seed: '0..3', lrMultiple: { from: 0.5, to: 4, count: 5, scale: 'log' } }, record: { sharpness: 'start' } });
+  assert.deepEqual(parseSpec(JSON.parse(JSON.stringify(specToJson(s)))), s);
+});

@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { SWEEP_FORMAT } from '../experiments/sweep/index.ts';
+import { ChunkPool } from './chunkPool.ts';
+import { encodeExactJson } from '../node/exactJson.ts';
+import { type ChunkJob, QUEUE_NAME, connectRedis } from './redisQueue.ts';
+
+/** Options of runQueueWorker. */
+export interface QueueWorkerOptions {
+  queue: string;
+  jobs: number;
+  dln: string;
+  /** A chunk whose worker stops renewing its lock for this long is handed to another worker. */
+  lockSeconds: number;
+  /** Exit after this many seconds without a chunk (default: never). */
+  exitWhenIdle?: number;
+  stderr: NodeJS.WritableStream;
+  onInterrupt(handler: () => void): () => void;
+}
+
+/** Why this worker cannot compute a job, or null when it can (THEORY §15: the format fixes what a cell means). */
+export function refusal(job: Pick<ChunkJob, 'format' | 'dln'>, format = SWEEP_FORMAT, dln = ''): string | null {
+  if (job.format === format) return null;
+  const newer = job.format > format;
+  return `the sweep was made by dln ${job.dln} (sweep format ${job.format}), ${newer ? 'newer than' : 'incompatible with'} this worker's dln ${dln} (format ${format})${newer ? '; update dln on this machine' : ''}`;
+}
+
+/**
+ * `dln sweep worker`: takes chunks of any sweep from the BullMQ queue, `jobs` at a time, evaluates them
+ * on threads (the event loop stays free to renew the chunk locks) and returns their records. Refuses a
+ * chunk of an incompatible sweep format with a clear message. Ctrl-C finishes the running chunks.
+ */
+export async function runQueueWorker(o: QueueWorkerOptions): Promise<number> {
+  const connection = await connectRedis(o.queue);
+  const pool = new ChunkPool(o.jobs, o.dln);
+  const me = `${hostname()}:${process.pid}`;
+  let active = 0, idleSince = Date.now();
+  const worker = new Worker<ChunkJob, string>(QUEUE_NAME, async (job) => {
+    const why = refusal(job.data, SWEEP_FORMAT, o.dln);
+    if (why !== null) {
+      o.stderr.write(`dln sweep worker: refused chunk ${job.data.chunk}: ${why}\n`);
+      throw new UnrecoverableError(`refused by ${me}: ${why}`);
+    }
+    active++;
+    try {
+      return encodeExactJson(await pool.run(job.data.spec, job.data.cells));
+    } finally {
+      active--;
+      idleSince = Date.now();
+    }
+  }, {
+    connection, concurrency: o.jobs, name: me, lockDuration: o.lockSeconds * 1000, stalledInterval: Math.max(500, (o.lockSeconds * 1000) / 2),
+    maxStalledCount: 5,
+  });
+  worker.on('error', (e) => { o.stderr.write(`dln sweep worker: ${e.message}\n`); });
+  o.stderr.write(`dln sweep worker ${me}: taking chunks from ${o.queue} with ${o.jobs} thread(s)\n`);
+  await new Promise<void>((resolve) => {
+    const off = o.onInterrupt(() => { off(); resolve(); });
+    if (o.exitWhenIdle !== undefined) {
+      const limit = o.exitWhenIdle * 1000;
+      const t = setInterval(() => { if (active === 0 && Date.now() - idleSince > limit) { clearInterval(t); off(); resolve(); } }, 200);
+    }
+  });
+  await worker.close();
+  await pool.close();
+  connection.disconnect();
+  return 0;
+}

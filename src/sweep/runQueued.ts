@@ -1,0 +1,66 @@
+import { Queue } from 'bullmq';
+import { type CellRecord, SWEEP_FORMAT } from '../experiments/sweep/index.ts';
+import { decodeExactJson } from '../node/exactJson.ts';
+import { type ChunkJob, QUEUE_NAME, chunkJobId, connectRedis } from './redisQueue.ts';
+import type { RunLocalOptions, RunOutcome } from './runLocal.ts';
+import { pendingChunks } from './sweepDir.ts';
+import { SweepProgress } from './sweepProgress.ts';
+import type { SweepStore } from './sweepStore.ts';
+
+const POLL_MS = 200;
+
+/**
+ * The coordinator of a distributed sweep: puts every chunk not yet stored on the BullMQ queue at url
+ * (once: job ids name the chunk), and stores the results that `dln sweep worker` processes return,
+ * removing a finished job from Redis only after its cells are committed. Killed and resumed, it finds
+ * finished jobs still waiting in Redis and the rest still queued: no cell is lost or stored twice.
+ */
+export async function runQueued(store: SweepStore, dln: string, url: string, o: RunLocalOptions): Promise<RunOutcome> {
+  const spec = store.meta.spec, total = store.meta.total, sweep = store.meta.id;
+  const connection = await connectRedis(url);
+  const queue = new Queue<ChunkJob, string>(QUEUE_NAME, { connection });
+  let done = store.doneIndices().size;
+  const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress);
+  let stop = false;
+  const off = o.onInterrupt(() => { stop = true; });
+  const reported = new Set<string>();
+  const ours = (id: string | undefined): boolean => id !== undefined && id.startsWith(`${sweep}-`);
+  const drain = async (): Promise<void> => {
+    for (const job of await queue.getJobs(['completed'], 0, -1)) {
+      if (!ours(job.id) || typeof job.returnvalue !== 'string') continue;
+      done += store.put(decodeExactJson(job.returnvalue) as CellRecord[], `queue:${job.processedBy ?? '?'}`);
+      await job.remove();
+    }
+    for (const job of await queue.getJobs(['failed'], 0, -1)) {
+      if (!ours(job.id) || reported.has(job.id as string)) continue;
+      reported.add(job.id as string);
+      o.stderr.write(`\ndln: chunk ${job.data.chunk} failed on a worker: ${job.failedReason}\n`);
+    }
+  };
+  try {
+    await drain();
+    const pending = pendingChunks(spec, store.doneIndices());
+    for (const job of await queue.getJobs(['failed'], 0, -1)) if (ours(job.id)) await job.retry();
+    reported.clear();
+    await queue.addBulk(pending.map((c) => ({
+      name: 'chunk',
+      data: { sweep, chunk: c.chunk, format: SWEEP_FORMAT, dln, spec, cells: c.cells },
+      opts: { jobId: chunkJobId(sweep, c.chunk), attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false },
+    })));
+    progress.update(done, true);
+    while (done < total && !stop) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      await drain();
+      progress.update(done);
+      // Every chunk still missing has failed on a worker (after its retries): waiting longer helps nothing.
+      if (reported.size > 0 && pendingChunks(spec, store.doneIndices()).every((c) => reported.has(chunkJobId(sweep, c.chunk)))) break;
+    }
+  } finally {
+    off();
+    progress.stop(done);
+    await queue.close();
+    connection.disconnect();
+  }
+  if (done < total && !stop && reported.size > 0) throw new Error(`${reported.size} chunk(s) failed on the workers (see above); fix the cause, then dln sweep resume with --queue`);
+  return { done, total, interrupted: stop };
+}

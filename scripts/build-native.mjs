@@ -5,14 +5,27 @@
 //
 // Environment: DLN_SKIP_NATIVE=1 skips the build; DLN_BLAS_INCLUDE / DLN_BLAS_LIBDIR (':'-separated
 // folders) point at a non-standard OpenBLAS; DLN_BLAS_LIBS overrides the link flags.
-import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'native');
-const fallback = 'using the WASM kernels';
+
+/** What dln runs on without the native kernels, said as it is: the WASM kernels when they are here and compile. */
+function fallbackKernels() {
+  const wasm = join(root, 'wasm', 'build', 'kernels.wasm');
+  if (existsSync(wasm)) {
+    return WebAssembly.validate(readFileSync(wasm))
+      ? 'using the WASM kernels'
+      : 'using the TypeScript kernels (this Node cannot compile the WASM SIMD kernels)';
+  }
+  // A checkout builds them next, at prepare (scripts/build-wasm.mjs says whether that worked).
+  if (existsSync(join(root, 'wasm', 'kernels.ts'))) return 'the WASM kernels are used once built (npm run build:wasm)';
+  return 'using the TypeScript kernels (the WASM kernels are missing from this install)';
+}
+const fallback = fallbackKernels();
 
 function done(message) {
   console.log(`dln: ${message}`);

@@ -4,9 +4,8 @@ import { type Mat } from '../linalg/mat.ts';
 import type { Dataset } from '../model/stats.ts';
 import { InputError } from '../errors.ts';
 import { fsReason } from '../node/fsReason.ts';
-import { parseNpy, matFromNpy } from '../data/npy.ts';
-import { parseNpz, decodeWeights } from '../data/npz.ts';
-import { parseCsv } from '../data/csv.ts';
+import { decodeWeights } from '../data/npz.ts';
+import { matrixFromBytes } from '../data/matrixBytes.ts';
 import { matrixFromSamples, checkPair } from '../data/validate.ts';
 
 function readBytes(path: string, name = path): Uint8Array {
@@ -22,23 +21,7 @@ function readBytes(path: string, name = path): Uint8Array {
  * delimited text (.csv, .tsv, .txt). `name` is how messages call the file (default: the path).
  */
 export function readMatrixFile(path: string, name = path): Mat {
-  const bytes = readBytes(path, name);
-  const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return matFromNpy(parseNpy(bytes, name), name);
-  if (ext === '.npz') {
-    const [key, first] = parseNpz(bytes, name).entries().next().value!;
-    return matFromNpy(first, `${name}: ${key}`);
-  }
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new InputError(`${name}: not UTF-8 text`);
-    }
-    return parseCsv(text, name);
-  }
-  throw new InputError(`${name}: unknown file type '${ext}' (expected .npy, .npz, .csv, .tsv or .txt)`);
+  return matrixFromBytes(readBytes(path, name), name, extname(path));
 }
 
 /** X and Y files (one sample per row) as a Dataset in the column convention (x: d_x×m, y: d_y×m), finite and paired. */

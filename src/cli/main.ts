@@ -7,6 +7,7 @@ import { register as registerCriticalPoint } from './criticalPoint.ts';
 import { register as registerHessian } from './hessian.ts';
 import { register as registerBound } from './bound.ts';
 import { register as registerPgd } from './pgd.ts';
+import { register as registerPlayground } from './playground.ts';
 import { register as registerData } from './data.ts';
 import { register as registerMinima } from './minima.ts';
 import { addBackendOption } from './backendOption.ts';
@@ -37,6 +38,7 @@ export function createProgram(ctx: CliContext): Command {
   registerHessian(program, ctx);
   registerBound(program, ctx);
   registerPgd(program, ctx);
+  registerPlayground(program, ctx);
   registerData(program, ctx);
   registerMinima(program, ctx);
   registerSweep(program, ctx);

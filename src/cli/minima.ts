@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/index.ts';
-import { assertWeightsMatch, createGradWorkspace, dimsOf, lossAndGrad, requireInvertibleSigmaXX, sharpness } from '../model/index.ts';
+import { assertWeightsMatch, createGradWorkspace, dimsOf, lossAndGrad, parameterCount, requireInvertibleSigmaXX, sharpness } from '../model/index.ts';
 import { criticalValues } from '../landscape/index.ts';
 import { balancedFactorization, flatMinimumSearch, flatSharpnessClosedForm, globalMinimum } from '../theory/index.ts';
 import { readWeightsFile } from './files.ts';
@@ -12,14 +12,19 @@ import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, warn } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
-interface MinimaFlags extends TheoryDataFlags { dims?: number[]; starts: number; iterations: number; weights?: string }
+/** Largest parameter count for which the gauge search runs by default (each step is a dense p×p eigen-decomposition). */
+const SEARCH_DEFAULT_MAX = 300;
+/** Largest parameter count for which the search runs at all. */
+const SEARCH_MAX = 1500;
+
+interface MinimaFlags extends TheoryDataFlags { dims?: number[]; starts?: number; iterations: number; weights?: string }
 
 /** Adds `dln minima` to program. */
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program.command('minima').description('the flattest global minimum: λ_flat = min λ_max(∇²L) over the global minima, and 2/λ_flat, next to the critical values');
   addDataOptions(cmd);
   cmd.option('--dims <widths>', 'network widths d_0,…,d_N, e.g. 5,4,4,5', (t: string) => parseDims(t))
-    .option('--starts <n>', 'random starts of the numerical search over gauges (0: closed form only)', integerAtLeast('--starts', 0), 4)
+    .option('--starts <n>', `random starts of the numerical search over gauges (0: closed form only; default 4 up to ${SEARCH_DEFAULT_MAX} parameters, else 0)`, integerAtLeast('--starts', 0))
     .option('--iterations <n>', 'gradient steps per start of the search', integerAtLeast('--iterations', 1), 400)
     .option('--weights <file>', 'also report the sharpness of these weights (.npz), e.g. where dln train ended');
   addSeedOption(cmd);
@@ -55,7 +60,13 @@ function minimaCommand(flags: MinimaFlags, io: CliIO): number {
   const min = globalMinimum(stats, dims);
   const cf = flatSharpnessClosedForm(stats, dims);
   const balanced = sharpness(balancedFactorization(min.product, dims), stats).lambdaMax;
-  const found = flags.starts > 0 ? flatMinimumSearch(stats, dims, { rng: new Rng(flags.seed), starts: flags.starts, iterations: flags.iterations }) : null;
+  const p = parameterCount(dims);
+  if (flags.starts !== undefined && flags.starts > 0 && p > SEARCH_MAX) {
+    throw new InputError(`--starts: the gauge search needs a dense ${p}×${p} eigen-decomposition per step; it runs up to ${SEARCH_MAX} parameters (use --starts 0 for the closed form)`);
+  }
+  const starts = flags.starts ?? (p <= SEARCH_DEFAULT_MAX ? 4 : 0);
+  if (flags.starts === undefined && starts === 0) warn(io, [`${p} parameters: the gauge search is skipped (give --starts N to run it); the closed form is exact without a bottleneck`]);
+  const found = starts > 0 ? flatMinimumSearch(stats, dims, { rng: new Rng(flags.seed), starts, iterations: flags.iterations }) : null;
   const search = found === null ? null : { lambdaFlat: found.lambda, etaFlat: 2 / found.lambda, starts: found.perStart.map((s) => s.end), productError: found.productError };
   const at = given === null ? null : (() => {
     const lam = sharpness(given, stats).lambdaMax, loss = lossAndGrad(given, stats, null, createGradWorkspace(dims));

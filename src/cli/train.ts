@@ -18,6 +18,7 @@ import { type InitChoice, type NetworkFlags, addNetworkOptions, initChoiceFromFl
 import { shellCommand } from './shellCommand.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 import { selectBackendOrFail } from './backendOption.ts';
+import { planFromConfig } from './trainConfig.ts';
 import { getBackend } from '../linalg/backend.ts';
 import { renderChart } from '../plot/index.ts';
 import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure } from './trainSharpness.ts';
@@ -45,7 +46,7 @@ interface Checkpoint { step: number; seconds: number; resume: TrainResume | Flow
 interface TrainFlags extends DataFlags, NetworkFlags {
   lr?: number; schedule: 'constant' | 'power'; powerB: number; powerP: number; steps?: number;
   flow?: true; tEnd?: number; rtol: number; atol: number; seed: number; recordEvery: number;
-  lossTol?: number; gradTol?: number; divergeAbove: number; out?: string; json?: true; progress: boolean; resume?: string;
+  lossTol?: number; gradTol?: number; divergeAbove: number; out?: string; json?: true; progress: boolean; resume?: string; config?: string;
   recordSharpness?: number | true; lambdaMin?: true;
 }
 
@@ -77,6 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
   cmd
     .option('--no-progress', 'no progress display on stderr')
     .option('--resume <dir>', 'continue the interrupted run saved in dir (writes back into dir unless --out)')
+    .option('--config <file>', 'run again what a config.json (of --out, or exported by dln playground) describes, to the same bits')
     .addHelpText('after', `
 Examples:
   dln train --data report-sec4 --dims 5,4,4,5 --lr 1e-5 --steps 20000 --out runs/sec4
@@ -84,6 +86,7 @@ Examples:
   dln train --data nrt --dims 10,12,12,8 --init balanced --flow --t-end 50
   dln train --data nrt --dims 10,12,12,8 --lr 0.05 --steps 3000 --record-sharpness 10 --out runs/eos
   dln train --resume runs/sec4        (after Ctrl-C: continue to the original --steps)
+  dln train --config runs/sec4/config.json --out runs/again
 
 Files hold one sample per row (.npy or .csv). Exit codes: 0 done (see "status"), 2 bad input,
 130 interrupted by Ctrl-C (results so far are written, with a checkpoint for --resume).`)
@@ -215,7 +218,7 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
     job = { run: config.settings, dataset: r.dataset, weights: r.weights, resume: r.checkpoint.resume };
     previousSeconds = r.checkpoint.seconds;
   } else {
-    const p = planFresh(flags, cmd);
+    const p = flags.config !== undefined ? planFromConfig(flags.config, cmd) : planFresh(flags, cmd);
     config = { dln: dlnVersion(), command: shellCommand(words), cwd: process.cwd(), settings: p.settings, backend: getBackend().name };
     job = { run: p.settings, dataset: p.dataset, weights: p.weights };
   }

@@ -2,7 +2,7 @@ import { Rng, eigvalsh, singularValues } from '../linalg/index.ts';
 import { nrt } from '../data/index.ts';
 import { type Stats, statsFromData, initGaussian, cloneWeights, hessian, sharpness } from '../model/index.ts';
 import { constantSchedule, trainGD } from '../optim/index.ts';
-import { lineChart, panelGrid } from '../plot/index.ts';
+import { lineChart, panelGrid } from '../plot/chartSpecs.ts';
 import type { Check, Experiment, ExperimentContext, ExperimentResult, Figure } from './types.ts';
 import { type EosRun, eosRun } from './common/eosRun.ts';
 import { checkStop, report } from './common/interrupt.ts';

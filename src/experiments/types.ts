@@ -75,5 +75,6 @@ export interface Experiment<C extends object = Record<string, unknown>> {
    * dln's version it identifies a result, so `dln reproduce` reruns what an older version made.
    */
   readonly version?: number;
+  /** Runs the experiment with its configuration (quick or full), reporting progress and polling for a stop through ctx. */
   run(config: C, ctx: ExperimentContext): ExperimentResult | Promise<ExperimentResult>;
 }

@@ -3,6 +3,7 @@ import type { Stats } from '../model/stats.ts';
 import { theorem7, type Theorem7Options, type Theorem7Result } from './theorem7.ts';
 import { hessianVerdict, type HessianVerdictOptions, type HessianVerdictResult } from './hessianVerdict.ts';
 
+/** Both verdicts on a point W and whether they agree. */
 export interface ClassifyResult {
   /** The verdict of Theorem 7 (index set S, r = r_max, tightening). */
   readonly theorem7: Theorem7Result;
@@ -12,6 +13,7 @@ export interface ClassifyResult {
   readonly agree: boolean;
 }
 
+/** Options of classify: those of theorem7 and of hessianVerdict. */
 export type ClassifyOptions = Theorem7Options & HessianVerdictOptions;
 
 /** Classifies W twice, by Theorem 7 and by its Hessian spectrum, and says whether they agree. */

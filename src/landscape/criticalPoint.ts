@@ -9,6 +9,7 @@ import { dataSpectrum, criticalValueOf } from './spectrum.ts';
 import { criticality } from './criticality.ts';
 import { expectedType, type CriticalType } from './theorem7.ts';
 
+/** Options of buildCriticalPoint: what kind of critical point to build and in which gauge. */
 export interface CriticalPointOptions {
   /** 'strict': middle Z_h with a single 1 top-left (I when square); 'non-strict': middle Z_h = 0; 'custom': options.z. */
   readonly kind: 'strict' | 'non-strict' | 'custom';
@@ -21,6 +22,7 @@ export interface CriticalPointOptions {
   readonly gaugeCond?: number;
 }
 
+/** A critical point built for an index set S, with the type Theorem 7 predicts for it. */
 export interface CriticalPointResult {
   readonly weights: Mat[];
   /** S, 1-based and ascending. */

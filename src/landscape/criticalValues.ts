@@ -13,6 +13,7 @@ export interface CriticalValue {
   readonly loss: number;
 }
 
+/** Every critical value of L over networks of the given widths (THEORY §3), from the spectrum of Σ. */
 export interface CriticalValuesResult {
   /** Every critical value, ascending in loss (ties by rank, then lexicographically in S). */
   readonly values: CriticalValue[];
@@ -27,6 +28,7 @@ export interface CriticalValuesResult {
   readonly warnings: readonly string[];
 }
 
+/** Options of criticalValues. */
 export interface CriticalValuesOptions {
   /** Largest number of index sets enumerated (Σ_{r≤r_max} C(d_y, r)); default 100000. */
   readonly maxCount?: number;

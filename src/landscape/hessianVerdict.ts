@@ -14,6 +14,7 @@ import type { Verdict } from './theorem7.ts';
 /** Default relative sign threshold: λ_min < −1e-9·max|λ| is a negative eigenvalue (THEORY §7). */
 export const DEFAULT_SIGN_TOL = 1e-9;
 
+/** Options of hessianVerdict. */
 export interface HessianVerdictOptions {
   /** 'all': return every eigenvalue (dense only); 'extreme': λ_min and λ_max. Default 'extreme'. */
   readonly eigenvalues?: 'all' | 'extreme';
@@ -26,6 +27,7 @@ export interface HessianVerdictOptions {
   readonly lanczos?: LanczosOptions;
 }
 
+/** The verdict of the Hessian spectrum of the ½-loss at W (negative eigenvalue: strict saddle; PSD: minimum or non-strict saddle by the loss). */
 export interface HessianVerdictResult {
   readonly verdict: Verdict;
   readonly method: 'dense' | 'lanczos';

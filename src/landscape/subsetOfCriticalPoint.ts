@@ -18,6 +18,7 @@ export interface SubsetResult {
   readonly loss: number;
 }
 
+/** Options of the index-set reader (which eigenvectors of Σ a critical point uses). */
 export interface SubsetOptions {
   /** Relative gradient norm (criticality()) above which W is not critical; default DEFAULT_GRADIENT_TOL = 1e-8. */
   readonly gradientTol?: number;

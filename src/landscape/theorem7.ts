@@ -39,6 +39,7 @@ export function expectedType(n: number, r: number, rMax: number, top: boolean, k
   return theorem7Case(n, r, rMax, top, kind).type;
 }
 
+/** The verdict of Achour et al.'s Theorem 7 on W: global minimum, strict or non-strict saddle (or not critical), with the reason. */
 export interface Theorem7Result {
   readonly type: Verdict;
   /** S (1-based), null when W is not critical. */
@@ -55,6 +56,7 @@ export interface Theorem7Result {
   readonly warnings: readonly string[];
 }
 
+/** Options of theorem7. */
 export interface Theorem7Options {
   /** Relative gradient norm above which W is not critical; default 1e-8. */
   readonly gradientTol?: number;

@@ -19,6 +19,7 @@ export interface PivotRanks {
   readonly tightened: boolean;
 }
 
+/** The tightening test of Achour et al.'s Definition 6 at a critical point: whether every pivot is tightened. */
 export interface TighteningResult {
   /** Every pivot tightened (AMG Def. 6). */
   readonly tightened: boolean;
@@ -28,6 +29,7 @@ export interface TighteningResult {
   readonly rankTol: number;
 }
 
+/** Options of the tightening test. */
 export interface TighteningOptions {
   /** A singular value of a product M_1⋯M_k counts when > rankTol·Π‖M_i‖_F; default 1e-9. */
   readonly rankTol?: number;

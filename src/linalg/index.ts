@@ -21,3 +21,4 @@ export type { LanczosOptions, LanczosResult } from './lanczos.ts';
 export { lanczosExtreme } from './lanczos.ts';
 export type { LanczosWorkspace, LanczosWarmOptions } from './lanczosWarm.ts';
 export { createLanczosWorkspace, lanczosWarm } from './lanczosWarm.ts';
+export * from './backends/index.ts';

@@ -3,6 +3,7 @@ import { eigh } from './eigh.ts';
 import { Rng } from './rng.ts';
 import { vectorNorm } from './norms.ts';
 
+/** Options of lanczosExtreme. */
 export interface LanczosOptions {
   /** Largest Krylov dimension; default min(p, 200). */
   readonly maxIter?: number;
@@ -14,6 +15,7 @@ export interface LanczosOptions {
   readonly checkEvery?: number;
 }
 
+/** The extreme Ritz values of a symmetric operator after k Lanczos steps, with their residuals. */
 export interface LanczosResult {
   /** Smallest and largest Ritz values: estimates of λ_min(H) and λ_max(H). */
   readonly min: number;

@@ -1,3 +1,4 @@
+import { nrm2 } from './householder.ts';
 import { steqr } from './steqr.ts';
 
 /**
@@ -66,7 +67,7 @@ export function lanczosWarm(hvp: (v: Float64Array, out: Float64Array) => void, w
   const { p, maxIter, q, w, coef, alpha, beta } = ws;
   if (start.length !== p) throw new RangeError(`lanczosWarm: start vector of length ${start.length}, operator of size ${p}`);
   const tol = options.tol ?? 1e-10, gapTol = options.gapTol ?? 1e-11, wantMin = options.wantMin ?? false;
-  const s0 = norm(start, 0, p);
+  const s0 = nrm2(start, 0, p);
   if (!(s0 > 0 && Number.isFinite(s0))) throw new RangeError('lanczosWarm: the start vector must be finite and non-zero');
   for (let i = 0; i < p; i++) q[i] = start[i] / s0;
   let size = 0, k = 0, converged = false, iMax = 0, iMin = 0, resMax = 0, resMin = 0;
@@ -81,7 +82,7 @@ export function lanczosWarm(hvp: (v: Float64Array, out: Float64Array) => void, w
       for (let j = 0; j <= k; j++) { let s = 0; const o = j * p; for (let i = 0; i < p; i++) s += q[o + i] * w[i]; coef[j] = s; }
       for (let j = 0; j <= k; j++) { const c = coef[j], o = j * p; for (let i = 0; i < p; i++) w[i] -= c * q[o + i]; }
     }
-    const b = norm(w, 0, p);
+    const b = nrm2(w, 0, p);
     size = Math.max(size, Math.abs(a), b);
     const breakdown = !(b > 1e-13 * size) || k + 1 === p;
     const last = k + 1 === maxIter;
@@ -136,12 +137,6 @@ function ritzVector(ws: LanczosWorkspace, n: number, col: number, out: Float64Ar
   const { p, q, z } = ws;
   out.fill(0);
   for (let j = 0; j < n; j++) { const c = z[j * n + col], o = j * p; for (let i = 0; i < p; i++) out[i] += c * q[o + i]; }
-  const s = norm(out, 0, p);
+  const s = nrm2(out, 0, p);
   for (let i = 0; i < p; i++) out[i] /= s;
-}
-
-function norm(x: Float64Array, lo: number, hi: number): number {
-  let s = 0;
-  for (let i = lo; i < hi; i++) s += x[i] * x[i];
-  return Math.sqrt(s);
 }

@@ -5,6 +5,7 @@ import { householderProduct } from './householderProduct.ts';
 /** a = q·r with q orthonormal columns and r upper triangular (diagonal entries of either sign). */
 export interface QrResult { q: Mat; r: Mat }
 
+/** Options of qr. */
 export interface QrOptions {
   /** q m×m and r m×n instead of the thin q m×k, r k×n (k = min(m, n)). Default false. */
   full?: boolean;

@@ -1,3 +1,5 @@
+import { fdlibmLog } from './fdlibmLog.ts';
+
 /**
  * Seeded pseudo-random generator: xoshiro128** (Blackman & Vigna, 2018) on four 32-bit words,
  * seeded through SplitMix32 from a 32-bit integer seed. Uniform doubles use 53 random bits
@@ -36,7 +38,7 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Standard normal N(0, 1) (Marsaglia polar method). */
+  /** Standard normal N(0, 1) (Marsaglia polar method); the same bits in every JavaScript engine. */
   normal(): number {
     if (this.hasSpare) { this.hasSpare = false; return this.spare; }
     let u: number, v: number, s: number;
@@ -45,7 +47,8 @@ export class Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt(-2 * Math.log(s) / s);
+    // fdlibmLog, not Math.log: engines differ in the last bit, and the stream must not.
+    const f = Math.sqrt(-2 * fdlibmLog(s) / s);
     this.spare = v * f; this.hasSpare = true;
     return u * f;
   }

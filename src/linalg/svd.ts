@@ -9,6 +9,7 @@ import { polishSvd } from './jacobiPolish.ts';
 /** a = u·diag(s)·vt with s descending; thin: u m×k, vt k×n (k = min(m, n)); full: u m×m, vt n×n. */
 export interface SvdResult { u: Mat; s: Float64Array; vt: Mat }
 
+/** Options of svd. */
 export interface SvdOptions {
   /** Return square u (m×m) and vt (n×n), completing the singular vectors to orthonormal bases. Default false. */
   full?: boolean;

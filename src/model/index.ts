@@ -10,7 +10,7 @@ export { type UnrolledLossAndGrad, compileLossAndGrad, unrollable, UNROLL_LIMIT 
 export { type InitSpec, initGaussian, initBalanced, initAligned, initOrthogonal, orthogonalInitIsBalanced, initZero, initialize } from './init.ts';
 export {
   type BalanceNorm, type BalanceWorkspace, createBalanceWorkspace, invariantsInto, invariants, symmetricNorm, balancedness,
-  invariantDrift, balanceMeasures,
+  invariantDrift, balanceMeasures, assertInvariantsMatch,
 } from './invariants.ts';
 export { hessian, parameterOffsets } from './hessian.ts';
 export { type HvpWorkspace, hessianVectorProduct, createHvpWorkspace } from './hessianVectorProduct.ts';

@@ -2,6 +2,7 @@ import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmulTN, gemm } from '../linalg/matmul.ts';
 import { symmetricSpectralNorm } from '../linalg/norms.ts';
 import { dimsOf } from './network.ts';
+import { ShapeError } from '../errors.ts';
 
 /** Which matrix norm measures the invariants: spectral (NRT Definition 2.3, the default) or Frobenius (Arora et al.). */
 export type BalanceNorm = 'spectral' | 'frobenius';
@@ -37,6 +38,13 @@ export function invariantsInto(out: Mat[], weights: readonly Mat[]): Mat[] {
     gemm(c, lower, lower, { transB: true, alpha: -1, beta: 1 });
   }
   return out;
+}
+
+/** Throws a ShapeError unless cs holds C_1..C_{N−1} for widths dims (C_j is d_j×d_j, THEORY §3.1); label names cs. */
+export function assertInvariantsMatch(cs: readonly Mat[], dims: readonly number[], label: string): void {
+  if (cs.length !== dims.length - 2 || cs.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
+    throw new ShapeError(`${label} holds ${cs.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
+  }
 }
 
 /** The invariant matrices C_j = W_{j+1}ᵀW_{j+1} − W_jW_jᵀ, j = 1..N−1 (THEORY §3.1), as new matrices. */

@@ -1,8 +1,9 @@
 // Worker of trainBatchedParallel's pool: for each job it receives, claims chunks of lanes of a shared
 // batch until none are left, then answers 'done' (or the error). The fast path arrives as the source of
 // a generated LaneProgram (plain JavaScript, compiled once per source), so a worker needs no TypeScript
-// tooling; only the generic path registers tsx, on first use.
+// tooling; only the generic path loads batchWorkerTask (its .ts source through tsx in a checkout).
 import { parentPort } from 'node:worker_threads';
+import { importModule } from './importModule.mjs';
 
 const programs = new Map();
 let generic;
@@ -16,9 +17,7 @@ async function runner(d) {
       d.out.status, d.out.steps, d.out.loss, d.out.gradNorm);
   }
   if (generic === undefined) {
-    const { register } = await import('tsx/esm/api');
-    register();
-    generic = (await import('./batchWorkerTask.ts')).runBatchWorker;
+    generic = (await importModule('./batchWorkerTask.ts', import.meta.url)).runBatchWorker;
   }
   return (lo, hi) => generic({ ...d, lo, hi });
 }

@@ -1,17 +1,17 @@
-// Worker entry of startJob (jobRunner.ts): registers tsx, selects the parent's kernels, imports the job's
-// module and calls its exported function with the input and a JobContext; posts the value or the error.
-import { register } from 'tsx/esm/api';
+// Worker entry of startJob (jobRunner.ts): selects the parent's kernels, imports the job's module (its
+// .ts source through tsx in a checkout, the compiled .js in the package) and calls its exported function
+// with the input and a JobContext; posts the value or the error.
 import { parentPort, workerData } from 'node:worker_threads';
+import { importModule } from './importModule.mjs';
 
-register();
 const { shared, moduleUrl, exportName, input, threads } = workerData;
 const stop = new Int32Array(shared, 0, 1), live = new Float64Array(shared, 8, 2);
 const send = (m) => parentPort?.postMessage(m);
 try {
   // The same kernels as the parent (DLN_BACKEND); threads caps the BLAS threads when jobs run side by side.
-  const { useBackend } = await import('../linalg/backends/selectBackend.ts');
+  const { useBackend } = await importModule('../linalg/backends/selectBackend.ts', import.meta.url);
   useBackend(undefined, threads !== undefined ? { threads } : {});
-  const mod = await import(moduleUrl);
+  const mod = await importModule(moduleUrl);
   const job = {
     shouldStop: () => Atomics.load(stop, 0) !== 0,
     begin: (total) => send({ kind: 'begin', total }),

@@ -10,6 +10,7 @@ export type TaskEnd =
   | { task: ExperimentTask; state: 'aborted' }
   | { task: ExperimentTask; state: 'not-started' };
 
+/** Options of runExperiments: parallelism and callbacks. */
 export interface RunExperimentsOptions {
   /** Most experiments running at once, each on its own worker thread (at least 1). */
   jobs: number;

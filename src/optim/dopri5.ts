@@ -31,6 +31,7 @@ export interface Dopri5Workspace {
   auxNew: number;
 }
 
+/** Buffers for dopri5Step on a state of n numbers (allocated once per integration). */
 export function createDopri5Workspace(n: number): Dopri5Workspace {
   const k: Float64Array[] = [];
   for (let i = 0; i < 7; i++) k.push(new Float64Array(n));

@@ -1,7 +1,7 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants, balancedness } from '../model/invariants.ts';
+import { invariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
 import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
@@ -13,6 +13,7 @@ import { type SharpnessRecording, createSharpnessRecorder, recordSharpness } fro
 /** The defaults of FlowOptions' tolerances and step budget (the CLI states none of its own). */
 export const FLOW_DEFAULTS = { rtol: 1e-8, atol: 1e-10, maxSteps: 100000 } as const;
 
+/** Options of gradientFlow (Dormand–Prince RK45 with step-size control on dW/dt = −∇L). */
 export interface FlowOptions {
   /** Integrate over t ∈ [0, tEnd]. */
   tEnd: number;
@@ -36,6 +37,7 @@ export interface FlowOptions {
   divergeAbove?: number;
   /** Record λ_max(∇²L) (and λ_min) on the records whose accepted-step count is a multiple of sharpness.every, and on the final one (THEORY §12; default: not recorded). */
   sharpness?: SharpnessRecording;
+  /** Called with each trajectory record as it is taken. */
   onRecord?(record: TrajectoryRecord): void;
   /** Called with (step, loss, t) after every accepted step and at t = 0. */
   onProgress?(step: number, loss: number, t: number): void;
@@ -93,10 +95,7 @@ function assertResumeFits(r: FlowResume, dims: readonly number[]): void {
   for (const [name, v] of counts) if (!Number.isInteger(v) || v < 0) throw new RangeError(`gradientFlow: resume.${name} must be an integer ≥ 0, got ${v}`);
   if (!(Number.isFinite(r.t) && r.t >= 0)) throw new RangeError(`gradientFlow: resume.t must be a finite number ≥ 0, got ${r.t}`);
   if (!(r.h >= 0 && Number.isFinite(r.h)) || !(r.facMax > 0)) throw new RangeError(`gradientFlow: resume.h and resume.facMax must be finite and > 0, got ${r.h}, ${r.facMax}`);
-  const c0 = r.c0;
-  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
-    throw new RangeError(`gradientFlow: resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
-  }
+  assertInvariantsMatch(r.c0, dims, 'gradientFlow: resume.c0');
 }
 
 /**

@@ -8,7 +8,9 @@ import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
  */
 export interface Optimizer<S> {
   readonly name: string;
+  /** The state before the first step, for weights of this shape. */
   init(weights: readonly Mat[]): S;
+  /** Updates weights in place from their gradients (∇_{W_j} of the ½-loss) and the state; returns the step size used. */
   update(weights: Mat[], grads: readonly Mat[], state: S): number;
 }
 

@@ -3,7 +3,7 @@ import type { Stats } from '../model/stats.ts';
 import { assertFitsData } from '../model/network.ts';
 import { type GradWorkspace, createGradWorkspace, lossAndGradInto } from '../model/lossAndGrad.ts';
 import { type UnrolledLossAndGrad, compileLossAndGrad } from '../model/unrolledLossAndGrad.ts';
-import { invariants, balancedness } from '../model/invariants.ts';
+import { invariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 import { gdStep, tupleNorm } from './gd.ts';
 import { type Recorder, type TrajectoryRecord, createRecorder } from './trajectory.ts';
@@ -14,6 +14,7 @@ import { type SharpnessRecorder, type SharpnessRecording, createSharpnessRecorde
 /** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
 export const TRAIN_DEFAULTS = { divergeAbove: 1e12, recordEvery: 10 } as const;
 
+/** Options of trainGD: the schedule, when to stop, and what to record. */
 export interface TrainOptions {
   /** Step sizes η_k (a constant schedule is plain GD). */
   schedule: Schedule;
@@ -41,6 +42,7 @@ export interface TrainOptions {
   shouldStop?(): boolean;
 }
 
+/** Why a run stopped: a tolerance was met ('converged'), the step budget ran out, the loss blew up, or shouldStop() asked. */
 export type TrainStatus = 'converged' | 'max-steps' | 'diverged' | 'interrupted';
 
 /** Outcome of a run; loss, gradNorm and balancedness are those of the returned weights. */
@@ -85,10 +87,7 @@ export function normalizeTrainOptions(o: TrainOptions): Required<Pick<TrainOptio
 
 function assertResumeFits(resume: TrainResume, dims: readonly number[]): void {
   if (!Number.isInteger(resume.step) || resume.step < 0) throw new RangeError(`resume.step must be an integer ≥ 0, got ${resume.step}`);
-  const c0 = resume.c0;
-  if (c0.length !== dims.length - 2 || c0.some((c, j) => c.rows !== dims[j + 1] || c.cols !== dims[j + 1])) {
-    throw new RangeError(`resume.c0 holds ${c0.map((c) => `${c.rows}×${c.cols}`).join(', ') || 'no matrices'}, but widths [${dims.join(',')}] need C_1..C_${dims.length - 2} of sizes d_j×d_j`);
-  }
+  assertInvariantsMatch(resume.c0, dims, 'resume.c0');
 }
 
 /** What trainGD's records need: the recorder, the trajectory so far and the step last recorded. */

@@ -26,6 +26,7 @@ export interface TrajectoryRecord {
 
 /** Takes trajectory records for one network shape; owns its buffers so that recording never disturbs a step. */
 export interface Recorder {
+  /** A record of the weights at this step (loss L, ‖∇L‖_F, flow time t when integrating), its balancedness and drift computed here. */
   record(step: number, loss: number, gradNorm: number, weights: readonly Mat[], t?: number): TrajectoryRecord;
 }
 

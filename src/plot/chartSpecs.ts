@@ -7,6 +7,7 @@ export { loglogFit, type PowerLaw } from './loglogFit.ts';
 export { type HLine, type VLine } from './referenceLayers.ts';
 export { type ChartBaseOptions, CHART_FONT, SERIES_COLORS } from './chartTheme.ts';
 export { binEdges, binCounts } from './binEdges.ts';
-export { downsampleMinMax } from './downsampleMinMax.ts';
+export { type XY, downsampleMinMax } from './downsampleMinMax.ts';
 export { sampleFigures } from './sampleFigures.ts';
 export { phaseDiagram, type PhaseDiagramOptions, type PhaseTile } from './phaseDiagram.ts';
+export { type Domain, niceDomain } from './niceDomain.ts';

@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { CHART_FONT } from './chartTheme.ts';
 
+/** Options of renderPng and renderRgba. */
 export interface RenderPngOptions {
   /** Pixels per SVG unit (2 gives crisp output on high-density screens and in print). Default 2. */
   scale?: number;

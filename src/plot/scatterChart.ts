@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { lineChart, type LineChartOptions, type Series } from './lineChart.ts';
 import { loglogFit, type PowerLaw } from './loglogFit.ts';
 
+/** Options of scatterChart: those of lineChart, with point clouds as series and an optional power-law fit. */
 export interface ScatterChartOptions extends Omit<LineChartOptions, 'series'> {
   /** Point clouds, drawn as dots. */
   series: readonly { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[];

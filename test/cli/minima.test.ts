@@ -94,4 +94,13 @@ test('dln minima: bad input is one line and exit code 2', async () => {
   fails(await dln(['minima', ...DATA, '--dims', '5,3,3']), /5|4/);
   writeFileSync(join(dir, 'W2.npz'), encodeWeights([randomNormal(2, 4, new Rng(1), 1), randomNormal(3, 2, new Rng(1), 1)]));
   fails(await dln(['minima', ...DATA, '--dims', '4,3,3', '--weights', 'W2.npz']), /W1|shape/);
+  fails(await dln(['minima', ...DATA, '--dims', '4,40,40,3', '--starts', '2']), /gauge search .* up to 1500 parameters/);
+});
+
+test('dln minima on a wide network skips the search by default and says so', async () => {
+  const r = await dln(['minima', ...DATA, '--dims', '4,20,20,3', '--json']);
+  const out = json(r);
+  assert.equal(out.search, null);
+  assert.match(r.stderr, /^dln: warning: 540 parameters: the gauge search is skipped/);
+  assert.ok(out.closedForm.lambdaFlat > 0 && out.closedForm.proven);
 });

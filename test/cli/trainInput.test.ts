@@ -117,10 +117,10 @@ describe('dln train: every bad input is one line on stderr, exit code 2, no outp
     /^dln: .*Wbad\.npz: 3 weight matrices, but widths 3,4,2 need 2$/m,
   ));
   test('an unknown --data name lists the known ones', () => rejects(
-    ['--data', 'mnist', '--dims', '5,5', '--lr', '1e-3', '--no-progress'],
-    /^dln: --data must be one of report-sec4, report-sec5, nrt, .*; got 'mnist'$/m,
+    ['--data', 'imagenet', '--dims', '5,5', '--lr', '1e-3', '--no-progress'],
+    /^dln: --data must be one of report-sec4, report-sec5, nrt, .*; got 'imagenet'$/m,
   ));
-  test('an unknown --init lists the known ones', () => rejects(withFlag('--init', 'xavier'), /^dln: --init must be one of gaussian, balanced, orthogonal, zero; got 'xavier'$/m));
+  test('an unknown --init lists the known ones', () => rejects(withFlag('--init', 'xavier'), /^dln: --init must be one of gaussian, balanced, orthogonal, aligned, zero; got 'xavier'$/m));
   test('--x without --y', () => rejects(['--x', 'X.npy', '--dims', '3,2', '--lr', '1'], /^dln: --x needs --y/));
   test('--data together with --x', () => rejects(['--data', 'nrt', '--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,2', '--lr', '1'], /^dln: --data cannot be combined with --x\/--y$/m));
   test('a missing --lr', () => rejects(OK.filter((a, i) => a !== '--lr' && OK[i - 1] !== '--lr'), /^dln: --lr is required/));

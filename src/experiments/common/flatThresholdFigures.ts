@@ -2,7 +2,6 @@ import { histogram, lineChart } from '../../plot/chartSpecs.ts';
 import type { Figure } from '../types.ts';
 import type { Thresholds } from './thresholdBisection.ts';
 import type { GapOutcome } from './gapBehaviour.ts';
-import { niceLogEdges } from './logEdges.ts';
 
 /** What flat-minima-threshold measured for one width pattern. */
 export interface PatternResult {
@@ -19,6 +18,13 @@ export interface PatternResult {
   searched: { closed: number; search: number }[];
 }
 
+/** Log-spaced bin edges 2^{k/16} that cover the values and have 1 (the prediction) as an edge. */
+function edgesAtOne(values: number[]): number[] {
+  const v = values.filter((x) => Number.isFinite(x) && x > 0);
+  const lo = Math.floor(16 * Math.log2(Math.min(...v, 0.9))), hi = Math.ceil(16 * Math.log2(Math.max(...v, 1.1)));
+  return Array.from({ length: hi - lo + 1 }, (_, k) => 2 ** ((lo + k) / 16));
+}
+
 function medianOf(v: number[]): number {
   const s = v.filter(Number.isFinite).sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)];
@@ -28,13 +34,15 @@ function medianOf(v: number[]): number {
 export function flatThresholdFigures(results: readonly PatternResult[], config: { instances: number; iterations: number }): Figure[] {
   const conv = results.map((r) => ({ name: r.name, values: r.thresholds.map((s, i) => (s.slow ? Number.NaN : s.convLo / r.etaFlat[i])) }));
   const blow = results.map((r) => ({ name: r.name, values: r.thresholds.map((s, i) => s.blowHi / r.etaFlat[i]) }));
+  const slow = results.reduce((n, r) => n + r.thresholds.filter((t) => t.slow).length, 0);
   const ratios = histogram({
     title: 'Thresholds of gradient descent in units of 2/λ_flat',
     subtitle: [`${config.instances} instances per pattern ([REP] §5 data, Gaussian weights), ${config.iterations} GD iterations per step, bisection on log η`,
-      `all patterns pooled (${results.map((r) => r.name).join(', ')}); dashed: the prediction 2/λ_flat`],
+      `all patterns pooled (${results.map((r) => r.name).join(', ')}); dashed: the prediction 2/λ_flat`,
+      `${slow} instances converge at no tested step within the budget (plateaus): no convergence threshold for them`],
     xLabel: 'η / (2/λ_flat)  (log scale)', yLabel: 'instances', logBins: true, layout: 'overlay', legendTitle: 'threshold',
-    edges: niceLogEdges([...conv, ...blow].flatMap((g) => g.values), 40),
-    groups: [{ name: 'largest converging η', values: conv.flatMap((g) => g.values) }, { name: 'first blow-up η', values: blow.flatMap((g) => g.values) }],
+    edges: edgesAtOne([...conv, ...blow].flatMap((g) => g.values)),
+    groups: [{ name: 'converges up to', values: conv.flatMap((g) => g.values) }, { name: 'blows up at', values: blow.flatMap((g) => g.values) }],
     vlines: [{ x: 1, label: '2/λ_flat', color: '#444444' }],
   });
   const x = results.flatMap((r) => r.etaFlat);
@@ -62,12 +70,15 @@ export function flatThresholdFigures(results: readonly PatternResult[], config: 
     const s = r.thresholds[example.g.instance];
     figures.push({
       name: 'between-thresholds',
-      caption: `One ${r.name} instance run at three steps between the convergence threshold (${s.convLo.toPrecision(4)}) and the blow-up threshold (${s.blowHi.toPrecision(4)}): excess loss L − L* per iteration.`,
+      caption: `One ${r.name} instance run at three steps between the convergence threshold (${s.convLo.toPrecision(4)}) and the blow-up threshold (${s.blowHi.toPrecision(4)}): the excess loss L − L* over the last 60 of ${config.iterations} iterations.`,
       spec: lineChart({
         title: `GD between non-convergence and blow-up (${r.name}, instance ${example.g.instance + 1})`,
-        subtitle: [`2/λ_flat = ${r.etaFlat[example.g.instance].toPrecision(4)}; the runs neither converge nor diverge`],
+        subtitle: [`2/λ_flat = ${r.etaFlat[example.g.instance].toPrecision(4)}; the last 60 iterations: the runs neither converge nor diverge`],
         xLabel: 'iteration', yLabel: 'L − L* (log scale)', logY: true, legendTitle: 'step',
-        series: runs.map((h) => ({ name: `η = ${h.eta.toPrecision(4)}: ${h.outcome.kind}`, y: h.outcome.trace })),
+        series: runs.map((h) => {
+          const tail = h.outcome.trace.slice(-60), first = h.outcome.trace.length - tail.length;
+          return { name: `η = ${h.eta.toPrecision(4)}: ${h.outcome.kind}`, x: tail.map((_, k) => first + k), y: tail, mark: 'linepoint' as const };
+        }),
       }),
     });
   }

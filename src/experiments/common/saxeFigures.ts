@@ -20,9 +20,9 @@ export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { 
   });
   const depths = [...new Set(sweep.map((p) => p.n))];
   const err = scatterChart({
-    title: 'Gradient descent against the flow: the gap is O(η)',
-    subtitle: ['max over modes and steps of |σ_GD(kη) − σ_flow(kη)| / s, aligned start; dashed: fitted power laws'],
-    xLabel: 'step size η', yLabel: 'largest relative gap', logX: true, logY: true, legendTitle: 'depth',
+    title: 'Gradient descent against the flow: learning times differ by O(η)',
+    subtitle: ['max over modes of |k_half·η − t_half| / t_half, aligned start (k_half: first GD step with σ_i ≥ s_i/2); dashed: fitted power law'],
+    xLabel: 'step size η', yLabel: 'largest relative time gap', logX: true, logY: true, legendTitle: 'depth',
     series: depths.map((n) => ({ name: `N = ${n}`, x: sweep.filter((p) => p.n === n).map((p) => p.eta), y: sweep.filter((p) => p.n === n).map((p) => p.flow) })),
     fit: { of: `N = ${depths[depths.length - 1]}` },
   });
@@ -40,7 +40,7 @@ export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { 
   });
   const figures: Figure[] = [
     { name: 'aligned-modes', caption: "Product singular values of dln's GD from the aligned balanced start, against the flow's closed form: sigmoidal transitions, stronger modes first.", spec: traj },
-    { name: 'flow-gap', caption: 'The largest gap between GD and the closed-form flow shrinks linearly with the step size.', spec: err },
+    { name: 'flow-gap', caption: "The relative gap between GD's learning times and the closed-form flow's shrinks linearly with the step size.", spec: err },
     { name: 'learning-times', caption: 'Learning step of every mode: aligned starts sit on the prediction, random small starts scatter around it.', spec: times },
   ];
   const r = pick.random[0];

@@ -2,7 +2,11 @@
 export type AxisValue = number | string | number[];
 
 /** Where parseAxis reports a mistake. */
-export interface ProblemSink { add(field: string, message: string): void }
+/** Collects the problems found while reading a spec, by field, so that all of them are reported at once. */
+export interface ProblemSink {
+  /** Records that field (a path such as `axes.lr`) has the problem message. */
+  add(field: string, message: string): void;
+}
 
 /** Most values one axis may hold. */
 export const MAX_AXIS_VALUES = 100000;

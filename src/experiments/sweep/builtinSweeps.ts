@@ -66,10 +66,12 @@ const makeExperiment = (name: (typeof builtinSweepNames)[number], title: string,
   run: (config, ctx) => { const spec = builtinSweepSpec(name, config.quick); return analyseBuiltin(spec, runSweepHere(spec, ctx, 'experiment')); },
 });
 
+/** The built-in sweep `divergence-phase` as an experiment: where GD converges, oscillates, stalls or diverges over η and depth (THEORY §15.6). */
 export const divergencePhase = makeExperiment('divergence-phase', 'Phase diagram of GD over step size and depth',
   '[REP] Figure 6 at ten times its size; [NRT] Theorem 2.4 (THEORY §15.6)',
   'Over 1,000 random report-sec5 instances per depth 2–5 and a log grid of η from half the Theorem 2.4 bound to far above blow-up, where does GD converge, oscillate, stall or diverge, and how conservative is the bound per depth?');
 
+/** The built-in sweep `catapult-phase` as an experiment: the lazy, catapult and divergent phases over width × η·λ₀ (THEORY §15.6). */
 export const catapultPhase = makeExperiment('catapult-phase', 'Lazy, catapult and divergent phases in η·λ₀',
   'Lewkowycz et al. (2020), two-layer linear networks (THEORY §15.6)',
   'Over width × η·λ₀ (λ₀ the sharpness at initialisation) and depth 2–4, where do the lazy/catapult and catapult/divergence boundaries fall against 2 and 4, how high is the spike, and how far does the sharpness fall?');

@@ -1,5 +1,5 @@
 // Sweeps: specification, cells, and their evaluation on the batched engine (no Node built-ins).
-export { type AxisValue, spacedValues, parseAxis, MAX_AXIS_VALUES } from './axes.ts';
+export { type AxisValue, type ProblemSink, spacedValues, parseAxis, MAX_AXIS_VALUES } from './axes.ts';
 export { SWEEP_FORMAT, AXIS_NAMES, INIT_KINDS, type AxisName, type InitKind, type CellSettings, type ClassifyOptions, type SweepSpec, parseSpec, specToJson } from './spec.ts';
 export { type CellPlan, MAX_CELLS, cellCount, cellAt, cellDims, cellInit, instanceKey, planChunks, dataEnds } from './cells.ts';
 export { type CellStatus, type RunSummary, classifyRun, plateauSteps } from './classifyRun.ts';

@@ -8,11 +8,14 @@ import { type AxisValue, parseAxis } from './axes.ts';
  */
 export const SWEEP_FORMAT = 1;
 
+/** The initialisations a sweep may use (those of `dln train --init`). */
 export const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as const;
+/** One of INIT_KINDS. */
 export type InitKind = (typeof INIT_KINDS)[number];
 
 /** The axes a sweep may vary, each a setting of one `dln train` run (lrMultiple resolves to --lr). */
 export const AXIS_NAMES = ['data', 'depth', 'width', 'widths', 'init', 'initStd', 'initScale', 'lr', 'lrMultiple', 'seed', 'steps'] as const;
+/** One of AXIS_NAMES: a setting a sweep may vary. */
 export type AxisName = (typeof AXIS_NAMES)[number];
 
 /** One cell's settings before the data are drawn: every axis resolved to a value. */

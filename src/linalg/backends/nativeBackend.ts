@@ -2,14 +2,22 @@ import type { KernelBackend } from '../backend.ts';
 
 /** The functions of native/build/Release/dln_native.node (see native/dln_native.c). */
 export interface NativeAddon {
+  /** cblas_dgemm on row-major arrays: c = alpha·op(a)·op(b) + beta·c (see KernelBackend.gemm). */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
+  /** Binds the parameter block that gemmR reads its scalars and array ids from. */
   bindParams(block: Float64Array): void;
+  /** Remembers array (its data pointer and length) under id, for gemmR. */
   register(id: number, array: Float64Array): void;
+  /** gemm on registered arrays, with its arguments taken from the bound parameter block (no N-API argument conversion). */
   gemmR(): void;
+  /** LAPACKE_dsyevd (see KernelBackend.syevd). */
   syevd(n: number, a: Float64Array, w: Float64Array, vectors?: boolean): void;
+  /** LAPACKE_dgesdd (see KernelBackend.gesdd). */
   gesdd(m: number, n: number, a: Float64Array, s: Float64Array, u: Float64Array, vt: Float64Array, full: boolean): void;
+  /** Sets OpenBLAS's thread count. */
   setThreads(n: number): void;
+  /** OpenBLAS's thread count. */
   getThreads(): number;
   /** OpenBLAS's build configuration and the CPU core it picked. */
   config(): string;
@@ -17,6 +25,7 @@ export interface NativeAddon {
   noop(): void;
 }
 
+/** Options of createNativeBackend and nativeBackendFromAddon. */
 export interface NativeBackendOptions {
   /**
    * OpenBLAS threads. Default: left as OpenBLAS set them, which is OPENBLAS_NUM_THREADS when that

@@ -3,12 +3,15 @@ import { tsBackend } from './tsBackend.ts';
 import { createWasmBackend, readWasmKernels } from './wasmBackend.ts';
 import { loadNativeAddon, nativeBackendFromAddon } from './nativeBackend.ts';
 
+/** A kernel backend: 'ts' (TypeScript, runs anywhere), 'wasm' (WebAssembly SIMD), 'native' (OpenBLAS and LAPACK through a Node addon). */
 export type BackendName = 'ts' | 'wasm' | 'native';
+/** A backend, or 'auto': the fastest available (native > wasm > ts). */
 export type BackendChoice = BackendName | 'auto';
 
 /** Fastest first: the order in which 'auto' tries them. */
 export const backendNames: readonly BackendName[] = ['native', 'wasm', 'ts'];
 
+/** Options of useBackend and resolveBackend. */
 export interface UseBackendOptions {
   /** Threads for the native backend's OpenBLAS. Default: OpenBLAS's own (OPENBLAS_NUM_THREADS, else one per core). */
   threads?: number;
@@ -29,6 +32,11 @@ function loadWasm(): { backend: KernelBackend } | { reason: string } {
     wasm = { reason: `the WASM kernels do not compile here (WebAssembly SIMD needed): ${(e as Error).message}` };
   }
   return wasm;
+}
+
+/** Makes an asynchronously loaded WASM backend (useWasmKernels) the one that 'wasm' and 'auto' select. */
+export function provideWasmBackend(backend: KernelBackend): void {
+  wasm = { backend };
 }
 
 function load(name: BackendName, options: UseBackendOptions): { backend: KernelBackend } | { reason: string } {

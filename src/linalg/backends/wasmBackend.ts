@@ -92,12 +92,16 @@ export function createWasmBackend(source: BufferSource | WebAssembly.Module): Ke
 }
 
 /** The same, compiled asynchronously (browsers refuse large synchronous compiles on the main thread). */
-export async function instantiateWasmBackend(source: BufferSource): Promise<KernelBackend> {
-  const module = await WebAssembly.compile(source);
+export async function instantiateWasmBackend(source: BufferSource | WebAssembly.Module): Promise<KernelBackend> {
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
   return backendFromInstance(await WebAssembly.instantiate(module, {}));
 }
 
-/** Where the build puts the kernels, relative to this file. */
+/**
+ * Where the kernels are: wasm/build/kernels.wasm of the checkout or the installed package (the same
+ * path relative to src/ and to the compiled dist/). Written as `new URL('…', import.meta.url)` so
+ * that bundlers (Vite, webpack) emit the file as an asset and rewrite the URL.
+ */
 export const wasmKernelsUrl: URL = new URL('../../../wasm/build/kernels.wasm', import.meta.url);
 
 /**

@@ -1,0 +1,2 @@
+// Style sheets imported by the page are bundled by vite.
+declare module '*.css';

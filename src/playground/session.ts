@@ -1,0 +1,119 @@
+// A playground run that advances in slices: GD and the flow continue from their resume state, so a
+// run taken in any number of slices has the bits of one uninterrupted `dln train` run.
+import { type Mat, Rng, clone } from '../linalg/index.ts';
+import { type SharpnessTracker, type Stats, createSharpnessTracker } from '../model/index.ts';
+import {
+  type FlowResume, type Schedule, type TrajectoryRecord, type TrainResume, gradientFlow, pgd, trainGD,
+} from '../optim/index.ts';
+import type { PlaygroundConfig } from './config.ts';
+import type { Setup } from './setup.ts';
+
+/** Why a run is not going on. */
+export type SessionStatus = 'ready' | 'paused' | 'max-steps' | 'converged' | 'diverged' | 'end-time' | 'returned' | 'max-iterations';
+
+/** A run in progress. */
+export interface Session {
+  readonly cfg: PlaygroundConfig;
+  readonly setup: Setup;
+  readonly stats: Stats;
+  /** The current weights (updated in place). */
+  readonly weights: Mat[];
+  /** Steps taken (GD steps, accepted flow steps, PGD iterations). */
+  step: number;
+  /** Flow time. */
+  t: number;
+  /** The step size now (GD), and the steps at which it was changed while running. */
+  eta: number;
+  etaChanges: { step: number; eta: number }[];
+  trajectory: TrajectoryRecord[];
+  resume: TrainResume | FlowResume | null;
+  status: SessionStatus;
+  /** Sharpness λ_max(∇²L) samples (step, value). */
+  sharpness: { step: number; value: number }[];
+  /** Warm-started λ_max tracker along the run (THEORY §12.2). */
+  tracker: SharpnessTracker;
+}
+
+/** A new run at W(0) of setup (the setup's weights are copied, so reset can start again from the same bits). */
+export function createSession(cfg: PlaygroundConfig, setup: Setup): Session {
+  return {
+    cfg, setup, stats: setup.stats, weights: setup.w0.map(clone), step: 0, t: 0, eta: setup.info.eta, etaChanges: [],
+    trajectory: [], resume: null, status: 'ready', sharpness: [{ step: 0, value: setup.info.lambdaMax0 }],
+    tracker: createSharpnessTracker(cfg.dims, { tol: 1e-8, maxIter: 100 }),
+  };
+}
+
+/** The step sizes of the run from its current η (a change of η while running restarts the schedule's clock at that step only for the constant schedule). */
+export function scheduleOf(s: Session): Schedule {
+  return s.cfg.optimizer === 'power' ? { kind: 'power', c: s.eta, b: s.cfg.powerB, p: s.cfg.powerP } : { kind: 'constant', lr: s.eta };
+}
+
+/** Whether the run can take more steps. */
+export function canAdvance(s: Session): boolean {
+  return s.status === 'ready' || s.status === 'paused';
+}
+
+/**
+ * Takes at most `steps` steps, stopping early after `deadline` (performance.now() time); returns the
+ * records taken. PGD, which has no resume state, runs its whole budget in one call (onRecord sees its
+ * losses as they come; stop() ends it early).
+ */
+export function advance(s: Session, steps: number, deadline = Infinity, onRecord?: (r: TrajectoryRecord) => void, stop?: () => boolean): TrajectoryRecord[] {
+  if (!canAdvance(s) || steps <= 0) return [];
+  const before = s.trajectory.length;
+  let taken = 0;
+  const shouldStop = (): boolean => ++taken >= steps || ((taken & 63) === 0 && performance.now() > deadline) || (stop?.() ?? false);
+  const common = { maxSteps: s.cfg.steps, recordEvery: s.cfg.recordEvery, shouldStop, onRecord };
+  const resume = s.resume === null ? undefined : s.resume;
+  if (s.cfg.optimizer === 'gd' || s.cfg.optimizer === 'power') {
+    const r = trainGD(s.stats, s.weights, { ...common, schedule: scheduleOf(s) }, resume === undefined ? undefined : { ...(resume as TrainResume), trajectory: s.trajectory });
+    s.step = r.steps;
+    s.trajectory = r.trajectory;
+    s.resume = { step: r.steps, trajectory: [], c0: r.c0 };
+    s.status = r.status === 'interrupted' ? 'paused' : r.status;
+  } else if (s.cfg.optimizer === 'flow') {
+    const r = gradientFlow(s.stats, s.weights, { ...common, tEnd: s.cfg.tEnd }, resume === undefined ? undefined : { ...(resume as FlowResume), trajectory: s.trajectory });
+    s.step = r.steps;
+    s.t = r.t;
+    s.trajectory = r.trajectory;
+    s.resume = { ...r.resume, trajectory: [] };
+    s.status = r.status === 'interrupted' ? 'paused' : r.status;
+  } else {
+    runPgd(s, onRecord, stop);
+  }
+  return s.trajectory.slice(before);
+}
+
+function runPgd(s: Session, onRecord?: (r: TrajectoryRecord) => void, stop?: () => boolean): void {
+  const every = s.cfg.recordEvery;
+  const push = (step: number, loss: number): void => {
+    const r: TrajectoryRecord = { step, loss, gradNorm: Number.NaN, balancedness: Number.NaN, drift: Number.NaN, singularValues: [] };
+    s.trajectory.push(r);
+    onRecord?.(r);
+  };
+  // PGD draws its perturbations from a generator of its own, seeded like the run.
+  const r = pgd(s.stats, s.weights, {
+    rng: new Rng(s.cfg.seed + 1), epsilon: s.cfg.epsilon, maxIterations: s.cfg.steps,
+    onProgress(t, loss) { if (t % every === 0) push(t, loss); },
+    shouldStop: stop,
+  });
+  r.weights.forEach((w, j) => s.weights[j].data.set(w.data));
+  s.step = r.iterations;
+  push(r.iterations, r.loss);
+  s.status = r.status === 'interrupted' ? 'paused' : r.status;
+}
+
+/** Sets η from the current step on (GD); recorded so that an export can say the run used several step sizes. */
+export function setEta(s: Session, eta: number): void {
+  if (eta === s.eta) return;
+  s.eta = eta;
+  if (s.step > 0) s.etaChanges.push({ step: s.step, eta });
+}
+
+/** Samples the sharpness at the current weights (when they are finite), warm-started from the last sample. */
+export function sampleSharpness(s: Session): number {
+  const ok = s.weights.every((w) => w.data.every(Number.isFinite));
+  const value = ok ? s.tracker.measure(s.weights, s.stats) : Number.NaN;
+  s.sharpness.push({ step: s.step, value });
+  return value;
+}

@@ -1,0 +1,144 @@
+// The playground's Web Worker: trains on dln's engine with the WASM kernels, in slices, so that it
+// answers the page between slices (pause, step, η) and the page itself never waits for it.
+import { useWasmKernels } from '../linalg/backends/index.ts';
+import type { TrajectoryRecord } from '../optim/index.ts';
+import { type FromWorker, type Progress, type ToWorker } from './protocol.ts';
+import { createSetup } from './setup.ts';
+import { type Session, advance, canAdvance, createSession, sampleSharpness, setEta } from './session.ts';
+import { inspect } from './inspect.ts';
+import { exportFiles } from './exportRun.ts';
+
+/** Work per slice before the worker looks at its messages again. */
+const SLICE_MS = 25;
+/** Weights are sent for heat maps up to this many parameters. */
+const HEATMAP_LIMIT = 20000;
+/** The version written into exported config.json files. */
+declare const __DLN_VERSION__: string;
+
+const post = (m: FromWorker, transfer: Transferable[] = []): void => { (self as unknown as Worker).postMessage(m, transfer); };
+
+let session: Session | null = null;
+let running = false;
+/** The step a run goes to (Infinity: until the budget or a stop rule ends it). */
+let target = Infinity;
+/** The speed limit, and the steps it allows that have not been taken yet. */
+let speed = Infinity;
+let allowance = { steps: 0, at: 0 };
+let backend = 'ts';
+let pending: TrajectoryRecord[] = [];
+let sharpSent = 0;
+let lastSharp = { at: -Infinity, cost: 0 };
+let rate = { steps: 0, ms: 0 };
+
+function progress(): void {
+  const s = session;
+  if (s === null) return;
+  const p = s.setup.info.parameters;
+  const weights = p <= HEATMAP_LIMIT ? s.weights.map((w) => w.data.slice()) : null;
+  const msg: Progress = {
+    type: 'progress', records: pending, step: s.step, t: s.t, status: s.status, running, eta: s.eta,
+    sharpness: s.sharpness.slice(sharpSent), weights, stepsPerSecond: rate.ms > 0 ? (1000 * rate.steps) / rate.ms : Number.NaN,
+  };
+  pending = [];
+  sharpSent = s.sharpness.length;
+  post(msg, weights === null ? [] : weights.map((w) => w.buffer));
+}
+
+function slice(steps: number): void {
+  const s = session as Session;
+  const t0 = performance.now(), step0 = s.step;
+  const records = advance(s, steps, t0 + SLICE_MS, (r) => { if (s.cfg.optimizer === 'pgd') { pending.push(r); if (pending.length >= 200) progress(); } });
+  const t1 = performance.now();
+  if (s.cfg.optimizer !== 'pgd') pending.push(...records);
+  rate = { steps: rate.steps * 0.8 + (s.step - step0), ms: rate.ms * 0.8 + (t1 - t0) };
+  // Sharpness costs a Lanczos run: sample it at most a tenth of the time.
+  if (s.cfg.optimizer !== 'pgd' && t1 - lastSharp.at > Math.max(100, 10 * lastSharp.cost)) {
+    sampleSharpness(s);
+    const t2 = performance.now();
+    lastSharp = { at: t2, cost: t2 - t1 };
+  }
+}
+
+/** Steps the speed limit allows now. */
+function allowed(): number {
+  if (speed === Infinity) return Infinity;
+  const now = performance.now();
+  // Unused allowance is capped at a tenth of a second's worth, so a limited run never bursts.
+  allowance = { steps: Math.min(allowance.steps + ((now - allowance.at) * speed) / 1000, Math.max(1, speed / 10)), at: now };
+  return Math.floor(allowance.steps);
+}
+
+function tick(): void {
+  if (!running || session === null) return;
+  const n = Math.min(target - session.step, allowed());
+  if (n < 1) { setTimeout(tick, 10); return; }
+  try {
+    const before = session.step;
+    slice(n);
+    allowance.steps -= session.step - before;
+  } catch (e) {
+    running = false;
+    post({ type: 'error', message: (e as Error).message, during: 'run' });
+  }
+  if (!canAdvance(session) || session.step >= target) {
+    running = false;
+    if (session.sharpness.at(-1)?.step !== session.step && session.cfg.optimizer !== 'pgd') sampleSharpness(session);
+  }
+  progress();
+  if (running) setTimeout(tick, 0);
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  if (m.type === 'setup') {
+    // A setup that fails (bad upload, bad widths) leaves the current run as it was.
+    const setup = createSetup(m.cfg, m.uploads);
+    running = false;
+    session = createSession(m.cfg, setup);
+    pending = []; sharpSent = 0; rate = { steps: 0, ms: 0 }; lastSharp = { at: -Infinity, cost: 0 };
+    post({ type: 'info', info: setup.info });
+    progress();
+    return;
+  }
+  if (m.type === 'speed') { speed = m.stepsPerSecond; allowance = { steps: 0, at: performance.now() }; return; }
+  const s = session;
+  if (s === null) return;
+  switch (m.type) {
+    case 'run': target = Infinity; if (!running && canAdvance(s)) { running = true; setTimeout(tick, 0); } break;
+    case 'pause': running = false; progress(); break;
+    case 'step': {
+      // N steps in slices, like a run, so that the worker keeps answering; pause stops them.
+      target = s.step + m.n;
+      if (!running && canAdvance(s)) { running = true; setTimeout(tick, 0); }
+      break;
+    }
+    case 'reset': {
+      running = false;
+      session = createSession(s.cfg, s.setup);
+      pending = []; sharpSent = 0; rate = { steps: 0, ms: 0 };
+      post({ type: 'info', info: s.setup.info });
+      progress();
+      break;
+    }
+    case 'eta': setEta(s, m.eta); progress(); break;
+    case 'inspect': post({ type: 'inspection', result: inspect(s.weights, s.stats) }); break;
+    case 'export': post({ type: 'export', files: await exportFiles(s, backend, typeof __DLN_VERSION__ === 'string' ? __DLN_VERSION__ : 'dev') }); break;
+  }
+}
+
+async function start(): Promise<void> {
+  try {
+    backend = (await useWasmKernels()).name;
+  } catch (e) {
+    post({ type: 'error', message: `the WASM kernels did not load (${(e as Error).message}); training on the TypeScript kernels`, during: 'load' });
+  }
+  post({ type: 'ready', backend });
+}
+
+const ready = start();
+self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  void ready.then(() => handle(m)).catch((e: unknown) => {
+    const during = m.type === 'setup' || m.type === 'inspect' || m.type === 'export' ? m.type : 'run';
+    post({ type: 'error', message: (e as Error).message, during });
+  });
+});

@@ -1,0 +1,39 @@
+// dln train --config: a config.json replays its run to the same bits; conflicting flags and bad files are one-line errors.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDln } from '../helpers/cli.ts';
+
+let dir = '';
+const dln = (args: readonly string[]) => startDln(['train', ...args], dir).done;
+
+before(() => { dir = mkdtempSync(join(tmpdir(), 'dln-config-')); });
+after(() => { rmSync(dir, { recursive: true, force: true }); });
+
+test('a run folder\'s config.json gives the same weights and trajectory again', async () => {
+  const first = await dln(['--data', 'report-sec5', '--dims', '5,3,5', '--init', 'balanced', '--init-scale', '0.5', '--lr', '1e-3', '--steps', '333', '--seed', '9', '--out', 'a', '--no-progress']);
+  assert.equal(first.code, 0, first.stderr);
+  const again = await dln(['--config', join('a', 'config.json'), '--out', 'b', '--no-progress']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.ok(readFileSync(join(dir, 'a', 'weights.npz')).equals(readFileSync(join(dir, 'b', 'weights.npz'))));
+  assert.equal(readFileSync(join(dir, 'b', 'trajectory.csv'), 'utf8'), readFileSync(join(dir, 'a', 'trajectory.csv'), 'utf8'));
+  const cfg = JSON.parse(readFileSync(join(dir, 'b', 'config.json'), 'utf8')) as { settings: unknown };
+  assert.deepEqual(cfg.settings, (JSON.parse(readFileSync(join(dir, 'a', 'config.json'), 'utf8')) as { settings: unknown }).settings);
+});
+
+test('--config refuses flags that would change the run, and files that are not run configurations', async () => {
+  const withLr = await dln(['--config', join('a', 'config.json'), '--lr', '1']);
+  assert.equal(withLr.code, 2);
+  assert.equal(withLr.stderr, `dln: --config replays the settings in ${join('a', 'config.json')}; --lr cannot be given with it\n`);
+  writeFileSync(join(dir, 'pgd.json'), JSON.stringify({ settings: { method: 'pgd' } }));
+  const pgd = await dln(['--config', 'pgd.json']);
+  assert.equal(pgd.code, 2);
+  assert.match(pgd.stderr, /^dln: --config pgd\.json: settings\.method is 'pgd'; dln train replays 'gd' and 'flow' runs\n$/);
+  const missing = await dln(['--config', 'nope.json']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, 'dln: --config nope.json: cannot read it (ENOENT)\n');
+  writeFileSync(join(dir, 'bad.json'), '{');
+  assert.match((await dln(['--config', 'bad.json'])).stderr, /^dln: --config bad\.json: not JSON/);
+});

@@ -1,0 +1,107 @@
+// The playground's engine side in Node: sliced runs keep the bits of one run, URLs keep every setting,
+// uploads are checked with the CLI's messages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../../src/linalg/rng.ts';
+import { initialize, statsFromData } from '../../src/model/index.ts';
+import { builtinData } from '../../src/data/index.ts';
+import { gradientFlow, trainGD } from '../../src/optim/index.ts';
+import { loadDataset } from '../../src/cli/files.ts';
+import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams, parseWidths } from '../../src/playground/config.ts';
+import { createSetup, datasetFromUploads, resolveEta } from '../../src/playground/setup.ts';
+import { advance, createSession, setEta } from '../../src/playground/session.ts';
+import { PlateauTracker, nearestCritical } from '../../src/playground/status.ts';
+import { PRESETS } from '../../src/playground/presets.ts';
+
+const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+test('a run taken in uneven slices has the bits of one trainGD run from the CLI\'s W(0)', () => {
+  const cfg: PlaygroundConfig = { ...DEFAULT_CONFIG, steps: 3000 };
+  const s = createSession(cfg, createSetup(cfg));
+  for (const n of [1, 7, 100, 999, 5000]) advance(s, n);
+  assert.equal(s.step, 3000);
+  assert.equal(s.status, 'max-steps');
+  // The CLI's order: one generator, built-in data first, then W(0).
+  const rng = new Rng(cfg.seed);
+  const stats = statsFromData(builtinData['report-sec4'](rng));
+  const w = initialize(cfg.dims, { kind: 'gaussian', std: 0.05 }, rng);
+  const r = trainGD(stats, w, { schedule: { kind: 'constant', lr: cfg.eta }, maxSteps: 3000, recordEvery: cfg.recordEvery });
+  r.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `W${j + 1}`));
+  assert.deepEqual(s.trajectory.map((t) => t.loss), r.trajectory.map((t) => t.loss));
+});
+
+test('reset starts again from the same W(0); η changes are recorded', () => {
+  const setup = createSetup(DEFAULT_CONFIG);
+  const a = createSession(DEFAULT_CONFIG, setup);
+  advance(a, 50);
+  setEta(a, 1e-5);
+  advance(a, 50);
+  assert.deepEqual(a.etaChanges, [{ step: 50, eta: 1e-5 }]);
+  const b = createSession(DEFAULT_CONFIG, setup);
+  setup.w0.forEach((w, j) => assert.equal(bits(b.weights[j].data), bits(w.data)));
+  assert.notEqual(bits(a.weights[0].data), bits(b.weights[0].data));
+});
+
+test('a configuration survives the URL bit for bit, and bad values are named', () => {
+  const cfg: PlaygroundConfig = {
+    ...DEFAULT_CONFIG, dims: [10, 3, 7, 4], data: { kind: 'builtin', name: 'nrt', m: 40, dx: 10, dy: 4, rank: 2 },
+    init: { kind: 'critical', subset: [1, 3], strict: false, perturb: 0.1 + 0.2 }, optimizer: 'power', etaMode: 'bound', eta: 1 / 3, powerB: 2.5, powerP: 0.75, seed: 4294967295,
+  };
+  assert.deepEqual(configFromParams(configToParams(cfg)), cfg);
+  for (const p of PRESETS) assert.deepEqual(configFromParams(configToParams(p.cfg)), p.cfg, p.id);
+  assert.throws(() => configFromParams(new URLSearchParams('eta=-1')), { name: 'InputError', message: "eta must be a positive finite number, got '-1'" });
+  assert.throws(() => configFromParams(new URLSearchParams('opt=adam')), { message: "opt must be one of gd, power, flow, pgd; got 'adam'" });
+  assert.throws(() => parseWidths('5,65,5'), { message: 'width 65: the page trains widths up to 64 at interactive speed (use dln train for wider networks)' });
+  assert.throws(() => parseWidths('2,2,2,2,2,2,2,2,2,2,2,2'), /11 layers: the page trains at most 10/);
+  assert.equal(parseWidths('32,32,32,32,32,32,32,32,32,32,32').length, 11);
+});
+
+test('uploads get the CLI\'s messages and a size cap', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dln-pg-'));
+  try {
+    const bad = new TextEncoder().encode('a,b\n1,2\n3\n');
+    const good = new TextEncoder().encode('1\n2\n');
+    writeFileSync(join(dir, 'X.csv'), bad);
+    writeFileSync(join(dir, 'Y.csv'), good);
+    let cli = '';
+    try { loadDataset(join(dir, 'X.csv'), join(dir, 'Y.csv')); } catch (e) { cli = (e as Error).message; }
+    assert.ok(cli.length > 0);
+    assert.throws(() => datasetFromUploads({ x: { name: join(dir, 'X.csv'), bytes: bad }, y: { name: join(dir, 'Y.csv'), bytes: good } }), { name: 'InputError', message: cli });
+    const huge = new Uint8Array(16 * 1024 * 1024 + 1);
+    assert.throws(() => datasetFromUploads({ x: { name: 'X.npy', bytes: huge }, y: { name: 'Y.csv', bytes: good } }), /X\.npy: 16\.0 MiB is more than the page accepts \(16 MiB\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('η as a multiple of the bound or of 2/λ_max(0), and the status line\'s plateau', () => {
+  const setup = createSetup(DEFAULT_CONFIG);
+  const info = setup.info;
+  assert.ok('etaMax' in info.bound);
+  if (!('etaMax' in info.bound)) return;
+  assert.equal(resolveEta({ ...DEFAULT_CONFIG, etaMode: 'bound', eta: 0.5 }, info.bound, info.lambdaMax0), 0.5 * info.bound.etaMax);
+  assert.equal(resolveEta({ ...DEFAULT_CONFIG, etaMode: 'sharpness', eta: 0.5 }, info.bound, info.lambdaMax0), 1 / info.lambdaMax0);
+  // Near W(0) ≈ 0 the loss sits at the rank-0 critical value ½ tr Σ_YY.
+  const top = info.critical[info.critical.length - 1];
+  assert.equal(top.rank, 0);
+  assert.equal(nearestCritical(info, top.loss * 1.001)?.loss, top.loss);
+  const t = new PlateauTracker();
+  assert.equal(t.update(info, 0, top.loss * 1.001)?.steps, 0);
+  assert.deepEqual(t.update(info, 500, top.loss * 0.999), { value: top.loss, rank: 0, steps: 500 });
+  assert.equal(t.update(info, 600, top.loss * 2), null);
+});
+
+test('a gradient flow taken in slices has the bits of one gradientFlow run', () => {
+  const cfg: PlaygroundConfig = { ...DEFAULT_CONFIG, dims: [5, 3, 5], data: { kind: 'builtin', name: 'report-sec5' }, init: { kind: 'gaussian', std: 0.3 }, optimizer: 'flow', tEnd: 3, steps: 400 };
+  const setup = createSetup(cfg);
+  const s = createSession(cfg, setup);
+  for (const n of [1, 2, 30, 5, 1000]) advance(s, n);
+  const w = setup.w0.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() }));
+  const r = gradientFlow(setup.stats, w, { tEnd: 3, maxSteps: 400, recordEvery: cfg.recordEvery });
+  assert.equal(s.step, r.steps);
+  assert.ok(Object.is(s.t, r.t));
+  r.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `W${j + 1}`));
+});

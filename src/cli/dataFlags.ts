@@ -6,7 +6,7 @@ import type { Dataset } from '../model/stats.ts';
 import { type BuiltinName, builtinData, builtinNames } from '../data/generators.ts';
 import { type MnistOptions, type RealDataName, loadRealData, realDataNames, whitenInputs } from '../data/index.ts';
 import { packageRealData } from '../node/realDataFiles.ts';
-import { loadDataset } from './files.ts';
+import { loadDataset } from '../node/dataFiles.ts';
 import { fileSha256 } from './fileSha256.ts';
 import { integerAtLeast, oneOf } from './flagParsers.ts';
 

@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { assertFitsData, parameterCount } from '../model/network.ts';
 import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, classify, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
-import { readWeightsFile } from './files.ts';
+import { readWeightsFile } from '../node/dataFiles.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { oneOf, positiveNumber } from './flagParsers.ts';

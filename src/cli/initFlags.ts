@@ -7,7 +7,7 @@ import type { Dataset } from '../model/stats.ts';
 import { type InitSpec, initialize } from '../model/init.ts';
 import { assertFitsData, assertWeightsMatch } from '../model/network.ts';
 import { zeros, matmulNT } from '../linalg/index.ts';
-import { readWeightsFile } from './files.ts';
+import { readWeightsFile } from '../node/dataFiles.ts';
 import { userGave } from './commonOptions.ts';
 import { fileSha256 } from './fileSha256.ts';
 import { nonNegativeNumber, oneOf, parseDims, parseNumber } from './flagParsers.ts';

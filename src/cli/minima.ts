@@ -4,7 +4,7 @@ import { Rng } from '../linalg/index.ts';
 import { assertWeightsMatch, createGradWorkspace, dimsOf, lossAndGrad, parameterCount, requireInvertibleSigmaXX, sharpness } from '../model/index.ts';
 import { criticalValues } from '../landscape/index.ts';
 import { balancedFactorization, flatMinimumSearch, flatSharpnessClosedForm, globalMinimum } from '../theory/index.ts';
-import { readWeightsFile } from './files.ts';
+import { readWeightsFile } from '../node/dataFiles.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { integerAtLeast, parseDims } from './flagParsers.ts';

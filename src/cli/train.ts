@@ -10,7 +10,7 @@ import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
 import { type TrainJobInput, type TrainOutcome, type TrainRun, trajectoryColumns } from '../node/trainJob.ts';
-import { readWeightsFile } from './files.ts';
+import { readWeightsFile } from '../node/dataFiles.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
 import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';

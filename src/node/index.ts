@@ -1,7 +1,8 @@
 /**
  * The `dln/node` entry: what needs Node.js — worker-thread parallelism (the batched trainer across
  * threads, experiments in a pool, long jobs off the main thread), the native OpenBLAS/LAPACK backend,
- * and files written so that a reader never sees half of one.
+ * data and weights files read from disk (.npy, .npz, .csv; one sample per row), and files written so
+ * that a reader never sees half of one.
  *
  * @module dln/node
  */
@@ -11,6 +12,7 @@ export { type ExperimentTask, type RenderedFigure, type ExperimentOutcome, type 
 export {
   type JobContext, type JobSpec, type StartJobOptions, type RunningJob, type JobIO, type RunJobOptions, startJob, runJob, onInterrupts,
 } from './jobRunner.ts';
+export { type NpzKey, readMatrixFile, loadDataset, readWeightsFile } from './dataFiles.ts';
 export { writeFileAtomic } from './writeFileAtomic.ts';
 export { type StagingOptions, createStagingDir, commitStagingDir, discardStagingDir, withStagingDir } from './stagingDir.ts';
 export { encodeExactJson, decodeExactJson } from './exactJson.ts';

@@ -9,7 +9,7 @@ import { Rng } from '../../src/linalg/rng.ts';
 import { initialize, statsFromData } from '../../src/model/index.ts';
 import { builtinData } from '../../src/data/index.ts';
 import { gradientFlow, trainGD } from '../../src/optim/index.ts';
-import { loadDataset } from '../../src/cli/files.ts';
+import { loadDataset } from '../../src/node/dataFiles.ts';
 import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams, parseWidths } from '../../src/playground/config.ts';
 import { createSetup, datasetFromUploads, resolveEta } from '../../src/playground/setup.ts';
 import { advance, createSession, setEta } from '../../src/playground/session.ts';

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { type Mat } from '../linalg/mat.ts';
 import type { Dataset } from '../model/stats.ts';
 import { InputError } from '../errors.ts';
-import { fsReason } from '../node/fsReason.ts';
+import { fsReason } from './fsReason.ts';
 import { decodeWeights } from '../data/npz.ts';
 import { type NpzKey, matrixFromBytes } from '../data/matrixBytes.ts';
 import { matrixFromSamples, checkPair } from '../data/validate.ts';

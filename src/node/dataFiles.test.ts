@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readMatrixFile, loadDataset, readWeightsFile } from './files.ts';
+import { readMatrixFile, loadDataset, readWeightsFile } from './dataFiles.ts';
 import { encodeNpy } from '../data/npy.ts';
 import { encodeNpz, encodeWeights } from '../data/npz.ts';
 import { fromRows, toRows } from '../linalg/mat.ts';

@@ -33,6 +33,8 @@ export function analyseCatapultPhase(spec: SweepSpec, records: readonly CellReco
   const step = grid.length > 1 ? grid[1] - grid[0] : 0;
   const two = rows.filter((r) => r.depth === 2), widest = two.filter((r) => r.width === Math.max(...two.map((t) => t.width)));
   const lazy = records.filter((r) => r.coords.depth === 2 && x(r) < 2);
+  const top = fmt(Math.max(...grid));
+  const onset = (v: number, what: string) => (Number.isFinite(v) ? `${what} from η·λ₀ ≈ ${fmt(v)}` : `no ${what} up to η·λ₀ = ${top}`);
   const checks: Check[] = [
     check('depth 2: no run below η·λ₀ = 2 spikes or diverges (the lazy phase)', lazy.every((r) => !spiked(r) && r.status !== 'diverged'),
       `${lazy.filter(spiked).length} spiked, ${lazy.filter((r) => r.status === 'diverged').length} diverged of ${lazy.length}`),
@@ -40,10 +42,10 @@ export function analyseCatapultPhase(spec: SweepSpec, records: readonly CellReco
       widest.every((r) => Number.isFinite(r.catapultOnset) && r.catapultOnset > 2 && r.catapultOnset <= 4 && r.convergedInPhase > 0),
       widest.map((r) => `width ${r.width}: onset ${fmt(r.catapultOnset)}, ${r.convergedInPhase}/${r.inPhase} spiking runs converged`).join(', ')),
     check('depth 2, widest: most seeds diverge from η·λ₀ ≥ 4 on (within one grid step)', widest.every((r) => !Number.isFinite(r.divergeOnset) || r.divergeOnset >= 4 - step - 1e-12),
-      widest.map((r) => `width ${r.width}: ${fmt(r.divergeOnset)}`).join(', ')),
+      widest.map((r) => `width ${r.width}: ${onset(r.divergeOnset, 'divergence')}`).join(', ')),
     check('after a catapult the sharpness ends below where it started', rows.every((r) => !(r.sharpRatio >= 1)), rows.map((r) => `N=${r.depth} w=${r.width}: ${fmt(r.sharpRatio)}`).join(', ')),
   ];
-  const table = rows.map((r) => `N = ${r.depth}, width ${r.width}: catapult from η·λ₀ ≈ ${fmt(r.catapultOnset)}, divergence from ${fmt(r.divergeOnset)}`).join('; ');
+  const table = rows.map((r) => `N = ${r.depth}, width ${r.width}: ${onset(r.catapultOnset, 'catapult')}, ${onset(r.divergeOnset, 'divergence')}`).join('; ');
   const verdict = checks.every((k) => k.passed) ? `agrees at depth 2 (lazy below 2, catapult above, divergence near 4 or later); ${table}` : `differs: ${checks.filter((k) => !k.passed).map((k) => `${k.name} (${k.detail})`).join('; ')}; measured: ${table}`;
   const tiles = (value: (r: CellRecord) => number) => rows.flatMap((row) => grid.map((v) => {
     const vals = records.filter((r) => r.coords.depth === row.depth && r.coords.width === row.width && x(r) === v && spiked(r)).map(value);

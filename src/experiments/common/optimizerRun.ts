@@ -15,6 +15,8 @@ export interface RunOptions {
   divergeAbove?: number;
   /** Also keep ‖∇L‖_F of every iterate. Default false. */
   gradNorms?: boolean;
+  /** Called with every finite iterate k (before its update) and its loss; it must not change the weights. Default none. */
+  observe?(k: number, loss: number, weights: readonly Mat[]): void;
 }
 
 /** A run with the loss of every iterate: losses[k] = L(W(k)), k = 0..steps. */
@@ -43,6 +45,7 @@ export function runOptimizer<S>(stats: Stats, weights: Mat[], optimizer: Optimiz
     losses[k] = loss;
     if (gradNorms) gradNorms[k] = tupleNorm(grads);
     if (!Number.isFinite(loss) || loss > divergeAbove) { status = 'diverged'; break; }
+    options.observe?.(k, loss, weights);
     if (loss < stopBelow) { status = 'stopped'; break; }
     if (k >= options.maxSteps) break;
     optimizer.update(weights, grads, state);

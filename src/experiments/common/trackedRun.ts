@@ -1,6 +1,6 @@
 import { type Mat, zeros, matmul, singularValues } from '../../linalg/index.ts';
-import { type Dataset, type Stats, createGradWorkspace, lossAndGrad, product } from '../../model/index.ts';
-import { gdStep, tupleNorm } from '../../optim/index.ts';
+import { type Dataset, type Stats, createGradWorkspace, product } from '../../model/index.ts';
+import { runGD } from './optimizerRun.ts';
 
 /** What trackGD measures of the end-to-end product P = W_N⋯W_1 at each checkpoint. */
 export interface TrackPoint {
@@ -13,7 +13,7 @@ export interface TrackPoint {
   measures: Record<string, number>;
 }
 
-/** A GD run with the training loss at every step and the product's measures at the checkpoints. */
+/** A GD run with L and ‖∇L‖ at every step and the product's measures at the checkpoints. */
 export interface TrackedRun {
   losses: Float64Array;
   /** ‖∇L‖_F of every iterate. */
@@ -33,29 +33,25 @@ export function checkpoints125(last: number): number[] {
 }
 
 /**
- * Gradient descent at constant step η from `weights` (updated in place) for maxSteps steps,
- * keeping L and ‖∇L‖ of every iterate and, at each checkpoint, P's singular values and measure(P).
+ * Gradient descent at constant step η from `weights` (updated in place) for maxSteps steps (runGD),
+ * with, at each checkpoint and at the last step, P's singular values and measure(P).
  */
 export function trackGD(stats: Stats, weights: Mat[], eta: number, maxSteps: number, measure: (p: Mat) => Record<string, number>, at: readonly number[] = checkpoints125(maxSteps)): TrackedRun {
   const dims = [weights[0].cols, ...weights.map((w) => w.rows)];
-  const ws = createGradWorkspace(dims), grads = weights.map((w) => zeros(w.rows, w.cols));
-  const p = zeros(dims[dims.length - 1], dims[0]);
-  const losses = new Float64Array(maxSteps + 1), gradNorms = new Float64Array(maxSteps + 1), points: TrackPoint[] = [];
-  const wanted = new Set(at);
-  let status: TrackedRun['status'] = 'max-steps', k = 0;
-  for (;; k++) {
-    const loss = lossAndGrad(weights, stats, grads, ws);
-    losses[k] = loss;
-    gradNorms[k] = tupleNorm(grads);
-    if (!Number.isFinite(loss) || loss > 1e12) { status = 'diverged'; break; }
-    if (wanted.has(k) || k === maxSteps) {
-      product(p, weights, ws);
+  const ws = createGradWorkspace(dims), p = zeros(dims[dims.length - 1], dims[0]);
+  const wanted = new Set(at), points: TrackPoint[] = [];
+  const run = runGD(stats, weights, eta, {
+    maxSteps, gradNorms: true,
+    observe(k, loss, w) {
+      if (!wanted.has(k) && k !== maxSteps) return;
+      product(p, w, ws);
       points.push({ step: k, loss, singular: singularValues(p), measures: measure(p) });
-    }
-    if (k >= maxSteps) break;
-    gdStep(weights, grads, eta);
-  }
-  return { losses: losses.subarray(0, k + 1), gradNorms: gradNorms.subarray(0, k + 1), points, steps: k, status, product: product(p, weights, ws) };
+    },
+  });
+  return {
+    losses: run.losses, gradNorms: run.gradNorms!, points, steps: run.steps,
+    status: run.status === 'diverged' ? 'diverged' : 'max-steps', product: product(p, weights, ws),
+  };
 }
 
 /** ½‖Y − PX‖_F² on a data set (a held-out one: statistics of the training set do not apply). */

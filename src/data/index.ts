@@ -8,7 +8,7 @@ export {
 } from './generators.ts';
 export { type MnistClass, type MnistOptions, mnistPixels, mnistData, permutation, classificationError } from './mnist.ts';
 export {
-  type RealData, type RealDataName, type RealDataSource, type ColumnSpec, type TableSpec, realDataNames, tableData, carsSpec, penguinsSpec,
+  type RealData, type RealDataName, type RealDataSource, type ColumnSpec, type TableSpec, realDataNames, tableData, tableWidth, carsSpec, penguinsSpec,
 } from './realData.ts';
-export { loadRealData } from './loadRealData.ts';
+export { loadRealData, realDataEnds } from './loadRealData.ts';
 export { whitenInputs } from './whiten.ts';

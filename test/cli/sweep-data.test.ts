@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,44 @@ test('a real-data setting on a sweep without that data is named by its field', a
   assert.equal(r.code, 2);
   assert.match(r.err, /base\.pca: applies to data mnist only \(this sweep's data: cars\); axes\.trainSamples: applies to data mnist only/);
   assert.equal(r.err.trim().split('\n').length, 1);
+});
+
+test('axes over a generator\'s settings: each cell reruns alone with dln train --samples/--rank/--condition to the same bits', async () => {
+  const spec = join(root, 'gen.json'), dir = join(root, 'gen');
+  writeFileSync(spec, JSON.stringify({
+    name: 'gen', base: { data: 'nrt', depth: 3, width: 8, initStd: 0.3, steps: 200, lrMultiple: 20, seed: 1 },
+    axes: { condition: { from: 1, to: 100, count: 3, scale: 'log' }, samples: [12, 40], rank: [2, 4] },
+  }));
+  const r = await finish(dln(['sweep', spec, '--out', dir, '--jobs', '1', '--no-progress']));
+  assert.equal(r.code, 0, r.err);
+  const recs = records(dir);
+  assert.equal(recs.length, 12);
+  assert.equal(new Set(recs.map((c) => c.lossMin)).size, 12, 'every data setting gives its own landscape');
+  const cell = recs[9];
+  assert.match(cell.command, /^dln train --data nrt --samples 12 --rank 4 --condition 100 --seed 1 /);
+  const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
+  assert.equal(t.code, 0, t.err);
+  assert.ok(Object.is((JSON.parse(t.out) as { loss: number }).loss, cell.loss));
+  const plot = await finish(dln(['sweep', 'plot', dir, '--x', 'condition', '--y', 'samples', '--facet', 'rank']));
+  assert.equal(plot.code, 0, plot.err);
+  assert.match(plot.out, /phase-diagram\.svg/);
+});
+
+test('dln train refuses a generator setting its data set does not take, naming the flag', async () => {
+  const a = await finish(dln(['train', '--data', 'report-sec5', '--rank', '2', '--dims', '5,5', '--lr', '0.01', '--steps', '1']));
+  assert.equal(a.code, 2);
+  assert.match(a.err, /--data report-sec5: --rank: report-sec5 takes samples, noise/);
+  const b = await finish(dln(['train', '--data', 'cars', '--noise', '1', '--dims', '5,4', '--lr', '0.01', '--steps', '1']));
+  assert.equal(b.code, 2);
+  assert.match(b.err, /--noise sets a built-in generator/);
+  // The settings are recorded in config.json, and --config replays them.
+  const out = join(root, 'nrt-run'), again = join(root, 'nrt-again');
+  const c = await finish(dln(['train', '--data', 'nrt', '--samples', '20', '--rank', '3', '--condition', '5', '--dims', '10,8,8', '--lr', '0.05', '--steps', '40', '--out', out, '--json', '--no-progress']));
+  assert.equal(c.code, 0, c.err);
+  assert.deepEqual((JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { settings: { data: unknown } }).settings.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 20, rank: 3, condition: 5 } });
+  const d = await finish(dln(['train', '--config', join(out, 'config.json'), '--out', again, '--json', '--no-progress']));
+  assert.equal(d.code, 0, d.err);
+  assert.ok(Object.is((JSON.parse(d.out) as { loss: number }).loss, (JSON.parse(c.out) as { loss: number }).loss));
 });
 
 const hasRedis = (() => { try { execFileSync('redis-server', ['--version']); return true; } catch { return false; } })();

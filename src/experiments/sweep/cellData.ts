@@ -1,8 +1,8 @@
 import { InputError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import type { Dataset } from '../../model/index.ts';
-import { type BuiltinName, type MnistClass, type RealDataSource, builtinData, loadRealData } from '../../data/index.ts';
-import { dataKey, isRealData, mnistSettings } from './cells.ts';
+import { type BuiltinName, type MnistClass, type RealDataSource, builtinData, generateData, loadRealData } from '../../data/index.ts';
+import { dataKey, generatorParams, isRealData, mnistSettings } from './cells.ts';
 import type { CellSettings } from './spec.ts';
 
 /** A cell's data set and the generator that then draws its initial weights (as `dln train` continues after the data). */
@@ -71,7 +71,8 @@ export class SweepData {
       dataset = loadRealData(s.data, this.source, rng, s.data === 'mnist' ? mnistSettings(s) : {}).train;
       drew = s.data === 'mnist';
     } else {
-      dataset = builtinData[s.data as BuiltinName](rng);
+      const params = generatorParams(s);
+      dataset = Object.keys(params).length === 0 ? builtinData[s.data as BuiltinName](rng) : generateData(s.data as BuiltinName, rng, params);
       drew = true;
     }
     return { dataset, after: drew ? rng.state() : null, doubles: dataset.x.data.length + dataset.y.data.length };

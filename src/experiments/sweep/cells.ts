@@ -1,7 +1,9 @@
 import { InputError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import type { InitSpec } from '../../model/index.ts';
-import { type BuiltinName, type RealDataName, builtinData, realDataEnds, realDataNames } from '../../data/index.ts';
+import {
+  type BuiltinName, type GeneratorParams, type RealDataName, builtinData, generatorDefaults, generatorParamNames, generatorParamsProblems, realDataEnds, realDataNames,
+} from '../../data/index.ts';
 import type { AxisValue } from './axes.ts';
 import type { CellSettings, SweepSpec } from './spec.ts';
 
@@ -37,11 +39,18 @@ export function mnistSettings(s: CellSettings): { train: number; test: number; p
   return { train, test: 10000 - train, pca: s.pca ?? 50, center: s.center ?? true };
 }
 
+/** The generator settings of a cell that its data set takes (the others, meant for other data of the sweep, left out). */
+export function generatorParams(s: CellSettings): GeneratorParams {
+  if (isRealData(s.data)) return {};
+  const takes = generatorDefaults[s.data as BuiltinName];
+  return Object.fromEntries(generatorParamNames.filter((k) => k in takes && s[k] !== undefined).map((k) => [k, s[k]])) as GeneratorParams;
+}
+
 /**
  * d_x and d_y of a cell's data: real data from their known shapes (no files needed), a generator
- * from one draw with a throwaway generator.
+ * from its dx and dy settings or else one draw with a throwaway generator.
  */
-export function dataEnds(s: Pick<CellSettings, 'data' | 'pca'>): [number, number] {
+export function dataEnds(s: CellSettings): [number, number] {
   if (isRealData(s.data)) return realDataEnds(s.data, s.pca ?? 50);
   let e = ends.get(s.data);
   if (e === undefined) {
@@ -49,7 +58,8 @@ export function dataEnds(s: Pick<CellSettings, 'data' | 'pca'>): [number, number
     e = [d.x.rows, d.y.rows];
     ends.set(s.data, e);
   }
-  return e;
+  const p = generatorParams(s);
+  return [p.dx ?? e[0], p.dy ?? e[1]];
 }
 
 /**
@@ -59,7 +69,7 @@ export function dataEnds(s: Pick<CellSettings, 'data' | 'pca'>): [number, number
 export function dataKey(s: CellSettings): string {
   if (s.data === 'mnist') return JSON.stringify([s.data, s.seed, mnistSettings(s)]);
   if (isRealData(s.data)) return JSON.stringify([s.data]);
-  return JSON.stringify([s.data, s.seed]);
+  return JSON.stringify([s.data, s.seed, generatorParams(s)]);
 }
 
 /** The widths a cell's settings describe: dims, or d_x, hidden widths, d_y. */
@@ -67,6 +77,9 @@ export function cellDims(s: CellSettings): number[] {
   if (s.data === 'mnist') {
     const m = mnistSettings(s);
     if (m.pca > m.train) throw new InputError(`sweep spec: pca ${m.pca} needs at least as many training samples, but trainSamples is ${m.train}`);
+  } else if (!isRealData(s.data)) {
+    const problems = generatorParamsProblems(s.data as BuiltinName, generatorParams(s));
+    if (problems.length > 0) throw new InputError(`sweep spec: data ${s.data} with ${JSON.stringify(generatorParams(s))}: ${problems.join('; ')}`);
   }
   const [dx, dy] = dataEnds(s);
   if (s.dims !== undefined && s.width === undefined) {

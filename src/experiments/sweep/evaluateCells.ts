@@ -1,5 +1,6 @@
 import type { AxisValue } from './axes.ts';
-import { type CellPlan, cellAt, cellInit, instanceKey, isRealData, mnistSettings } from './cells.ts';
+import type { GeneratorParams } from '../../data/index.ts';
+import { type CellPlan, cellAt, cellInit, generatorParams, instanceKey, isRealData, mnistSettings } from './cells.ts';
 import { SweepData } from './cellData.ts';
 import { type CellStatus, classifyRun, plateauSteps } from './classifyRun.ts';
 import { type Instance, cellSharpness, prepareInstance } from './prepareInstance.ts';
@@ -9,7 +10,7 @@ import type { CellSettings, SweepSpec } from './spec.ts';
 /** A cell's `dln train` settings (the fields of its config.json), so that any cell can be rerun alone. */
 export interface CellTrainConfig {
   /** The data as `dln train` records them: a generator, or real data (MNIST with its preparation). */
-  data: { kind: 'builtin'; name: string; seed: number } | { kind: 'real'; name: string; seed: number; mnist?: ReturnType<typeof mnistSettings> };
+  data: { kind: 'builtin'; name: string; seed: number; params?: GeneratorParams } | { kind: 'real'; name: string; seed: number; mnist?: ReturnType<typeof mnistSettings> };
   dims: number[];
   init: ReturnType<typeof cellInit>;
   seed: number;
@@ -54,9 +55,14 @@ export interface CellRecord {
   command: string;
 }
 
+function builtinSource(s: CellSettings): CellTrainConfig['data'] {
+  const params = generatorParams(s);
+  return { kind: 'builtin', name: s.data, seed: s.seed, ...(Object.keys(params).length > 0 ? { params } : {}) };
+}
+
 function trainConfig(s: CellSettings, dims: number[], lr: number): CellTrainConfig {
   return {
-    data: isRealData(s.data) ? { kind: 'real', name: s.data, seed: s.seed, ...(s.data === 'mnist' ? { mnist: mnistSettings(s) } : {}) } : { kind: 'builtin', name: s.data, seed: s.seed },
+    data: isRealData(s.data) ? { kind: 'real', name: s.data, seed: s.seed, ...(s.data === 'mnist' ? { mnist: mnistSettings(s) } : {}) } : builtinSource(s),
     dims, init: cellInit(s), seed: s.seed, method: 'gd',
     schedule: { kind: 'constant', lr }, steps: s.steps, divergeAbove: s.divergeAbove,
     ...(s.lossTol !== undefined ? { lossTol: s.lossTol } : {}), ...(s.gradTol !== undefined ? { gradTol: s.gradTol } : {}),
@@ -70,7 +76,9 @@ function trainConfig(s: CellSettings, dims: number[], lr: number): CellTrainConf
 export function trainCommand(c: CellTrainConfig): string {
   const init = c.init.kind === 'gaussian' ? ` --init-std ${c.init.std}` : c.init.kind === 'zero' ? '' : ` --init-scale ${c.init.scale}`;
   const m = c.data.kind === 'real' ? c.data.mnist : undefined;
-  const data = m === undefined ? '' : ` --pca ${m.pca} --train-samples ${m.train}${m.center ? '' : ' --no-center'}`;
+  const p = c.data.kind === 'builtin' ? c.data.params ?? {} : {};
+  const data = (m === undefined ? '' : ` --pca ${m.pca} --train-samples ${m.train}${m.center ? '' : ' --no-center'}`)
+    + Object.entries(p).map(([k, v]) => ` --${k} ${v}`).join('');
   return `dln train --data ${c.data.name}${data} --seed ${c.seed} --dims ${c.dims.join(',')} --init ${c.init.kind}${init}`
     + ` --lr ${c.schedule.lr} --steps ${c.steps} --diverge-above ${c.divergeAbove}`
     + (c.lossTol !== undefined ? ` --loss-tol ${c.lossTol}` : '') + (c.gradTol !== undefined ? ` --grad-tol ${c.gradTol}` : '') + ' --backend ts';

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.ts';
-import { builtinNames, mnistPixels, realDataNames } from '../../data/index.ts';
+import { type BuiltinName, builtinNames, generatorDefaults, generatorParamNames, generatorValueProblem, mnistPixels, realDataNames } from '../../data/index.ts';
 import { type AxisValue, parseAxis } from './axes.ts';
 
 /**
@@ -14,7 +14,7 @@ export const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as cons
 export type InitKind = (typeof INIT_KINDS)[number];
 
 /** The axes a sweep may vary, each a setting of one `dln train` run (lrMultiple resolves to --lr). */
-export const AXIS_NAMES = ['data', 'pca', 'center', 'trainSamples', 'depth', 'width', 'widths', 'init', 'initStd', 'initScale', 'lr', 'lrMultiple', 'seed', 'steps'] as const;
+export const AXIS_NAMES = ['data', 'samples', 'noise', 'dx', 'dy', 'rank', 'condition', 'pca', 'center', 'trainSamples', 'depth', 'width', 'widths', 'init', 'initStd', 'initScale', 'lr', 'lrMultiple', 'seed', 'steps'] as const;
 /** One of AXIS_NAMES: a setting a sweep may vary. */
 export type AxisName = (typeof AXIS_NAMES)[number];
 
@@ -27,6 +27,13 @@ export const MNIST_SETTINGS = ['pca', 'center', 'trainSamples'] as const;
 /** One cell's settings before the data are drawn: every axis resolved to a value. */
 export interface CellSettings {
   data: string;
+  /** Generators (THEORY §8): samples m, noise std, d_x, d_y, nrt's rank and condition; each applies to the generators that take it. */
+  samples?: number;
+  noise?: number;
+  dx?: number;
+  dy?: number;
+  rank?: number;
+  condition?: number;
   /** MNIST: principal components kept (default 50; 0 keeps the 784 pixels). */
   pca?: number;
   /** MNIST: centre pixels and targets on the training means (default true). */
@@ -93,6 +100,12 @@ class Problems {
   }
 }
 
+/** The data sets that take a data setting (a generator's, or MNIST's preparation). */
+export function dataTaking(setting: string): string[] {
+  if ((MNIST_SETTINGS as readonly string[]).includes(setting)) return ['mnist'];
+  return builtinNames.filter((n: BuiltinName) => setting in generatorDefaults[n]);
+}
+
 /** Checks that value fits the named setting; returns the message, or null when it fits. */
 export function settingProblem(name: string, v: unknown): string | null {
   const num = typeof v === 'number' && Number.isFinite(v);
@@ -101,6 +114,7 @@ export function settingProblem(name: string, v: unknown): string | null {
     case 'data': return typeof v === 'string' && SWEEP_DATA_NAMES.includes(v) ? null : `must be one of ${SWEEP_DATA_NAMES.join(', ')}`;
     case 'pca': return num && Number.isInteger(v) && (v as number) >= 0 && (v as number) <= mnistPixels ? null : `must be an integer in 0..${mnistPixels} (0: all pixels)`;
     case 'center': return typeof v === 'boolean' ? null : 'must be true or false';
+    case 'samples': case 'noise': case 'dx': case 'dy': case 'rank': case 'condition': return generatorValueProblem(name, v);
     case 'trainSamples': return num && Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10000 ? null : 'must be an integer in 1..10000 (the mnist package holds 10,000 digits)';
     case 'init': return typeof v === 'string' && (INIT_KINDS as readonly string[]).includes(v) ? null : `must be one of ${INIT_KINDS.join(', ')}`;
     case 'lrOf': return v === 'bound' || v === 'sharpness' ? null : "must be 'bound' (η_max of Theorem 2.4) or 'sharpness' (2/λ_max at the start)";
@@ -177,13 +191,15 @@ export function parseSpec(raw: unknown): SweepSpec {
   if (has('width') && has('widths')) problems.add('widths', 'give width or widths, not both');
   if (base.dims !== undefined && (has('depth') || has('widths'))) problems.add('base.dims', 'give dims whole, or depth and width(s), not both');
   if (base.dims !== undefined && has('width') && (base.dims as number[]).length < 3) problems.add('width', 'dims have no hidden layer to widen');
-  // MNIST's preparation applies to mnist cells: somewhere in the sweep there must be one.
+  // A data setting applies to the data sets that take it: somewhere in the sweep there must be one (cells of other data ignore it).
   const dataAxisBad = isObject(raw.axes) && raw.axes.data !== undefined && !names.has('data');
   const dataValues = names.has('data') ? (axes.find((a) => a.name === 'data')?.values ?? []) : [base.data];
-  if (!dataAxisBad && !dataValues.includes('mnist')) {
-    for (const k of MNIST_SETTINGS) {
-      if (names.has(k)) problems.add(`axes.${k}`, `applies to data mnist only (this sweep's data: ${dataValues.join(', ')})`);
-      else if (base[k] !== undefined) problems.add(`base.${k}`, `applies to data mnist only (this sweep's data: ${dataValues.join(', ')})`);
+  if (!dataAxisBad) {
+    for (const k of [...generatorParamNames, ...MNIST_SETTINGS]) {
+      const takers = dataTaking(k);
+      if (dataValues.some((d) => takers.includes(d as string))) continue;
+      const msg = `applies to data ${takers.join(', ')} only (this sweep's data: ${dataValues.join(', ')})`;
+      if (names.has(k)) problems.add(`axes.${k}`, msg); else if (base[k] !== undefined) problems.add(`base.${k}`, msg);
     }
   }
   const rs = isObject(raw.record) ? raw.record.sharpness : undefined;

@@ -4,7 +4,7 @@ import { InputError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import { hessian, initialize, statsFromData } from '../../model/index.ts';
 import { eigvalsh } from '../../linalg/index.ts';
-import { type RealDataSource, builtinData, carsSpec, loadRealData } from '../../data/index.ts';
+import { type BuiltinName, type GeneratorParams, type RealDataSource, builtinData, carsSpec, generateData, loadRealData } from '../../data/index.ts';
 import { trainGD } from '../../optim/index.ts';
 import { SweepData, specToJson, cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
 
@@ -148,4 +148,35 @@ test('MNIST settings: validated by field, applied to mnist cells only, and check
   assert.deepEqual(cellAt(mixed, 0).dims, [20, 4, 10]);
   assert.deepEqual(cellAt(mixed, 2).dims, [4, 4, 2]);
   assert.throws(() => cellAt(parseSpec({ base: { data: 'mnist', lr: 1, pca: 30 }, axes: { trainSamples: [10, 100] } }), 0), /pca 30 needs at least as many training samples, but trainSamples is 10/);
+});
+
+test('axes over a generator\'s settings: validated by field, applied to the data that take them, and cells train as dln train --samples … does', () => {
+  assert.throws(() => parseSpec({ base: { data: 'report-sec5', lr: 1e-3, condition: 3 }, axes: { rank: [1, 2], noise: [-1] } }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match(e.message, /axes\.noise\[0\]: -1 must be a finite number ≥ 0/);
+    assert.match(e.message, /axes\.rank: applies to data nrt only \(this sweep's data: report-sec5\)/);
+    assert.match(e.message, /base\.condition: applies to data nrt only/);
+    return true;
+  });
+  assert.throws(() => cellAt(parseSpec({ base: { data: 'nrt', lr: 1e-3, dx: 3 }, axes: { rank: [2, 5] } }), 1), /data nrt with \{"dx":3,"rank":5\}: rank: 5 exceeds min\(d_x, d_y\) = 3/);
+  const s = parseSpec({ base: { depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { data: ['nrt', 'report-sec4'], samples: [12, 40], noise: [0, 0.5], seed: [1] } });
+  const cells = Array.from({ length: cellCount(s) }, (_, i) => cellAt(s, i));
+  assert.deepEqual(cells[0].dims, [10, 4, 8]);
+  assert.deepEqual(cells[4].dims, [5, 4, 5]);
+  const recs = evaluateCells(s, [0, 1, 2, 3], { dln: 'test' });
+  // nrt takes no noise: the cells differing only in noise are the same run.
+  assert.ok(Object.is(recs[0].loss, recs[1].loss));
+  assert.notEqual(recs[0].loss, recs[2].loss);
+  assert.deepEqual(recs[2].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
+  assert.match(recs[2].command, /^dln train --data nrt --samples 40 --seed 1 /);
+  const r4 = evaluateCells(s, [4, 5, 6, 7], { dln: 'test' });
+  assert.match(r4[3].command, /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
+  for (const r of [...recs, ...r4]) {
+    const rng = new Rng(1);
+    const c = r.config.data as { name: BuiltinName; params?: GeneratorParams };
+    const data = generateData(c.name, rng, c.params ?? {});
+    const w = initialize(r.dims, r.config.init, rng);
+    const ref = trainGD(statsFromData(data), w, { schedule: r.config.schedule, maxSteps: r.config.steps, divergeAbove: r.config.divergeAbove });
+    assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
+  }
 });

@@ -3,7 +3,7 @@ import { createGradWorkspace, product } from '../model/lossAndGrad.ts';
 import { frobenius } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
 import { maxRank } from '../model/network.ts';
-import { criticalValues } from './criticalValues.ts';
+import { type CriticalValuesResult, criticalValues } from './criticalValues.ts';
 
 /** Where a loss sits among the critical values of its architecture (THEORY §5.3). */
 export interface LossExplanation {
@@ -40,42 +40,96 @@ export function gradientRoundingLevel(weights: readonly Mat[], product: Mat, sta
   return 16 * Number.EPSILON * Math.sqrt(p) * (frobenius(product) * frobenius(stats.sxx) + frobenius(stats.syx)) * others;
 }
 
+/** The critical values a loss is compared with (explainLoss): listed once per landscape, reused for every loss. */
+export interface CriticalTable {
+  values: { loss: number; subset: number[]; rank: number }[];
+  globalMinimum: number;
+  rMax: number;
+  /** ½ tr Σ_YY: the scale of the tolerance. */
+  halfTrYY: number;
+}
+
+/**
+ * The critical values of a landscape (THEORY §5.3): all of them when there are at most 10⁵ index
+ * sets, else the plateau values c_r of the best rank-r maps. cv: criticalValues(stats, dims) when
+ * the caller has it already.
+ */
+export function criticalTable(stats: Stats, dims: readonly number[], cv?: CriticalValuesResult): CriticalTable {
+  const rMax = maxRank(dims), halfTrYY = 0.5 * stats.trYY;
+  try {
+    const all = cv ?? criticalValues(stats, dims);
+    return { values: all.values.map((v) => ({ loss: v.loss, subset: [...v.subset], rank: v.rank })), globalMinimum: all.globalMinimum.loss, rMax, halfTrYY };
+  } catch {
+    const lambda = criticalValues(stats, [stats.dx, Math.min(rMax, 1), stats.dy], { maxCount: Infinity }).lambda;
+    let c = halfTrYY;
+    const values = [{ loss: c, subset: [] as number[], rank: 0 }];
+    for (let r = 1; r <= rMax; r++) { c -= 0.5 * lambda[r - 1]; values.push({ loss: c, subset: Array.from({ length: r }, (_, i) => i + 1), rank: r }); }
+    return { values, globalMinimum: c, rMax, halfTrYY };
+  }
+}
+
+/** explainLoss against a table of critical values listed once (criticalTable). */
+export function explainAmong(table: CriticalTable, loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
+  let nearest = table.values[0];
+  for (const v of table.values) if (Math.abs(v.loss - loss) < Math.abs(nearest.loss - loss)) nearest = v;
+  const gap = Math.abs(nearest.loss - loss);
+  const at = gap <= tol * table.halfTrYY;
+  const kind = !at ? 'neither' : nearest.loss === table.globalMinimum ? 'global-minimum' : 'plateau';
+  return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum: table.globalMinimum, rMax: table.rMax, tolerance: tol, gradientAtRounding };
+}
+
 /**
  * Explains a final loss: the nearest critical value (all of them when there are at most 10⁵ index
  * sets, else the plateau values c_r of best rank-r maps), whether it is the global minimum for these
  * widths, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY (default tol 10⁻⁶).
  */
 export function explainLoss(stats: Stats, dims: readonly number[], loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
-  const rMax = maxRank(dims);
-  let values: { loss: number; subset: number[]; rank: number }[];
-  let globalMinimum: number;
-  try {
-    const cv = criticalValues(stats, dims);
-    values = cv.values; globalMinimum = cv.globalMinimum.loss;
-  } catch {
-    const cv = criticalValues(stats, [stats.dx, Math.min(rMax, 1), stats.dy], { maxCount: Infinity });
-    const lambda = cv.lambda;
-    let c = 0.5 * stats.trYY;
-    values = [{ loss: c, subset: [], rank: 0 }];
-    for (let r = 1; r <= rMax; r++) { c -= 0.5 * lambda[r - 1]; values.push({ loss: c, subset: Array.from({ length: r }, (_, i) => i + 1), rank: r }); }
-    globalMinimum = c;
-  }
-  let nearest = values[0];
-  for (const v of values) if (Math.abs(v.loss - loss) < Math.abs(nearest.loss - loss)) nearest = v;
-  const gap = Math.abs(nearest.loss - loss);
-  const at = gap <= tol * 0.5 * stats.trYY;
-  const kind = !at ? 'neither' : nearest.loss === globalMinimum ? 'global-minimum' : 'plateau';
-  return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum, rMax, tolerance: tol, gradientAtRounding };
+  return explainAmong(criticalTable(stats, dims), loss, gradientAtRounding, tol);
+}
+
+/** True when ‖∇L‖ = gradNorm at finite weights is at rounding level (gradientRoundingLevel); false for non-finite weights. */
+export function gradientAtRounding(weights: readonly Mat[], gradNorm: number, stats: Stats, dims: readonly number[]): boolean {
+  if (!weights.every(isFiniteMat) || !Number.isFinite(gradNorm)) return false;
+  const p = product(zeros(dims[dims.length - 1], dims[0]), weights as Mat[], createGradWorkspace(dims));
+  return gradNorm <= gradientRoundingLevel(weights, p, stats);
 }
 
 /** explainLoss for a finished run's weights and loss, or null when it cannot be said (non-finite weights, singular Σ_XX). */
 export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: number }, stats: Stats, dims: readonly number[]): LossExplanation | null {
   if (!Number.isFinite(result.loss) || !result.weights.every(isFiniteMat)) return null;
   try {
-    const p = product(zeros(dims[dims.length - 1], dims[0]), result.weights, createGradWorkspace(dims));
-    const rounding = result.gradNorm <= gradientRoundingLevel(result.weights, p, stats);
-    return explainLoss(stats, dims, result.loss, rounding);
+    return explainLoss(stats, dims, result.loss, gradientAtRounding(result.weights, result.gradNorm, stats, dims));
   } catch {
     return null;
   }
+}
+
+/** A run that ran out of steps with its gradient at rounding level has converged: no step can improve it. */
+export function finalStatus<S extends string>(status: S, x: Pick<LossExplanation, 'gradientAtRounding'> | null): S | 'converged' {
+  return status === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : status;
+}
+
+/** A LossExplanation as plain data: the `criticalValue` of dln train's and pgd's summaries, the `critical` of a sweep's cell. */
+export interface ExplanationJson {
+  kind: LossExplanation['kind'];
+  nearest: number;
+  subset: number[];
+  rank: number;
+  gap: number;
+  globalMinimum: number;
+  rMax: number;
+  gradientAtRounding: boolean;
+}
+
+/** The explanation as plain data (ExplanationJson). */
+export function explanationJson(x: LossExplanation): ExplanationJson {
+  return { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding };
+}
+
+/** One line for a text summary, e.g. "at the global minimum for these widths (rank 2 ≤ 2 = min width): critical value 4.900376e+2". */
+export function explanationLine(x: ExplanationJson): string {
+  const v = x.nearest.toExponential(6), s = `S = {${x.subset.join(',')}}`;
+  if (x.kind === 'global-minimum') return `at the global minimum for these widths (rank ${x.rank} ≤ ${x.rMax} = min width): critical value ${v}`;
+  if (x.kind === 'plateau') return `on a plateau: the saddle value ${v} (${s}, rank ${x.rank}); the global minimum is ${x.globalMinimum.toExponential(6)}`;
+  return `at no critical value (nearest ${v}, ${s}, off by ${x.gap.toExponential(2)}); the global minimum is ${x.globalMinimum.toExponential(6)}`;
 }

@@ -22,4 +22,7 @@ export { lanczosExtreme } from '../linalg/lanczos.ts';
 export type { LanczosOptions, LanczosResult } from '../linalg/lanczos.ts';
 export { lossSlice } from './slice.ts';
 export type { LossSliceResult } from './slice.ts';
-export { type LossExplanation, explainLoss, explainFinal, gradientRoundingLevel } from './explainLoss.ts';
+export {
+  type LossExplanation, type CriticalTable, type ExplanationJson, explainLoss, explainAmong, explainFinal, criticalTable, gradientAtRounding,
+  gradientRoundingLevel, finalStatus, explanationJson, explanationLine,
+} from './explainLoss.ts';

@@ -58,9 +58,11 @@ test('a sweep over cars, penguins and mnist records real-data cells that dln tra
   for (const cell of [cars, mnist]) {
     const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
     assert.equal(t.code, 0, t.err);
-    const summary = JSON.parse(t.out) as { loss: number; steps: number };
+    const summary = JSON.parse(t.out) as { loss: number; steps: number; criticalValue: unknown };
     assert.equal(summary.steps, cell.steps);
     assert.ok(Object.is(summary.loss, cell.loss), `${cell.command}: dln train ends at ${summary.loss}, the sweep at ${cell.loss}`);
+    // Where it ended, as dln train's summary says it.
+    assert.deepEqual(cell.critical, summary.criticalValue);
   }
 });
 
@@ -83,7 +85,7 @@ test('axes over a generator\'s settings: each cell reruns alone with dln train -
   assert.equal(r.code, 0, r.err);
   const recs = records(dir);
   assert.equal(recs.length, 12);
-  assert.equal(new Set(recs.map((c) => c.lossMin)).size, 12, 'every data setting gives its own landscape');
+  assert.equal(new Set(recs.map((c) => c.lossInit)).size, 12, 'every data setting gives its own data');
   const cell = recs[9];
   assert.match(cell.command, /^dln train --data nrt --samples 12 --rank 4 --condition 100 --seed 1 /);
   const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
@@ -92,6 +94,23 @@ test('axes over a generator\'s settings: each cell reruns alone with dln train -
   const plot = await finish(dln(['sweep', 'plot', dir, '--x', 'condition', '--y', 'samples', '--facet', 'rank']));
   assert.equal(plot.code, 0, plot.err);
   assert.match(plot.out, /phase-diagram\.svg/);
+  assert.match(plot.out, /where-it-ended\.svg/);
+  // Where the cells ended: in status, in the CSV, and in a column Python's sqlite3 reads.
+  const st = await finish(dln(['sweep', 'status', dir]));
+  const kinds = new Map<string, number>();
+  for (const c of recs) kinds.set(c.critical?.kind ?? 'none', (kinds.get(c.critical?.kind ?? 'none') ?? 0) + 1);
+  assert.match(st.out, /\n {2}ended (at the global minimum|on a plateau|at no critical value|diverged or failed) \d+/);
+  const stJson = JSON.parse((await finish(dln(['sweep', 'status', dir, '--json']))).out) as { ended: Record<string, number> };
+  assert.deepEqual(stJson.ended, Object.fromEntries(kinds));
+  const csv = join(root, 'gen.csv');
+  assert.equal((await finish(dln(['sweep', 'export', dir, '--csv', csv]))).code, 0);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  const header = lines[0].split(','), row = lines[10].split(',');
+  assert.equal(row[header.indexOf('critical_kind')], recs[9].critical?.kind ?? '');
+  assert.equal(Number(row[header.indexOf('critical_gap')]), recs[9].critical?.gap);
+  const py = execFileSync('python3', ['-c', `import sqlite3,sys
+print(sqlite3.connect(sys.argv[1]).execute('select critical_kind from cells where idx=9').fetchone()[0])`, join(dir, 'sweep.sqlite')]).toString().trim();
+  assert.equal(py, recs[9].critical?.kind);
 });
 
 test('dln train refuses a generator setting its data set does not take, naming the flag', async () => {

@@ -3,7 +3,7 @@ import {
   type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
 } from '../../model/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
-import { criticalValues } from '../../landscape/index.ts';
+import { type CriticalTable, criticalTable, criticalValues } from '../../landscape/index.ts';
 import { tupleNorm } from '../../optim/index.ts';
 import { type CellPlan, cellInit } from './cells.ts';
 import { SweepData } from './cellData.ts';
@@ -23,6 +23,8 @@ export interface Instance {
   critical: { loss: number; rank: number; subset: number[] }[] | null;
   plateaus: number[];
   lossMin: number;
+  /** The critical values a final loss is explained by (explainAmong); null when Σ_XX is singular. */
+  table: CriticalTable | null;
 }
 
 /** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §15.4); null for non-finite weights. */
@@ -52,17 +54,19 @@ export function prepareInstance(cell: CellPlan, withSharpness: boolean, data: Sw
   } catch (e) {
     etaMaxError = (e as Error).message;
   }
-  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS;
+  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS, table: CriticalTable | null = null;
   try {
     const cv = criticalValues(stats, dims);
     critical = cv.values.map((v) => ({ loss: v.loss, rank: v.rank, subset: v.subset }));
     plateaus = cv.plateaus;
     lossMin = cv.globalMinimum.loss;
+    table = criticalTable(stats, dims, cv);
   } catch {
     critical = null;
+    try { table = criticalTable(stats, dims); } catch { table = null; }
   }
   return {
     stats, weights, loss0, grad0: tupleNorm(grads), etaMax, ...(etaMaxError !== undefined ? { etaMaxError } : {}),
-    sharpness0: withSharpness ? cellSharpness(weights, stats) : null, critical, plateaus, lossMin,
+    sharpness0: withSharpness ? cellSharpness(weights, stats) : null, critical, plateaus, lossMin, table,
   };
 }

@@ -1,8 +1,7 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { InputError } from '../errors.ts';
 import { getExperiment, selectExperiments } from '../experiments/registry.ts';
 import { onInterrupts } from '../node/jobRunner.ts';
 import { type ExperimentTask, type TaskEnd, runExperiments } from '../node/runExperiments.ts';
@@ -10,7 +9,8 @@ import { displayPath, experimentConfigFile, register as registerExperiment, save
 import { integerAtLeast } from './flagParsers.ts';
 import { type ExperimentConfigFile, readCompleteResult } from './report/experimentFolder.ts';
 import { createExperimentProgress } from './report/experimentProgress.ts';
-import { writeReport } from './report/writeReport.ts';
+import { isReportFolder, writeReport } from './report/writeReport.ts';
+import { checkOutputDir } from './outputFile.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion, oneLine } from './run.ts';
 
 /** The seed of every experiment that `dln reproduce` runs (each experiment derives its own streams from it). */
@@ -55,8 +55,7 @@ async function reproduceCommand(flags: ReproduceFlags, ctx: CliContext): Promise
   const io = ctx.io;
   const selected = selectExperiments(flags.only);
   const out = resolve(flags.out);
-  const stat = statSync(out, { throwIfNoEntry: false });
-  if (stat !== undefined && !stat.isDirectory()) throw new InputError(`--out ${flags.out} exists and is not a directory`);
+  checkOutputDir(flags.out, '--out', { isOwn: isReportFolder, what: 'report of dln reproduce' });
   mkdirSync(out, { recursive: true });
   const quick = flags.quick === true, words = ['dln', ...ctx.argv], total = selected.length;
   const progress = createExperimentProgress(io.stderr, { bars: flags.progress });

@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, type Run } from '../helpers/cli.ts';
+import { BIN, type Run, dlnHere, workDir } from '../helpers/cli.ts';
 import { encodeNpy } from '../../src/data/npy.ts';
 import { encodeNpz } from '../../src/data/npz.ts';
 import { type Mat, zeros } from '../../src/linalg/mat.ts';
@@ -138,3 +138,96 @@ test('an --out file never overwrites what dln did not write: existing files need
     rmSync(files, { recursive: true, force: true });
   }
 });
+
+/** Every file and folder under root with its content (folders as '/'), to show that a command changed nothing. */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel))) {
+      const p = join(rel, name), st = statSync(join(root, p));
+      out[p] = st.isDirectory() ? '/' : readFileSync(join(root, p), 'base64');
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Exit 2 with exactly one line on stderr matching each pattern, no stack trace, and root unchanged since `before`. */
+function refusedHere(r: Run, root: string, before: Record<string, string>, ...patterns: RegExp[]): void {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|EACCES|at .*\.ts:\d+/);
+  for (const p of patterns) assert.match(lines[0], p);
+  assert.deepEqual(tree(root), before);
+}
+
+test('reproduce --out refuses a folder it did not create, and recognises its own report (finished or stopped before the report)', async () => {
+  const w = workDir('rep-out'), root = w.work;
+  try {
+    mkdirSync(join(root, 'mysite'));
+    writeFileSync(join(root, 'mysite', 'index.html'), '<p>my own page</p>');
+    writeFileSync(join(root, 'mysite', 'summary.json'), '{"mine": true}\n');
+    const before = tree(root);
+    refusedHere(await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'mysite', '--no-progress'], root), root, before,
+      /^dln: --out mysite is not empty and holds no report of dln reproduce; choose another directory$/);
+    // Its own report: a later run with other experiments writes into it.
+    const first = await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep', '--no-progress'], root);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await dlnHere(['reproduce', '--only', 'smoke-long', '--quick', '--out', 'rep', '--no-progress'], root);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(readdirSync(join(root, 'rep')).sort(), ['index.html', 'smoke', 'smoke-long', 'summary.json']);
+    // A run stopped before its report was written left only experiment folders: still its own.
+    rmSync(join(root, 'rep', 'index.html'));
+    rmSync(join(root, 'rep', 'summary.json'));
+    const third = await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep', '--no-progress'], root);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stderr, /smoke: up to date, skipped/);
+    // Without a report's summary.json, a user's file beside those folders makes it not dln's own.
+    rmSync(join(root, 'rep', 'index.html'));
+    rmSync(join(root, 'rep', 'summary.json'));
+    writeFileSync(join(root, 'rep', 'notes.txt'), 'mine');
+    const withNotes = tree(root);
+    refusedHere(await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep'], root), root, withNotes, /--out rep is not empty and holds no report of dln reproduce/);
+  } finally {
+    w.remove();
+  }
+});
+
+test('an output folder under a file is refused before any work by experiment, reproduce, train and sweep', async () => {
+  const w = workDir('out-dir'), root = w.work;
+  try {
+    writeFileSync(join(root, 'file'), 'not a folder');
+    const before = tree(root);
+    const underFile = /: a part of the path is a file, not a folder; choose another path$/;
+    for (const args of [
+      ['experiment', 'smoke', '--quick', '--out', 'file/pl'],
+      ['reproduce', '--only', 'smoke', '--quick', '--out', 'file/rep'],
+      ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--steps', '10', '--out', 'file/run', '--no-progress'],
+      ['sweep', 'divergence-phase', '--quick', '--out', 'file/sw', '--no-progress'],
+    ]) refusedHere(await dlnHere(args, root), root, before, /^dln: --out (\S+\/)?file\/\S+: /, underFile);
+    refusedHere(await dlnHere(['experiment', 'smoke', '--quick', '--out', 'file'], root), root, before, /^dln: --out file: exists and is not a folder/);
+  } finally {
+    w.remove();
+  }
+});
+
+test('an output folder under a read-only folder is refused before any work (not after it, not as EACCES)',
+  { skip: process.getuid?.() === 0 ? 'root writes into any folder' : false }, async () => {
+    const w = workDir('ro'), root = w.work;
+    try {
+      mkdirSync(join(root, 'ro'));
+      chmodSync(join(root, 'ro'), 0o555);
+      const before = tree(root);
+      for (const args of [
+        ['experiment', 'smoke-long', '--out', 'ro/pl'],
+        ['reproduce', '--only', 'smoke-long', '--out', 'ro/rep'],
+        ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--steps', '10', '--out', 'ro/run', '--no-progress'],
+        ['sweep', 'divergence-phase', '--quick', '--out', 'ro/sw', '--no-progress'],
+      ]) refusedHere(await dlnHere(args, root), root, before, /^dln: --out ro\/\S+: the folder \S+ro is not writable; choose another path$/);
+    } finally {
+      chmodSync(join(root, 'ro'), 0o755);
+      w.remove();
+    }
+  });

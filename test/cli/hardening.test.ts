@@ -175,8 +175,11 @@ test('reproduce --out refuses a folder it did not create, and recognises its own
     // Its own report: a later run with other experiments writes into it.
     const first = await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep', '--no-progress'], root);
     assert.equal(first.code, 0, first.stderr);
-    const second = await dlnHere(['reproduce', '--only', 'smoke-long', '--quick', '--out', 'rep', '--no-progress'], root);
+    const second = await dlnHere(['reproduce', '--only', 'smoke-long', '--quick', '--out', 'rep', '--no-progress', '--json'], root);
     assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(JSON.parse(second.stdout), {
+      report: join(root, 'rep', 'index.html'), experiments: ['smoke', 'smoke-long'], verdicts: { agrees: 2, order: 0, differs: 0, other: 0 }, failed: 0, notStarted: [],
+    });
     assert.deepEqual(readdirSync(join(root, 'rep')).sort(), ['index.html', 'smoke', 'smoke-long', 'summary.json']);
     // A run stopped before its report was written left only experiment folders: still its own.
     rmSync(join(root, 'rep', 'index.html'));
@@ -231,3 +234,56 @@ test('an output folder under a read-only folder is refused before any work (not 
       w.remove();
     }
   });
+
+test('with --json, exit codes 2 and 3 put one {error, exitCode} object on stdout for every command that takes --json; text mode keeps stdout empty', async () => {
+  const w = workDir('json-errors'), root = w.work;
+  try {
+    const bad: [string[], RegExp][] = [
+      [['train', '--data', 'report-sec4', '--dims', '5,4,5', '--no-progress'], /--lr is required/],
+      [['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--bogus'], /unknown option '--bogus'/],
+      [['experiment', 'no-such'], /unknown experiment 'no-such'/],
+      [['reproduce', '--only', 'no-such'], /unknown experiment 'no-such'/],
+      [['critical', '--data', 'report-sec4', '--dims', '4,4,5'], /\S/],
+      [['critical-point', '--data', 'report-sec4', '--dims', '5,4,4,5', '--subset', '9', '--out', 'cp.npz'], /\S/],
+      [['hessian', '--data', 'report-sec4', '--weights', 'missing.npz'], /missing\.npz/],
+      [['bound', '--data', 'report-sec5', '--dims', '5,5,5,5', '--delta', '-1'], /--delta must be/],
+      [['pgd', '--data', 'ln-pgd', '--dims', '2,2,2', '--epsilon', '-1', '--no-progress'], /--epsilon/],
+      [['minima', '--data', 'no-such', '--dims', '5,5,5,5'], /no-such/],
+      [['data', 'export', 'no-such', '--x', 'X.npy', '--y', 'Y.npy'], /no-such/],
+      [['sweep', 'no-such.json', '--no-progress'], /no-such\.json/],
+      [['sweep', 'resume', 'no-such', '--no-progress'], /no-such/],
+      [['sweep', 'status', 'no-such'], /no-such/],
+    ];
+    for (const [args, message] of bad) {
+      const text = await dlnHere(args, root);
+      assert.equal(text.code, 2, `${args.join(' ')}: ${text.stderr}`);
+      assert.equal(text.stdout, '', args.join(' '));
+      assert.equal(text.stderr.trimEnd().split('\n').length, 1, text.stderr);
+      const json = await dlnHere([...args, '--json'], root);
+      assert.equal(json.code, 2, `${args.join(' ')} --json: ${json.stderr}`);
+      assert.equal(json.stderr, text.stderr, 'the same line on stderr');
+      const j = JSON.parse(json.stdout) as { error: string; exitCode: number };
+      assert.deepEqual(Object.keys(j), ['error', 'exitCode'], args.join(' '));
+      assert.equal(j.exitCode, 2);
+      assert.equal(`dln: ${j.error}\n`, text.stderr);
+      assert.match(j.error, message, args.join(' '));
+    }
+    const alpha = await dlnHere(['bound', '--data', 'report-sec5', '--dims', '5,5,5,5', '--init', 'gaussian', '--init-std', '0.2', '--delta', '1e-9', '--json'], root);
+    assert.equal(alpha.code, 3, alpha.stderr);
+    assert.match(alpha.stderr, /^dln: premise failed \(alpha-below-one\): [^\n]+\n$/);
+    const j = JSON.parse(alpha.stdout) as { error: string; exitCode: number; premise: string };
+    assert.deepEqual(Object.keys(j), ['error', 'exitCode', 'premise']);
+    assert.equal(j.exitCode, 3);
+    assert.equal(j.premise, 'alpha-below-one');
+    // --json of sweep export names a file, and playground takes no --json: no JSON on stdout there.
+    const exp = await dlnHere(['sweep', 'export', 'no-such', '--json', 'cells.json'], root);
+    assert.equal(exp.code, 2, exp.stderr);
+    assert.equal(exp.stdout, '');
+    const pg = await dlnHere(['playground', '--json'], root);
+    assert.equal(pg.code, 2, pg.stderr);
+    assert.equal(pg.stdout, '');
+    assert.deepEqual(readdirSync(root), []);
+  } finally {
+    w.remove();
+  }
+});

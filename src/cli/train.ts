@@ -28,7 +28,7 @@ import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure }
 
 /** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
 const GD_DEFAULT_STEPS = 1000;
-/** Records of a GD run kept in memory (evenly spaced; trajectory.csv has every one). */
+/** Records of a run (GD or flow) kept in memory (evenly spaced; trajectory.csv has every one). */
 const TRAJECTORY_RETAIN = 10000;
 
 /** Everything that determines a training run's numbers, as config.json records it: the data, the network, the run. */
@@ -124,7 +124,7 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
     method = { method: 'gd', schedule };
   }
   const steps = flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS);
-  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env, flow ? Infinity : TRAJECTORY_RETAIN, flags.out);
+  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env, TRAJECTORY_RETAIN, flags.out);
   const init = initChoiceFromFlags(flags, cmd);
   // One generator, in a fixed order: built-in data first, then the initial weights.
   const rng = new Rng(flags.seed);

@@ -28,9 +28,8 @@ function finalRecord(s: Session): TrajectoryRecord {
   return rec;
 }
 
-/** Why `dln train --config` cannot replay this run, or null when it can. */
+/** Why `dln train --config` (or `dln pgd --config` for perturbed GD) cannot replay this run, or null when it can. */
 export function notReplayable(s: Session): string | null {
-  if (s.cfg.optimizer === 'pgd') return 'perturbed GD runs are replayed by dln pgd, not dln train';
   if (s.etaChanges.length > 0) return `η was changed while running (at step ${s.etaChanges.map((c) => c.step).join(', ')}); dln train replays one step size`;
   return null;
 }
@@ -48,7 +47,8 @@ export async function exportFiles(s: Session, backend: string, version: string):
     data = { kind: 'files', x: 'x.npy', y: 'y.npy', xSha256: await sha256Hex(x), ySha256: await sha256Hex(y) };
   }
   let init: unknown;
-  if (s.setup.spec !== null && s.setup.spec.kind !== 'weights') init = s.setup.spec;
+  // With data in files the replay draws nothing before W(0), so a random W(0) travels as a file too.
+  if (s.setup.spec !== null && s.setup.spec.kind !== 'weights' && (data as { kind: string }).kind !== 'files') init = s.setup.spec;
   else {
     const w0 = encodeWeights(s.setup.w0);
     files['init.npz'] = w0;
@@ -59,7 +59,8 @@ export async function exportFiles(s: Session, backend: string, version: string):
     data, dims: cfg.dims, init, seed: cfg.seed, method,
     ...(method === 'gd' ? { schedule: cfg.optimizer === 'power' ? { kind: 'power', c: s.eta, b: cfg.powerB, p: cfg.powerP } : { kind: 'constant', lr: s.eta } } : {}),
     ...(method === 'flow' ? { tEnd: cfg.tEnd, rtol: 1e-8, atol: 1e-10 } : {}),
-    ...(method === 'pgd' ? { epsilon: cfg.epsilon } : {}),
+    // PGD with Jin et al.'s default c and δ, β and ρ local at W(0); its perturbations continue from rngState.
+    ...(method === 'pgd' ? { epsilon: cfg.epsilon, c: 0.5, delta: 0.1, maxIterations: s.step, rngState: s.setup.rngState } : {}),
     steps: s.step, recordEvery: cfg.recordEvery, divergeAbove: 1e12,
   };
   const why = notReplayable(s);

@@ -40,7 +40,11 @@ export interface SetupInfo {
 }
 
 /** A run's start: statistics, W(0) and its reference values. */
-export interface Setup { stats: Stats; dataset: Dataset; w0: Mat[]; info: SetupInfo; spec: InitSpec | null }
+export interface Setup {
+  stats: Stats; dataset: Dataset; w0: Mat[]; info: SetupInfo; spec: InitSpec | null;
+  /** Rng.state() after the data and W(0) were drawn: perturbed GD draws its perturbations from here on, as `dln pgd` does. */
+  rngState: number[];
+}
 
 function checkSize(f: NamedBytes): void {
   if (f.bytes.length > MAX_UPLOAD_BYTES) {
@@ -119,6 +123,7 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
   assertFitsData(cfg.dims, dataset.x.rows, dataset.y.rows, 'widths');
   const stats = statsFromData(dataset);
   const { w0, spec } = initialWeights(cfg, stats, rng, uploads);
+  const rngState = rng.state();
   const warnings: string[] = [];
   let critical: SetupInfo['critical'] = [], globalMinimum: number | null = null, targets: number[] = [];
   try {
@@ -138,5 +143,5 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
     dims: cfg.dims, dx: stats.dx, dy: stats.dy, m: dataset.x.cols, parameters: parameterCount(cfg.dims), describe,
     critical, globalMinimum, targets, bound, lambdaMax0, eta, warnings,
   };
-  return { stats, dataset, w0, info, spec };
+  return { stats, dataset, w0, info, spec, rngState };
 }

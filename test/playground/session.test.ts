@@ -2,13 +2,18 @@
 // uploads are checked with the CLI's messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/linalg/rng.ts';
 import { initialize, statsFromData } from '../../src/model/index.ts';
 import { builtinData } from '../../src/data/index.ts';
-import { gradientFlow, trainGD } from '../../src/optim/index.ts';
+import { gradientFlow, pgd, trainGD } from '../../src/optim/index.ts';
+import { decodeWeights } from '../../src/data/npz.ts';
+import { exportFiles } from '../../src/playground/exportRun.ts';
+import { BIN } from '../helpers/cli.ts';
 import { loadDataset } from '../../src/node/dataFiles.ts';
 import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams, parseWidths } from '../../src/playground/config.ts';
 import { createSetup, datasetFromUploads, resolveEta } from '../../src/playground/setup.ts';
@@ -104,4 +109,44 @@ test('a gradient flow taken in slices has the bits of one gradientFlow run', () 
   assert.equal(s.step, r.steps);
   assert.ok(Object.is(s.t, r.t));
   r.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `W${j + 1}`));
+});
+
+/** Writes an export's files into a new folder under dir. */
+function writeExport(dir: string, files: Record<string, Uint8Array | string>): void {
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), body);
+  }
+}
+
+test('perturbed GD paused and stepped in slices has the bits of one dln pgd run, and dln pgd --config replays its export bit for bit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dln-pg-pgd-'));
+  try {
+    // The preset 'PGD at the origin, depth 2' (its first perturbation is at the origin, t = 0), and a
+    // random start on files data (the perturbations then continue the generator's recorded state).
+    const cases: [string, PlaygroundConfig, number[]][] = [
+      ['pgd2', PRESETS.find((p) => p.id === 'pgd2')!.cfg, [1, 3, 250, 4000, 1e9]],
+      ['files', { ...DEFAULT_CONFIG, dims: [5, 3, 5], data: { kind: 'builtin', name: 'report-sec4', m: 60 }, init: { kind: 'gaussian', std: 0.1 }, optimizer: 'pgd', epsilon: 1e-2, steps: 3000, seed: 9 }, [17, 700, 1]],
+    ];
+    for (const [name, cfg, slices] of cases) {
+      const setup = createSetup(cfg);
+      const s = createSession(cfg, setup);
+      for (const n of slices) advance(s, n);
+      const w = setup.w0.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() }));
+      const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
+      assert.equal(one.iterations, s.step, name);
+      one.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `${name}: W${j + 1} as one uninterrupted pgd run`));
+      const out = join(dir, name);
+      writeExport(out, await exportFiles(s, 'ts', 'test'));
+      const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'pgd', '--config', 'config.json', '--out', 'again.npz', '--json', '--no-progress'], { cwd: out, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const again = decodeWeights(readFileSync(join(out, 'again.npz')));
+      again.forEach((wj, j) => assert.equal(bits(wj.data), bits(s.weights[j].data), `${name}: dln pgd --config W${j + 1}`));
+      const json = JSON.parse(r.stdout) as { iterations: number; status: string };
+      assert.equal(json.iterations, s.step, name);
+      assert.equal(json.status, s.status === 'paused' ? 'max-iterations' : s.status, name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -38,7 +38,14 @@ export function notReplayable(s: Session): string | null {
 export async function exportFiles(s: Session, backend: string, version: string): Promise<Record<string, Uint8Array | string>> {
   const cfg = s.cfg, files: Record<string, Uint8Array | string> = {};
   let data: unknown;
-  if (cfg.data.kind === 'builtin' && cfg.data.m === undefined && cfg.data.dx === undefined && cfg.data.dy === undefined && cfg.data.rank === undefined) {
+  if (cfg.data.kind === 'real') {
+    // Named again as `dln train --data NAME` names it (MNIST with its split and projection).
+    const d = cfg.data;
+    data = {
+      kind: 'real', name: d.name, seed: cfg.seed, ...(d.name === 'mnist' ? { mnist: { train: d.train, test: 10000 - d.train, pca: d.pca, center: d.center } } : {}),
+      describe: s.setup.info.describe, preparation: s.setup.realMeta ?? {},
+    };
+  } else if (cfg.data.kind === 'builtin' && cfg.data.m === undefined && cfg.data.dx === undefined && cfg.data.dy === undefined && cfg.data.rank === undefined) {
     data = { kind: 'builtin', name: cfg.data.name, seed: cfg.seed };
   } else {
     // Data that --data cannot name again travel with the run, one sample per row.

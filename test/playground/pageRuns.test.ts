@@ -122,6 +122,36 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
     }
   });
 
+  test('cars, penguins and MNIST from the data menu give the bits of dln train --data, and their exports replay', async () => {
+    const cases = [
+      { name: 'cars', query: '?dims=5,4,4,4&data=cars&init=gaussian&std=0.05&opt=gd&etaMode=value&eta=0.0005&seed=4&steps=5000&every=10', steps: 1500,
+        cli: ['--data', 'cars', '--dims', '5,4,4,4', '--init', 'gaussian', '--init-std', '0.05', '--lr', '0.0005', '--seed', '4'] },
+      { name: 'penguins', query: '?dims=4,3,2&data=penguins&init=balanced&scale=0.1&opt=gd&etaMode=value&eta=0.001&seed=2&steps=5000&every=10', steps: 800,
+        cli: ['--data', 'penguins', '--dims', '4,3,2', '--init', 'balanced', '--init-scale', '0.1', '--lr', '0.001', '--seed', '2'] },
+      // MNIST's split draws from the run's generator before W(0): the server sends its state with the data.
+      { name: 'mnist', query: '?dims=8,6,10&data=mnist&pca=8&train=3000&center=1&init=gaussian&std=0.01&opt=gd&etaMode=value&eta=0.00002&seed=5&steps=5000&every=10', steps: 300,
+        cli: ['--data', 'mnist', '--pca', '8', '--train-samples', '3000', '--dims', '8,6,10', '--init', 'gaussian', '--init-std', '0.01', '--lr', '0.00002', '--seed', '5'] },
+    ];
+    for (const c of cases) {
+      const page = await open(c.query);
+      const p = await runSteps(page, c.steps);
+      const out = join(dir, `cli-${c.name}`);
+      const r = await dln(['--backend', 'wasm', 'train', ...c.cli, '--steps', String(c.steps), '--record-every', '10', '--out', out, '--json', '--no-progress'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(liveHex(p), hex(decodeWeights(readFileSync(join(out, 'weights.npz')))), `${c.name}: the page's weights are dln train's`);
+      const cliLoss = (JSON.parse(r.stdout) as { loss: number }).loss;
+      const run = await exportRun(page, `export-${c.name}`);
+      const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { loss: number };
+      assert.ok(Object.is(summary.loss, cliLoss), `${c.name}: loss ${summary.loss} vs dln train ${cliLoss}`);
+      const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { settings: { data: { kind: string; name: string } } };
+      assert.deepEqual([config.settings.data.kind, config.settings.data.name], ['real', c.name]);
+      const again = await dln(['train', '--config', 'config.json', '--out', 'again', '--json', '--no-progress'], run);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(hex(decodeWeights(readFileSync(join(run, 'again', 'weights.npz')))), liveHex(p), `${c.name}: dln train --config replays the export`);
+      assert.match(await page.textContent('#status') ?? '', new RegExp(`step ${c.steps.toLocaleString('en')}`));
+    }
+  });
+
   test('no page requested anything outside 127.0.0.1, and no page error was logged', () => {
     for (const p of pages) {
       assert.deepEqual(p.blocked, []);

@@ -6,7 +6,7 @@ import { dimsOf } from '../model/index.ts';
 import { encodeNpy, encodeWeights } from '../data/index.ts';
 import { balancedness, invariantDrift, invariants } from '../theory/index.ts';
 import { configToParams } from './config.ts';
-import type { Session } from './session.ts';
+import { type Session, explainNow } from './session.ts';
 
 /** SHA-256 of bytes, hex (Web Crypto: pages on 127.0.0.1 are a secure context). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -82,8 +82,12 @@ export async function exportFiles(s: Session, backend: string, version: string):
   files['weights.npz'] = encodeWeights(s.weights);
   const last = traj[traj.length - 1];
   const c0 = invariants(s.setup.w0);
+  // dln train's summary: where the loss sits among the critical values, and `converged` at a gradient at rounding level.
+  const x = explainNow(s);
+  const stopped = s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status;
   files['summary.json'] = json({
-    status: s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
+    status: stopped === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : stopped, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
+    ...(x !== null ? { criticalValue: { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding } } : {}),
     loss: last?.loss ?? Number.NaN, gradNorm: last?.gradNorm ?? Number.NaN,
     balancedness: finite ? balancedness(s.weights) : Number.NaN,
     drift: finite ? invariantDrift(s.weights, c0) : Number.NaN,

@@ -9,7 +9,7 @@ import { MAX_UPLOAD_BYTES, type RealPayload, type SetupInfo, type Uploads } from
 import type { FromWorker, Progress, ToWorker } from './protocol.ts';
 import { RunStore } from './store.ts';
 import { createCharts, type ChartSet } from './chartSet.ts';
-import { PlateauTracker, etaMultiples, fmt, nearestCritical } from './status.ts';
+import { PlateauTracker, etaMultiples, fmt, stateText, whereText } from './status.ts';
 import { showInspection } from './inspectPanel.ts';
 import { downloadExport } from './download.ts';
 
@@ -119,13 +119,13 @@ function start(): void {
     if (cfg.optimizer === 'flow') parts.push(`t = ${fmt(last.t)}`);
     const loss = store.last?.loss ?? Number.NaN;
     parts.push(`loss ${fmt(loss)}`);
-    const near = nearestCritical(info, loss);
-    if (near !== null) parts.push(`nearest critical value ${fmt(near.loss)} (rank ${near.rank}, S = {${near.subset.join(',')}})`);
     const p = store.last === null ? null : plateau.update(info, store.last.step, loss);
-    parts.push(p === null ? 'not on a plateau' : `on its plateau for ${p.steps.toLocaleString('en')} steps`);
+    const x = last.explanation;
+    if (x !== null) parts.push(whereText(x, p));
+    else if (info.critical.length === 0) parts.push('no critical values (Σ_XX is singular)');
     if (cfg.optimizer === 'gd' || cfg.optimizer === 'power') parts.push(etaMultiples(info, last.eta));
     if (Number.isFinite(last.stepsPerSecond)) parts.push(`worker computes ${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
-    const state = last.running ? 'running' : last.status === 'paused' || last.status === 'ready' ? 'paused' : `stopped: ${last.status}`;
+    const state = stateText(last.running, last.status, last.explanation);
     status.textContent = `${state} · ${parts.join(' · ')}`;
     $('runpause').textContent = last.running ? 'Pause' : 'Run';
   }

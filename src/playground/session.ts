@@ -1,9 +1,10 @@
 // A playground run that advances in slices: GD and the flow continue from their resume state, so a
 // run taken in any number of slices has the bits of one uninterrupted `dln train` run.
-import { type Mat, Rng, clone } from '../linalg/index.ts';
+import { type Mat, Rng, clone, isFiniteMat, zeros } from '../linalg/index.ts';
+import { type LossExplanation, classifyLoss, gradientAtRoundingLevel } from '../landscape/index.ts';
 import { type SharpnessTracker, type Stats, createSharpnessTracker } from '../model/index.ts';
 import {
-  type FlowResume, type PgdResume, type Schedule, type TrajectoryRecord, type TrainResume, gradientFlow, pgd, trainGD,
+  type FlowResume, type PgdResume, type Schedule, type TrajectoryRecord, type TrainResume, evaluateGradient, gradientEvaluation, gradientFlow, pgd, trainGD,
 } from '../optim/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 import type { Setup } from './setup.ts';
@@ -121,4 +122,18 @@ export function sampleSharpness(s: Session): number {
   const value = ok ? s.tracker.measure(s.weights, s.stats) : Number.NaN;
   s.sharpness.push({ step: s.step, value });
   return value;
+}
+
+/**
+ * Where the current weights' loss sits among the critical values: `dln train`'s classification
+ * (landscape/explainLoss.ts) of L and ‖∇L‖ evaluated now; null when it cannot be said (no ladder,
+ * non-finite weights).
+ */
+export function explainNow(s: Session): LossExplanation | null {
+  const ladder = s.setup.ladder;
+  if (ladder === null || !s.weights.every(isFiniteMat)) return null;
+  const grads = s.weights.map((w) => zeros(w.rows, w.cols)), out = new Float64Array(2);
+  evaluateGradient(s.weights, s.stats, grads, out, gradientEvaluation(s.cfg.dims));
+  if (!Number.isFinite(out[0])) return null;
+  return classifyLoss(ladder, out[0], gradientAtRoundingLevel(s.weights, s.stats, out[1]));
 }

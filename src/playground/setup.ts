@@ -8,7 +8,7 @@ import {
 import {
   builtinData, checkPair, decodeWeights, loadRealData, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
 } from '../data/index.ts';
-import { bestRankR, buildCriticalPoint, criticalValues } from '../landscape/index.ts';
+import { type CriticalLadder, bestRankR, buildCriticalPoint, criticalLadder, criticalValues } from '../landscape/index.ts';
 import { nrtBound } from '../theory/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 
@@ -50,6 +50,8 @@ export interface SetupInfo {
 /** A run's start: statistics, W(0) and its reference values. */
 export interface Setup {
   stats: Stats; dataset: Dataset; w0: Mat[]; info: SetupInfo; spec: InitSpec | null;
+  /** The critical values the status line places the loss among (`dln train`'s classification); null when Σ_XX is singular. */
+  ladder: CriticalLadder | null;
   /** How a real data set was prepared (means, scales, projections), for the export's config.json; null for other data. */
   realMeta: Record<string, unknown> | null;
   /** Rng.state() after the data and W(0) were drawn: perturbed GD draws its perturbations from here on, as `dln pgd` does. */
@@ -185,5 +187,7 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
     dims: cfg.dims, dx: stats.dx, dy: stats.dy, m: dataset.x.cols, parameters: parameterCount(cfg.dims), describe,
     critical, globalMinimum, targets, bound, lambdaMax0, eta, warnings,
   };
-  return { stats, dataset, w0, info, spec, rngState, realMeta };
+  let ladder: CriticalLadder | null = null;
+  try { ladder = criticalLadder(stats, cfg.dims); } catch (e) { if (!(e instanceof PremiseError || e instanceof InputError || e instanceof RangeError)) throw e; }
+  return { stats, dataset, w0, info, spec, rngState, realMeta, ladder };
 }

@@ -18,7 +18,8 @@ import { loadDataset } from '../../src/node/dataFiles.ts';
 import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams, parseWidths } from '../../src/playground/config.ts';
 import { createSetup, datasetFromUploads, resolveEta } from '../../src/playground/setup.ts';
 import { advance, createSession, setEta } from '../../src/playground/session.ts';
-import { PlateauTracker, nearestCritical } from '../../src/playground/status.ts';
+import { PlateauTracker, nearestCritical, stateText, whereText } from '../../src/playground/status.ts';
+import { advance as advanceRun, explainNow } from '../../src/playground/session.ts';
 import { PRESETS } from '../../src/playground/presets.ts';
 
 const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
@@ -149,4 +150,31 @@ test('perturbed GD paused and stepped in slices has the bits of one dln pgd run,
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the status line places the loss as dln train does: the global minimum and converged, a plateau, or no critical value', () => {
+  const cases = [
+    // The default run ends at the global minimum with its gradient at rounding level (dln train says converged).
+    { id: 'plateaus', steps: 20000, kind: 'global-minimum', state: 'stopped: converged', where: /^at the global minimum for these widths: critical value 490\.038 \(rank 4 ≤ 4 = min width\)$/ },
+    { id: 'plateaus', steps: 300, kind: 'neither', state: 'paused', where: /^at no critical value: nearest 2489\.21 \(S = \{1,2,3\}, rank 3\), off by 6\.27e\+1$/ },
+    { id: 'nonstrict', steps: 3000, kind: 'plateau', state: 'paused', where: /^on a plateau: the saddle value 221\.\d+ \(S = \{1,2\}, rank 2\); the global minimum is 218\.\d+$/ },
+  ] as const;
+  for (const c of cases) {
+    const cfg = PRESETS.find((p) => p.id === c.id)!.cfg;
+    const s = createSession(cfg, createSetup(cfg));
+    advanceRun(s, c.steps);
+    const x = explainNow(s)!;
+    assert.equal(x.kind, c.kind, `${c.id} after ${c.steps}`);
+    assert.equal(stateText(false, s.status, x), c.state);
+    assert.match(whereText(x, null), c.where);
+    if (c.id !== 'plateaus') continue;
+    // The CLI's classification of the same run (on the same kernels), field by field.
+    const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5', '--steps', String(c.steps), '--seed', '1', '--json', '--no-progress'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const cli = JSON.parse(r.stdout) as { status: string; criticalValue: Record<string, unknown> };
+    assert.deepEqual(cli.criticalValue, { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding });
+    assert.equal(`stopped: ${cli.status}`, c.state === 'paused' ? 'stopped: max-steps' : c.state);
+  }
+  const x = explainNow(createSession(DEFAULT_CONFIG, createSetup(DEFAULT_CONFIG)))!;
+  assert.match(whereText(x, { value: x.nearest.loss, steps: 1234 }), / for 1,234 steps$/);
 });

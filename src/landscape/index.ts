@@ -22,4 +22,6 @@ export { lanczosExtreme } from '../linalg/lanczos.ts';
 export type { LanczosOptions, LanczosResult } from '../linalg/lanczos.ts';
 export { lossSlice } from './slice.ts';
 export type { LossSliceResult } from './slice.ts';
-export { type LossExplanation, explainLoss, explainFinal, gradientRoundingLevel } from './explainLoss.ts';
+export {
+  type CriticalLadder, type LossExplanation, classifyLoss, criticalLadder, explainLoss, explainFinal, gradientAtRoundingLevel, gradientRoundingLevel,
+} from './explainLoss.ts';

@@ -40,42 +40,47 @@ export function gradientRoundingLevel(weights: readonly Mat[], product: Mat, sta
   return 16 * Number.EPSILON * Math.sqrt(p) * (frobenius(product) * frobenius(stats.sxx) + frobenius(stats.syx)) * others;
 }
 
-/** The critical values a loss is compared with (explainLoss): listed once per landscape, reused for every loss. */
-export interface CriticalTable {
+/** The critical values a loss is compared with (criticalLadder), computed once per instance and architecture. */
+export interface CriticalLadder {
   values: { loss: number; subset: number[]; rank: number }[];
   globalMinimum: number;
   rMax: number;
-  /** ½ tr Σ_YY: the scale of the tolerance. */
+  /** ½ tr Σ_YY, the scale of the tolerance. */
   halfTrYY: number;
 }
 
 /**
- * The critical values of a landscape (THEORY §5.3): all of them when there are at most 10⁵ index
- * sets, else the plateau values c_r of the best rank-r maps. cv: criticalValues(stats, dims) when
- * the caller has it already.
+ * The critical values of these widths (all of them when there are at most 10⁵ index sets, else the
+ * plateau values c_r of best rank-r maps) and the global minimum. cv: criticalValues(stats, dims)
+ * when the caller has it already (a sweep's instance does).
  */
-export function criticalTable(stats: Stats, dims: readonly number[], cv?: CriticalValuesResult): CriticalTable {
-  const rMax = maxRank(dims), halfTrYY = 0.5 * stats.trYY;
+export function criticalLadder(stats: Stats, dims: readonly number[], known?: CriticalValuesResult): CriticalLadder {
+  const rMax = maxRank(dims);
+  let values: { loss: number; subset: number[]; rank: number }[];
+  let globalMinimum: number;
   try {
-    const all = cv ?? criticalValues(stats, dims);
-    return { values: all.values.map((v) => ({ loss: v.loss, subset: [...v.subset], rank: v.rank })), globalMinimum: all.globalMinimum.loss, rMax, halfTrYY };
+    const cv = known ?? criticalValues(stats, dims);
+    values = cv.values; globalMinimum = cv.globalMinimum.loss;
   } catch {
-    const lambda = criticalValues(stats, [stats.dx, Math.min(rMax, 1), stats.dy], { maxCount: Infinity }).lambda;
-    let c = halfTrYY;
-    const values = [{ loss: c, subset: [] as number[], rank: 0 }];
+    const cv = criticalValues(stats, [stats.dx, Math.min(rMax, 1), stats.dy], { maxCount: Infinity });
+    const lambda = cv.lambda;
+    let c = 0.5 * stats.trYY;
+    values = [{ loss: c, subset: [], rank: 0 }];
     for (let r = 1; r <= rMax; r++) { c -= 0.5 * lambda[r - 1]; values.push({ loss: c, subset: Array.from({ length: r }, (_, i) => i + 1), rank: r }); }
-    return { values, globalMinimum: c, rMax, halfTrYY };
+    globalMinimum = c;
   }
+  return { values, globalMinimum, rMax, halfTrYY: 0.5 * stats.trYY };
 }
 
-/** explainLoss against a table of critical values listed once (criticalTable). */
-export function explainAmong(table: CriticalTable, loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
-  let nearest = table.values[0];
-  for (const v of table.values) if (Math.abs(v.loss - loss) < Math.abs(nearest.loss - loss)) nearest = v;
+/** Where loss sits on a ladder: the nearest critical value, and whether it is the global minimum, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY. */
+export function classifyLoss(ladder: CriticalLadder, loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
+  const { values, globalMinimum, rMax } = ladder;
+  let nearest = values[0];
+  for (const v of values) if (Math.abs(v.loss - loss) < Math.abs(nearest.loss - loss)) nearest = v;
   const gap = Math.abs(nearest.loss - loss);
-  const at = gap <= tol * table.halfTrYY;
-  const kind = !at ? 'neither' : nearest.loss === table.globalMinimum ? 'global-minimum' : 'plateau';
-  return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum: table.globalMinimum, rMax: table.rMax, tolerance: tol, gradientAtRounding };
+  const at = gap <= tol * ladder.halfTrYY;
+  const kind = !at ? 'neither' : nearest.loss === globalMinimum ? 'global-minimum' : 'plateau';
+  return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum, rMax, tolerance: tol, gradientAtRounding };
 }
 
 /**
@@ -84,13 +89,14 @@ export function explainAmong(table: CriticalTable, loss: number, gradientAtRound
  * widths, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY (default tol 10⁻⁶).
  */
 export function explainLoss(stats: Stats, dims: readonly number[], loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
-  return explainAmong(criticalTable(stats, dims), loss, gradientAtRounding, tol);
+  return classifyLoss(criticalLadder(stats, dims), loss, gradientAtRounding, tol);
 }
 
-/** True when ‖∇L‖ = gradNorm at finite weights is at rounding level (gradientRoundingLevel); false for non-finite weights. */
-export function gradientAtRounding(weights: readonly Mat[], gradNorm: number, stats: Stats, dims: readonly number[]): boolean {
-  if (!weights.every(isFiniteMat) || !Number.isFinite(gradNorm)) return false;
-  const p = product(zeros(dims[dims.length - 1], dims[0]), weights as Mat[], createGradWorkspace(dims));
+/** Whether ‖∇L‖ = gradNorm at weights is at rounding level (gradientRoundingLevel); false for non-finite weights. */
+export function gradientAtRoundingLevel(weights: readonly Mat[], stats: Stats, gradNorm: number): boolean {
+  if (!weights.every(isFiniteMat)) return false;
+  const dims = [weights[0].cols, ...weights.map((w) => w.rows)];
+  const p = product(zeros(dims[dims.length - 1], dims[0]), weights, createGradWorkspace(dims));
   return gradNorm <= gradientRoundingLevel(weights, p, stats);
 }
 
@@ -98,7 +104,7 @@ export function gradientAtRounding(weights: readonly Mat[], gradNorm: number, st
 export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: number }, stats: Stats, dims: readonly number[]): LossExplanation | null {
   if (!Number.isFinite(result.loss) || !result.weights.every(isFiniteMat)) return null;
   try {
-    return explainLoss(stats, dims, result.loss, gradientAtRounding(result.weights, result.gradNorm, stats, dims));
+    return explainLoss(stats, dims, result.loss, gradientAtRoundingLevel(result.weights, stats, result.gradNorm));
   } catch {
     return null;
   }

@@ -54,3 +54,8 @@ export const packageRealData: RealDataSource = {
   mnistClasses,
   records: (name) => readJson(join(packageDir('vega-datasets'), 'data', `${name}.json`)),
 };
+
+/** The path of vega-datasets' cars.json or penguins.json (InputError naming the package when it is not installed). */
+export function realDataFilePath(name: 'cars' | 'penguins'): string {
+  return join(packageDir('vega-datasets'), 'data', `${name}.json`);
+}

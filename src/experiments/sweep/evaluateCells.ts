@@ -1,7 +1,7 @@
 import type { AxisValue } from './axes.ts';
 import type { Mat } from '../../linalg/index.ts';
 import type { GeneratorParams } from '../../data/index.ts';
-import { type ExplanationJson, explainAmong, explanationJson, finalStatus, gradientAtRounding } from '../../landscape/index.ts';
+import { type ExplanationJson, classifyLoss, explanationJson, finalStatus, gradientAtRoundingLevel } from '../../landscape/index.ts';
 import { type CellPlan, cellAt, cellInit, generatorParams, instanceKey, isRealData, mnistSettings } from './cells.ts';
 import { SweepData } from './cellData.ts';
 import { type CellStatus, classifyRun, plateauSteps } from './classifyRun.ts';
@@ -101,9 +101,9 @@ function cellStep(s: CellSettings, inst: Instance): number | string {
 }
 
 /** The explanation of a finished run's loss among the instance's critical values (dln train's summary); null where it cannot be said. */
-function explain(inst: Instance, dims: readonly number[], r: { weights: Mat[]; loss: number; gradNorm: number }): ExplanationJson | null {
+function explain(inst: Instance, r: { weights: Mat[]; loss: number; gradNorm: number }): ExplanationJson | null {
   if (inst.table === null || !Number.isFinite(r.loss)) return null;
-  return explanationJson(explainAmong(inst.table, r.loss, gradientAtRounding(r.weights, r.gradNorm, inst.stats, dims)));
+  return explanationJson(classifyLoss(inst.table, r.loss, gradientAtRoundingLevel(r.weights, inst.stats, r.gradNorm)));
 }
 
 /** Options of evaluateCells. */
@@ -153,7 +153,7 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
     }
     const summary = { stop: r.stop, steps: [0, ...r.sampleSteps], loss: [I.loss0, ...r.sampleLoss], lossMin: I.lossMin, plateaus: I.plateaus };
     const finite = summary.loss.filter(Number.isFinite);
-    const critical = r.stop === 'diverged' ? null : explain(I, dims, r);
+    const critical = r.stop === 'diverged' ? null : explain(I, r);
     return {
       // A run that used its steps with ‖∇L‖ at rounding level has converged, as dln train says (finalStatus).
       ...common, status: finalStatus(r.stop, critical) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,

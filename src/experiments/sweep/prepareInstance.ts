@@ -3,7 +3,7 @@ import {
   type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
 } from '../../model/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
-import { type CriticalTable, criticalTable, criticalValues } from '../../landscape/index.ts';
+import { type CriticalLadder, criticalLadder, criticalValues } from '../../landscape/index.ts';
 import { tupleNorm } from '../../optim/index.ts';
 import { type CellPlan, cellInit } from './cells.ts';
 import { SweepData } from './cellData.ts';
@@ -23,8 +23,8 @@ export interface Instance {
   critical: { loss: number; rank: number; subset: number[] }[] | null;
   plateaus: number[];
   lossMin: number;
-  /** The critical values a final loss is explained by (explainAmong); null when Σ_XX is singular. */
-  table: CriticalTable | null;
+  /** The critical values a final loss is explained by (classifyLoss); null when Σ_XX is singular. */
+  table: CriticalLadder | null;
 }
 
 /** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §15.4); null for non-finite weights. */
@@ -54,16 +54,16 @@ export function prepareInstance(cell: CellPlan, withSharpness: boolean, data: Sw
   } catch (e) {
     etaMaxError = (e as Error).message;
   }
-  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS, table: CriticalTable | null = null;
+  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS, table: CriticalLadder | null = null;
   try {
     const cv = criticalValues(stats, dims);
     critical = cv.values.map((v) => ({ loss: v.loss, rank: v.rank, subset: v.subset }));
     plateaus = cv.plateaus;
     lossMin = cv.globalMinimum.loss;
-    table = criticalTable(stats, dims, cv);
+    table = criticalLadder(stats, dims, cv);
   } catch {
     critical = null;
-    try { table = criticalTable(stats, dims); } catch { table = null; }
+    try { table = criticalLadder(stats, dims); } catch { table = null; }
   }
   return {
     stats, weights, loss0, grad0: tupleNorm(grads), etaMax, ...(etaMaxError !== undefined ? { etaMaxError } : {}),

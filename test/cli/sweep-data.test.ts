@@ -130,6 +130,17 @@ test('dln train refuses a generator setting its data set does not take, naming t
   assert.ok(Object.is((JSON.parse(d.out) as { loss: number }).loss, (JSON.parse(c.out) as { loss: number }).loss));
 });
 
+test('dln data export writes a generator with its settings, and numpy sees the map asked for', async () => {
+  const x = join(root, 'nrt-x.npy'), y = join(root, 'nrt-y.npy');
+  const r = await finish(dln(['data', 'export', 'nrt', '--rank', '2', '--condition', '10', '--samples', '100', '--x', x, '--y', y]));
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(execFileSync('python3', ['-c', `import numpy as np,sys,json
+X=np.load(sys.argv[1]); Y=np.load(sys.argv[2])
+print(json.dumps([X.shape[0], X.shape[1], Y.shape[1]] + np.linalg.svd(np.linalg.lstsq(X, Y, rcond=None)[0], compute_uv=False).tolist()))`, x, y]).toString()) as number[];
+  assert.deepEqual(s.slice(0, 3), [100, 10, 8]);
+  assert.ok(Math.abs(s[3] - 2) <= 1e-12 && Math.abs(s[4] - 0.2) <= 1e-12 && s[5] <= 1e-12, s.join(', '));
+});
+
 const hasRedis = (() => { try { execFileSync('redis-server', ['--version']); return true; } catch { return false; } })();
 const freePort = (): Promise<number> => new Promise((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });

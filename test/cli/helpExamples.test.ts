@@ -56,7 +56,7 @@ const FIXTURES: Record<string, () => Uint8Array | string> = {
   })}\n`,
 };
 
-test('every example in every command\'s --help runs and exits 0 (each help\'s examples in order, in a fresh folder)', async () => {
+test('case 9: every example in every command\'s --help runs and exits 0 (each help\'s examples in order, in a fresh folder)', async () => {
   const paths = commandPaths();
   let ran = 0;
   for (const path of paths) {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { evaluateCells } from '../experiments/sweep/index.ts';
+import { cellAt, evaluateCells } from '../experiments/sweep/index.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { pendingChunks } from './sweepDir.ts';
 import { SweepProgress } from './sweepProgress.ts';
@@ -18,15 +18,17 @@ export interface RunLocalOptions {
 /** How a run ended: every cell stored, or interrupted with done of total stored. */
 export interface RunOutcome { done: number; total: number; interrupted: boolean }
 
-/** Cells the calling thread evaluates at a time while the threads start (it yields to Ctrl-C and the threads' results in between). */
-export const MAIN_THREAD_PIECE = 32;
+/** Most cells, and most cell-steps, the calling thread evaluates at a time (it yields to Ctrl-C and the threads' results in between). */
+export const MAIN_THREAD_PIECE = { cells: 32, cellSteps: 1 << 16 };
 
 /**
- * Evaluates the sweep's missing cells on `jobs` threads (each chunk one batch of one shape) and stores
- * each chunk in one transaction as it finishes. Until the first thread has loaded the engine (up to a
- * second or two under tsx), the calling thread evaluates cells itself, MAIN_THREAD_PIECE at a time, so a
- * small sweep is not kept waiting for threads (the cells' bits do not depend on who evaluates them).
- * Ctrl-C stops handing out chunks; a second Ctrl-C drops the running ones. Nothing stored is ever recomputed.
+ * Evaluates the sweep's missing cells on `jobs` threads and stores each chunk (or piece of one) in one
+ * transaction as it finishes. The calling thread is one of the `jobs`: it evaluates pieces of chunks
+ * (MAIN_THREAD_PIECE) between its other work, the other jobs − 1 are worker threads taking whole
+ * chunks. So a small sweep does not wait the second or two a thread takes to load the engine, and no
+ * core idles in the calling thread; the cells' bits do not depend on who evaluates them.
+ * Ctrl-C stops handing out chunks; a second Ctrl-C drops the threads' running ones (the calling
+ * thread's piece, a few hundredths of a second, is finished). Nothing stored is ever recomputed.
  */
 export async function runLocal(store: SweepStore, dln: string, o: RunLocalOptions): Promise<RunOutcome> {
   const spec = store.meta.spec, total = store.meta.total;
@@ -34,7 +36,8 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
   let done = store.doneIndices().size;
   const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress);
   if (queue.length === 0) return { done, total, interrupted: false };
-  const pool = new ChunkPool(Math.max(1, Math.min(o.jobs, queue.length)), dln);
+  const threads = Math.max(0, Math.min(o.jobs, queue.length) - 1);
+  const pool = threads > 0 ? new ChunkPool(threads, dln) : null;
   let stops = 0;
   let abort: (e: Error) => void = () => {};
   const aborted = new Promise<never>((_, reject) => { abort = reject; });
@@ -45,21 +48,19 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
     else abort(new Error('dropped'));
   });
   const worker = `${hostname()}:${process.pid}`;
-  const lane = async (): Promise<void> => {
-    await Promise.race([pool.ready, aborted]);
+  const lane = async (p: ChunkPool): Promise<void> => {
+    await Promise.race([p.ready, aborted]);
     for (let next = queue.shift(); next !== undefined && stops === 0; next = queue.shift()) {
-      const records = await Promise.race([pool.run(spec, next.cells), aborted]);
+      const records = await Promise.race([p.run(spec, next.cells), aborted]);
       done += store.put(records, worker);
       progress.update(done);
     }
   };
-  let poolReady = false;
-  void pool.ready.then(() => { poolReady = true; }, () => undefined);
   const mainLane = async (): Promise<void> => {
-    while (!poolReady && stops === 0) {
-      const next = queue.shift();
-      if (next === undefined) return;
-      const piece = next.cells.slice(0, MAIN_THREAD_PIECE);
+    for (let next = queue.shift(); next !== undefined && stops === 0; next = queue.shift()) {
+      const steps = cellAt(spec, next.cells[0]).settings.steps;
+      const size = Math.max(1, Math.min(MAIN_THREAD_PIECE.cells, Math.floor(MAIN_THREAD_PIECE.cellSteps / steps)));
+      const piece = next.cells.slice(0, size);
       if (next.cells.length > piece.length) queue.unshift({ ...next, cells: next.cells.slice(piece.length) });
       done += store.put(evaluateCells(spec, piece, { dln }), worker);
       progress.update(done);
@@ -67,12 +68,12 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
     }
   };
   try {
-    await Promise.all([mainLane(), ...Array.from({ length: pool.threads }, lane)]);
+    await Promise.all([mainLane(), ...Array.from({ length: threads }, () => lane(pool as ChunkPool))]);
   } catch (e) {
     if (stops < 2) throw e;
   } finally {
     off();
-    await pool.close();
+    await pool?.close();
     progress.stop(done);
   }
   return { done, total, interrupted: stops > 0 };

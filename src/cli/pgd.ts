@@ -13,10 +13,11 @@ import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeigh
 import { fmt, printResult, warn } from './printResult.ts';
 import { explanationJson, explanationLine } from './explainResult.ts';
 import { checkOutputFile } from './outputFile.ts';
+import { planFromConfig } from './trainConfig.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 
 interface PgdFlags extends DataFlags, NetworkFlags {
-  epsilon: number; beta?: number; rho?: number; c: number; delta: number; deltaF?: number; maxIterations: number;
+  epsilon?: number; config?: string; beta?: number; rho?: number; c: number; delta: number; deltaF?: number; maxIterations: number;
   seed: number; out?: string; force?: true; json?: true; progress: boolean;
 }
 
@@ -36,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
   addDataOptions(cmd);
   addNetworkOptions(cmd);
   cmd
-    .requiredOption('--epsilon <ε>', 'target accuracy ε of the ε-second-order stationary point', positiveNumber('--epsilon'))
+    .option('--epsilon <ε>', 'target accuracy ε of the ε-second-order stationary point (required)', positiveNumber('--epsilon'))
     .option('--beta <β>', 'gradient-Lipschitz constant β (default: a local bound on a region around the start and the minimisers)', positiveNumber('--beta'))
     .option('--rho <ρ>', 'Hessian-Lipschitz constant ρ (default: a local bound on the same region)', positiveNumber('--rho'))
     .option('--c <c>', "Jin et al.'s absolute constant c (step η = c/β)", positiveNumber('--c'), 0.5)
@@ -44,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--delta-f <Δf>', 'Δf ≥ L(W(0)) − min L (default: L(W(0)) − L_OLS)', nonNegativeNumber('--delta-f'))
     .addOption(new Option('--max-iterations <n>', "stop as 'max-iterations' after n gradient steps").argParser(integerAtLeast('--max-iterations', 0)).default(1_000_000, '1000000'));
   addSeedOption(cmd);
+  cmd.option('--config <file>', "replay the perturbed-GD run of a config.json (a playground export's): its data, W(0), constants and generator");
   cmd.option('--out <file>', 'write the returned weights W1..WN to this new .npz file');
   cmd.option('--force', '--out may replace an existing file (never one of the inputs)');
   addJsonOption(cmd);
@@ -59,6 +61,7 @@ the data and the initial weights (drawn as \`dln train\` draws them).
 Examples:
   dln pgd --data ln-pgd --dims 2,2,2 --init zero --epsilon 1e-3 --out w.npz      (escapes the origin)
   dln pgd --data ln-pgd --dims 2,2,2,2 --init zero --epsilon 1e-3 --json         (returns the origin)
+  dln pgd --config run/config.json --out again.npz     (a playground export, bit for bit)
 
 JSON fields: status (returned, max-iterations, diverged or interrupted), iterations, perturbations, loss,
 gradNorm, constants {d, beta, rho, epsilon, c, delta, deltaF, chi, eta, r, gThres, fThres, tThres,
@@ -69,8 +72,41 @@ reported with status interrupted, and written to --out).`)
     .action(async (flags: PgdFlags, command: Command) => { ctx.exitCode = await pgdCommand(flags, command, ctx.io); });
 }
 
+/** The settings of a perturbed-GD config.json beyond those every run has. */
+interface PgdSettings { epsilon: number; c?: number; delta?: number; beta?: number; rho?: number; deltaF?: number; maxIterations: number; rngState?: number[] }
+
+function checkRngState(file: string, st: unknown): number[] | undefined {
+  if (st === undefined) return undefined;
+  if (!Array.isArray(st) || st.length !== 6 || !st.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new InputError(`--config ${file}: settings.rngState must be the generator state of an export (six numbers)`);
+  }
+  return st as number[];
+}
+
+/** The job's input from a config.json: data and W(0) drawn as the run drew them; the perturbations from its recorded generator state (else after W(0)). */
+function planPgdConfig(file: string, cmd: Command): { input: PgdJobInput; dims: number[] } {
+  const { settings, dataset, weights, rng } = planFromConfig(file, cmd, 'pgd');
+  const s = settings as unknown as PgdSettings;
+  const num = (key: keyof PgdSettings, ok: (v: number) => boolean, need: string): number | undefined => {
+    const v = s[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !ok(v)) throw new InputError(`--config ${file}: settings.${key} must be ${need}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const pos = (v: number): boolean => Number.isFinite(v) && v > 0;
+  const epsilon = num('epsilon', pos, 'a positive number') as number;
+  const maxIterations = num('maxIterations', (v) => Number.isSafeInteger(v) && v >= 0, 'an integer ≥ 0') as number;
+  const options = {
+    epsilon, maxIterations, c: num('c', pos, 'a positive number') ?? 0.5, delta: num('delta', (v) => v > 0 && v < 1, 'in (0, 1)') ?? 0.1,
+    beta: num('beta', pos, 'a positive number'), rho: num('rho', pos, 'a positive number'), deltaF: num('deltaF', (v) => v >= 0, 'a number ≥ 0'),
+  };
+  const rngState = checkRngState(file, s.rngState) ?? rng.state();
+  return { input: { dataset, weights, options, rngState }, dims: settings.dims };
+}
+
 /** The job's input from the flags: data, then the initial weights, drawn as `dln train` draws them; the perturbations come after. */
 function planPgd(flags: PgdFlags, cmd: Command): { input: PgdJobInput; dims: number[] } {
+  if (flags.epsilon === undefined) throw new InputError("--epsilon is required (the target accuracy ε), e.g. --epsilon 1e-3; or replay a run with --config");
   const init = initChoiceFromFlags(flags, cmd);
   const rng = new Rng(flags.seed);
   const { dataset } = loadDataFromFlags(flags, rng, flags.seed);
@@ -80,8 +116,8 @@ function planPgd(flags: PgdFlags, cmd: Command): { input: PgdJobInput; dims: num
 }
 
 async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<number> {
-  if (flags.out !== undefined) checkOutputFile(flags.out, '--out', { force: flags.force === true, inputs: [flags.x, flags.y, flags.initWeights] });
-  const { input, dims } = planPgd(flags, cmd);
+  if (flags.out !== undefined) checkOutputFile(flags.out, '--out', { force: flags.force === true, inputs: [flags.x, flags.y, flags.initWeights, flags.config] });
+  const { input, dims } = flags.config !== undefined ? planPgdConfig(flags.config, cmd) : planPgd(flags, cmd);
   const outcome = await runJob<PgdOutcome>({ moduleUrl: new URL('../node/pgdJob.ts', import.meta.url), exportName: 'pgdJob', input }, {
     io, progress: { enabled: flags.progress, label: 'pgd', unit: 'step' },
     stopping: 'stopping after the current iteration and reporting the point reached',

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { assertPlaygroundBuilt, playgroundRoot, startPlaygroundServer } from '../node/playgroundServer.ts';
 import { withStagingDir } from '../node/stagingDir.ts';
+import { TABLE_FILES, tableFile } from '../node/playgroundData.ts';
 import { integerAtLeast } from './flagParsers.ts';
 import type { CliContext, CliIO } from './run.ts';
 
@@ -49,8 +50,19 @@ function exportSite(dir: string, io: CliIO): number {
   if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
     throw new InputError(`--export ${dir} already exists and is not an empty folder (dln never overwrites files; choose a new one)`);
   }
-  withStagingDir(out, (staging) => { cpSync(root, staging, { recursive: true }); }, { ifExists: 'replace' });
-  io.stdout.write(`playground written to ${out} (open index.html through any static web server)\n`);
+  const missing: string[] = [];
+  withStagingDir(out, (staging) => {
+    cpSync(root, staging, { recursive: true });
+    // The data menu's cars and penguins travel with the page; MNIST needs dln playground's server.
+    mkdirSync(join(staging, 'data'), { recursive: true });
+    for (const name of TABLE_FILES) {
+      const d = tableFile(name);
+      if (d.code === 200) writeFileSync(join(staging, 'data', `${name}.json`), d.body);
+      else missing.push(`${name} (${String(d.body).trim()})`);
+    }
+  }, { ifExists: 'replace' });
+  if (missing.length > 0) io.stderr.write(`dln: the data menu's ${missing.join(', ')} left out of the export\n`);
+  io.stdout.write(`playground written to ${out} (open index.html through any static web server; MNIST needs dln playground itself)\n`);
   return 0;
 }
 

@@ -13,13 +13,16 @@ import { selectBackendOrFail } from './backendOption.ts';
 import type { TrainSettings } from './train.ts';
 
 /** Flags that may be given beside --config (where the results go and how they are shown). */
-const ALLOWED = ['config', 'out', 'json', 'progress'];
+const ALLOWED = ['config', 'out', 'force', 'json', 'progress'];
+
+/** Which command replays a config.json: `dln train` (GD and the flow) or `dln pgd` (perturbed GD). */
+export type Replayer = 'train' | 'pgd';
 
 function fail(file: string, what: string): never {
   throw new InputError(`--config ${file}: ${what}`);
 }
 
-function readConfig(file: string): { settings: TrainSettings; backend?: string } {
+function readConfig(file: string, replayer: Replayer): { settings: TrainSettings; backend?: string } {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (e) { fail(file, `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
   let config: unknown;
@@ -27,9 +30,15 @@ function readConfig(file: string): { settings: TrainSettings; backend?: string }
   const c = config as { settings?: Partial<TrainSettings> & { method?: string }; backend?: unknown };
   const s = c.settings;
   if (typeof s !== 'object' || s === null) fail(file, 'no "settings" (expected the config.json of dln train --out or of a playground export)');
-  if (s.method !== 'gd' && s.method !== 'flow') fail(file, `settings.method is '${String(s.method)}'; dln train replays 'gd' and 'flow' runs`);
-  for (const key of ['data', 'dims', 'init', 'seed', 'steps', 'recordEvery', 'divergeAbove'] as const) {
-    if (s[key] === undefined) fail(file, `settings.${key} is missing`);
+  const method: unknown = (s as { method?: unknown }).method;
+  if (replayer === 'pgd') {
+    if (method !== 'pgd') fail(file, `settings.method is '${String(s.method)}'; dln pgd replays 'pgd' runs (dln train --config replays 'gd' and 'flow')`);
+  } else if (method !== 'gd' && method !== 'flow') {
+    fail(file, `settings.method is '${String(method)}'; dln train replays 'gd' and 'flow' runs${method === 'pgd' ? ' (replay perturbed GD with dln pgd --config)' : ''}`);
+  }
+  const required = replayer === 'pgd' ? ['data', 'dims', 'init', 'seed', 'epsilon', 'maxIterations'] : ['data', 'dims', 'init', 'seed', 'steps', 'recordEvery', 'divergeAbove'];
+  for (const key of required) {
+    if ((s as Record<string, unknown>)[key] === undefined) fail(file, `settings.${key} is missing`);
   }
   if (s.method === 'gd' && s.schedule === undefined) fail(file, 'settings.schedule is missing (a gd run needs its step sizes)');
   if (c.backend !== undefined && typeof c.backend !== 'string') fail(file, 'backend must be a string');
@@ -48,12 +57,12 @@ function fromConfigDir(file: string, path: string): string {
  * taken from the config's folder and must still have their recorded SHA-256. The recorded kernel
  * backend is selected, so that the run has the original's bits.
  */
-export function planFromConfig(file: string, cmd: Command): { settings: TrainSettings; dataset: Dataset; weights: Mat[] } {
+export function planFromConfig(file: string, cmd: Command, replayer: Replayer = 'train'): { settings: TrainSettings; dataset: Dataset; weights: Mat[]; rng: Rng } {
   for (const opt of cmd.options) {
     const key = opt.attributeName();
     if (!ALLOWED.includes(key) && userGave(cmd, key)) throw new InputError(`--config replays the settings in ${file}; ${opt.long ?? key} cannot be given with it`);
   }
-  const { settings, backend } = readConfig(file);
+  const { settings, backend } = readConfig(file, replayer);
   if (backend !== undefined) selectBackendOrFail(backend);
   const rng = new Rng(settings.seed);
   let data: DataSource = settings.data, dataset: Dataset;
@@ -64,7 +73,8 @@ export function planFromConfig(file: string, cmd: Command): { settings: TrainSet
     // Built-in and real data are drawn as a fresh run draws them, from the run's generator.
     if (data.seed !== settings.seed) fail(file, `settings.data.seed ${data.seed} differs from settings.seed ${settings.seed}`);
     const m = data.kind === 'real' ? data.mnist : undefined;
-    ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
+    const params = data.kind === 'builtin' ? data.params ?? {} : {};
+    ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...params, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
   }
   let init: InitChoice = settings.init;
   if (init.kind === 'weights') {
@@ -73,5 +83,5 @@ export function planFromConfig(file: string, cmd: Command): { settings: TrainSet
     if (fileSha256(init.path) !== init.sha256) fail(file, `${init.path} has changed since the run (its SHA-256 differs)`);
   }
   const { dims, weights } = initialWeights(init, settings.dims, dataset, rng);
-  return { settings: { ...settings, data, init, dims }, dataset, weights };
+  return { settings: { ...settings, data, init, dims }, dataset, weights, rng };
 }

@@ -40,12 +40,20 @@ export function gradientRoundingLevel(weights: readonly Mat[], product: Mat, sta
   return 16 * Number.EPSILON * Math.sqrt(p) * (frobenius(product) * frobenius(stats.sxx) + frobenius(stats.syx)) * others;
 }
 
+/** The critical values a loss is compared with (criticalLadder), computed once per instance and architecture. */
+export interface CriticalLadder {
+  values: { loss: number; subset: number[]; rank: number }[];
+  globalMinimum: number;
+  rMax: number;
+  /** ½ tr Σ_YY, the scale of the tolerance. */
+  halfTrYY: number;
+}
+
 /**
- * Explains a final loss: the nearest critical value (all of them when there are at most 10⁵ index
- * sets, else the plateau values c_r of best rank-r maps), whether it is the global minimum for these
- * widths, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY (default tol 10⁻⁶).
+ * The critical values of these widths (all of them when there are at most 10⁵ index sets, else the
+ * plateau values c_r of best rank-r maps) and the global minimum.
  */
-export function explainLoss(stats: Stats, dims: readonly number[], loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
+export function criticalLadder(stats: Stats, dims: readonly number[]): CriticalLadder {
   const rMax = maxRank(dims);
   let values: { loss: number; subset: number[]; rank: number }[];
   let globalMinimum: number;
@@ -60,21 +68,42 @@ export function explainLoss(stats: Stats, dims: readonly number[], loss: number,
     for (let r = 1; r <= rMax; r++) { c -= 0.5 * lambda[r - 1]; values.push({ loss: c, subset: Array.from({ length: r }, (_, i) => i + 1), rank: r }); }
     globalMinimum = c;
   }
+  return { values, globalMinimum, rMax, halfTrYY: 0.5 * stats.trYY };
+}
+
+/** Where loss sits on a ladder: the nearest critical value, and whether it is the global minimum, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY. */
+export function classifyLoss(ladder: CriticalLadder, loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
+  const { values, globalMinimum, rMax } = ladder;
   let nearest = values[0];
   for (const v of values) if (Math.abs(v.loss - loss) < Math.abs(nearest.loss - loss)) nearest = v;
   const gap = Math.abs(nearest.loss - loss);
-  const at = gap <= tol * 0.5 * stats.trYY;
+  const at = gap <= tol * ladder.halfTrYY;
   const kind = !at ? 'neither' : nearest.loss === globalMinimum ? 'global-minimum' : 'plateau';
   return { nearest: { loss: nearest.loss, subset: [...nearest.subset], rank: nearest.rank }, gap, kind, globalMinimum, rMax, tolerance: tol, gradientAtRounding };
+}
+
+/**
+ * Explains a final loss: the nearest critical value (all of them when there are at most 10⁵ index
+ * sets, else the plateau values c_r of best rank-r maps), whether it is the global minimum for these
+ * widths, a plateau (a saddle's value) or neither, within tol·½tr Σ_YY (default tol 10⁻⁶).
+ */
+export function explainLoss(stats: Stats, dims: readonly number[], loss: number, gradientAtRounding: boolean, tol = 1e-6): LossExplanation {
+  return classifyLoss(criticalLadder(stats, dims), loss, gradientAtRounding, tol);
+}
+
+/** Whether ‖∇L‖ = gradNorm at weights is at rounding level (gradientRoundingLevel); false for non-finite weights. */
+export function gradientAtRoundingLevel(weights: readonly Mat[], stats: Stats, gradNorm: number): boolean {
+  if (!weights.every(isFiniteMat)) return false;
+  const dims = [weights[0].cols, ...weights.map((w) => w.rows)];
+  const p = product(zeros(dims[dims.length - 1], dims[0]), weights, createGradWorkspace(dims));
+  return gradNorm <= gradientRoundingLevel(weights, p, stats);
 }
 
 /** explainLoss for a finished run's weights and loss, or null when it cannot be said (non-finite weights, singular Σ_XX). */
 export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: number }, stats: Stats, dims: readonly number[]): LossExplanation | null {
   if (!Number.isFinite(result.loss) || !result.weights.every(isFiniteMat)) return null;
   try {
-    const p = product(zeros(dims[dims.length - 1], dims[0]), result.weights, createGradWorkspace(dims));
-    const rounding = result.gradNorm <= gradientRoundingLevel(result.weights, p, stats);
-    return explainLoss(stats, dims, result.loss, rounding);
+    return explainLoss(stats, dims, result.loss, gradientAtRoundingLevel(result.weights, stats, result.gradNorm));
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.ts';
+import { type DataResponse, mnistResponse, tableFile } from './playgroundData.ts';
 
 /** Where the build puts the page (scripts/build-playground.mjs). */
 export function playgroundRoot(): string {
@@ -71,15 +72,26 @@ function handler(root: string, bound: string, port: () => number) {
     if (target.length > MAX_URL) { send(res, 414, 'request target too long'); return; }
     if (!hostAllowed(req.headers.host, bound, port())) { send(res, 421, 'unexpected Host header'); return; }
     const q = target.indexOf('?');
-    const r = resolveRequestPath(root, q < 0 ? target : target.slice(0, q));
+    const pathname = q < 0 ? target : target.slice(0, q);
+    const reply = (code: number, type: string, body: Buffer | string): void => {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      res.writeHead(code, {
+        'content-type': type, 'content-length': bytes.length,
+        'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'content-security-policy': CSP,
+        'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin',
+      });
+      res.end(req.method === 'HEAD' ? undefined : bytes);
+    };
+    // The data menu's real data sets: the raw tables from vega-datasets, MNIST prepared here.
+    const table = /^\/data\/([a-z]{1,20})\.json$/.exec(pathname);
+    if (pathname === '/data/mnist' || table !== null) {
+      const d: DataResponse = table !== null ? tableFile(table[1]) : mnistResponse(q < 0 ? '' : target.slice(q + 1));
+      reply(d.code, d.type, d.body);
+      return;
+    }
+    const r = resolveRequestPath(root, pathname);
     if ('code' in r) { send(res, r.code, r.reason); return; }
-    const body = readFileSync(r.file);
-    res.writeHead(200, {
-      'content-type': TYPES[extname(r.file).toLowerCase()] ?? 'application/octet-stream', 'content-length': body.length,
-      'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'content-security-policy': CSP,
-      'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    reply(200, TYPES[extname(r.file).toLowerCase()] ?? 'application/octet-stream', readFileSync(r.file));
   };
 }
 

@@ -132,3 +132,27 @@ test('localSmoothness throws a LocalSmoothnessError, with its reason apart, when
     && e.reason === 'the bounds vanish (β = 0, ρ = 0; K = 0); pass β and ρ explicitly' && e.message === `localSmoothness: ${e.reason}`);
   assert.throws(() => localSmoothness(zero, zeroWeights([2, 2, 2]), Number.NaN), (e: unknown) => e instanceof LocalSmoothnessError && /K must be a finite number/.test(e.reason));
 });
+
+test('an interrupted PGD run resumed in slices has the bits of one uninterrupted run, across its perturbations and its return', () => {
+  const w0 = zeroWeights([2, 2, 2]);
+  const whole: [number, number][] = [];
+  const full = pgd(stats, w0, { ...demo(2), rng: new Rng(6), onProgress: (t, l) => { whole.push([t, l]); } });
+  assert.equal(full.status, 'returned');
+  assert.ok(full.perturbations >= 2);
+  // Slices of 997 iterations each (the same generator object throughout), and a budget cut exactly at a perturbation.
+  const rng = new Rng(6), sliced: [number, number][] = [];
+  let r = pgd(stats, w0, { ...demo(2), rng, onProgress: (t, l) => { sliced.push([t, l]); }, shouldStop: () => sliced.length % 997 === 0 });
+  let slices = 1;
+  while (r.status === 'interrupted') {
+    const start = sliced.length;
+    r = pgd(stats, w0, { ...demo(2), rng, resume: r.resume, onProgress: (t, l) => { sliced.push([t, l]); }, shouldStop: () => sliced.length - start === 997 });
+    slices++;
+  }
+  assert.ok(slices > 3, `${slices} slices`);
+  assert.deepStrictEqual(sliced, whole);
+  assert.deepStrictEqual([r.status, r.iterations, r.perturbations, r.loss, r.gradNorm], [full.status, full.iterations, full.perturbations, full.loss, full.gradNorm]);
+  r.weights.forEach((w, j) => assert.deepStrictEqual(w.data, full.weights[j].data));
+  // The first perturbation happens at the origin, at t = 0: a budget of 0 returns the unperturbed origin.
+  const none = pgd(stats, w0, { ...demo(2), rng: new Rng(6), maxIterations: 0 });
+  assert.deepStrictEqual([none.status, none.perturbations, none.loss], ['max-iterations', 0, 0.5 * 1.25]);
+});

@@ -28,6 +28,26 @@ export interface PgdOptions {
   onProgress?(iteration: number, loss: number): void;
   /** Polled after every gradient step; true stops the run as 'interrupted' (Ctrl-C) at the point reached. Default: never. */
   shouldStop?(): boolean;
+  /**
+   * Continue an interrupted run from PgdResult.resume (with the same stats, options and the same rng
+   * object, or one restored to the state it had): the iterates, perturbations and result are those of
+   * one uninterrupted run. The constants come from the resume state, not from weights. Default: a new run.
+   */
+  resume?: PgdResume;
+}
+
+/** Where an interrupted PGD run stands: everything its loop carries from one iteration to the next. */
+export interface PgdResume {
+  /** The iteration t the run continues with (the top of its loop, before any perturbation at t). */
+  t: number;
+  /** θ = w_t, W_1 first (row-major, as the weights). */
+  theta: Float64Array;
+  /** w̃ and L(w̃) of the last perturbation, and its iteration (−t_thres − 1 before any). */
+  tilde: Float64Array;
+  fTilde: number;
+  tNoise: number;
+  perturbations: number;
+  constants: PgdConstants;
 }
 
 /** The constants of PGD (THEORY §6.5), as computed from the options. */
@@ -73,6 +93,8 @@ export interface PgdResult {
   loss: number;
   gradNorm: number;
   constants: PgdConstants;
+  /** With status 'interrupted': the state that options.resume continues from. */
+  resume?: PgdResume;
 }
 
 /** χ, η, r, g_thres, f_thres, t_thres of PGD(w₀, β, ρ, ε, c, δ, Δf) (THEORY §6.5, log = natural log). */
@@ -125,23 +147,42 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
   }
   const ws = createGradWorkspace(dims);
   const evaluate = (): number => lossAndGrad(w, stats, g, ws);
+  const resume = options.resume;
+  if (resume !== undefined) {
+    if (resume.theta.length !== d || resume.tilde.length !== d) throw new RangeError(`pgd: the resume state holds ${resume.theta.length} parameters, the network ${d}`);
+    theta.set(resume.theta);
+    tilde.set(resume.tilde);
+  }
   let f = evaluate(), gn = vectorNorm(grad);
-  const needLocal = options.beta === undefined || options.rho === undefined;
-  const local = needLocal ? localSmoothness(stats, weights) : undefined;
-  const k = pgdConstants(d, {
-    beta: options.beta ?? local!.beta, rho: options.rho ?? local!.rho,
-    epsilon: options.epsilon ?? 1e-3, c: options.c ?? 0.5, delta: options.delta ?? 0.1,
-    deltaF: options.deltaF ?? Math.max(f - stats.lossOLS, 0),
-  });
+  let k: PgdConstants;
+  if (resume !== undefined) k = resume.constants;
+  else {
+    const needLocal = options.beta === undefined || options.rho === undefined;
+    const local = needLocal ? localSmoothness(stats, weights) : undefined;
+    k = pgdConstants(d, {
+      beta: options.beta ?? local!.beta, rho: options.rho ?? local!.rho,
+      epsilon: options.epsilon ?? 1e-3, c: options.c ?? 0.5, delta: options.delta ?? 0.1,
+      deltaF: options.deltaF ?? Math.max(f - stats.lossOLS, 0),
+    });
+  }
   const maxIterations = options.maxIterations ?? 1_000_000;
-  const finish = (status: PgdResult['status'], iterations: number, perturbations: number, at: Float64Array): PgdResult => {
+  let tNoise = resume?.tNoise ?? -k.tThres - 1, fTilde = resume?.fTilde ?? Number.NaN, perturbations = resume?.perturbations ?? 0;
+  const finish = (status: PgdResult['status'], iterations: number, at: Float64Array): PgdResult => {
+    const state: PgdResume | undefined = status === 'interrupted'
+      ? { t: iterations, theta: at.slice(), tilde: tilde.slice(), fTilde, tNoise, perturbations, constants: k } : undefined;
     theta.set(at);
     const loss = evaluate();
-    return { weights: w.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() })), status, iterations, perturbations, loss, gradNorm: vectorNorm(grad), constants: k };
+    return {
+      weights: w.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() })), status, iterations, perturbations, loss, gradNorm: vectorNorm(grad), constants: k,
+      ...(state !== undefined ? { resume: state } : {}),
+    };
   };
-  let tNoise = -k.tThres - 1, fTilde = Number.NaN, perturbations = 0;
-  for (let t = 0; ; t++) {
-    if (!Number.isFinite(f) || f > 1e12) return finish('diverged', t, perturbations, theta.slice());
+  for (let t = resume?.t ?? 0; ; t++) {
+    if (!Number.isFinite(f) || f > 1e12) return finish('diverged', t, theta.slice());
+    // A return and a perturbation at the same t exclude each other (t − t_noise = t_thres vs > t_thres);
+    // the budget is checked before a perturbation, so that a run stopped at t is w_t itself.
+    if (t - tNoise === k.tThres && f - fTilde > -k.fThres) return finish('returned', t, tilde);
+    if (t >= maxIterations) return finish('max-iterations', t, theta.slice());
     if (gn <= k.gThres && t - tNoise > k.tThres) {
       tilde.set(theta);
       fTilde = f;
@@ -151,12 +192,10 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
       f = evaluate();
       gn = vectorNorm(grad);
     }
-    if (t - tNoise === k.tThres && f - fTilde > -k.fThres) return finish('returned', t, perturbations, tilde);
-    if (t >= maxIterations) return finish('max-iterations', t, perturbations, theta.slice());
     options.onProgress?.(t, f);
     for (let i = 0; i < d; i++) theta[i] -= k.eta * grad[i];
     f = evaluate();
     gn = vectorNorm(grad);
-    if (options.shouldStop?.()) return finish('interrupted', t + 1, perturbations, theta.slice());
+    if (options.shouldStop?.()) return finish('interrupted', t + 1, theta.slice());
   }
 }

@@ -5,7 +5,15 @@ import { builtinNames, type BuiltinName } from '../data/index.ts';
 /** Where the data come from: a built-in generator (with its parameters) or the uploaded X/Y files. */
 export type DataConfig =
   | { kind: 'builtin'; name: BuiltinName; m?: number; dx?: number; dy?: number; rank?: number }
-  | { kind: 'upload' };
+  | { kind: 'upload' }
+  /** The real data sets of `dln train --data`: cars and penguins (standardised), MNIST's seeded split projected onto its top `pca` principal components. */
+  | { kind: 'real'; name: 'cars' | 'penguins' }
+  | { kind: 'real'; name: 'mnist'; pca: number; train: number; center: boolean };
+
+/** The real data sets of the data menu. */
+export const REAL_DATA = ['cars', 'penguins', 'mnist'] as const;
+/** MNIST's digits, and the most principal components the page takes (its widths stop at MAX_WIDTH). */
+const MNIST_DIGITS = 10000;
 
 /** The initialisation: dln's kinds, an uploaded weights file, or a critical point of S (AMG §5.7) plus a Gaussian perturbation. */
 export type InitConfig =
@@ -104,8 +112,16 @@ export function configFromParams(params: URLSearchParams): PlaygroundConfig {
   const dataName = params.get('data') ?? 'report-sec4';
   let data: DataConfig;
   if (dataName === 'upload') data = { kind: 'upload' };
-  else {
-    const name = pick(params, 'data', builtinNames, 'report-sec4');
+  else if (dataName === 'cars' || dataName === 'penguins') data = { kind: 'real', name: dataName };
+  else if (dataName === 'mnist') {
+    data = {
+      kind: 'real', name: 'mnist',
+      pca: num(params, 'pca', 50, (v) => intAtLeast(1)(v) && v <= MAX_WIDTH, `an integer 1 … ${MAX_WIDTH} (the page's widest layer)`),
+      train: num(params, 'train', 8000, (v) => intAtLeast(1)(v) && v < MNIST_DIGITS, `an integer 1 … ${MNIST_DIGITS - 1}`),
+      center: params.get('center') !== '0',
+    };
+  } else {
+    const name = pick(params, 'data', [...builtinNames, 'upload', ...REAL_DATA], 'report-sec4') as BuiltinName;
     data = { kind: 'builtin', name };
     for (const key of ['m', 'dx', 'dy', 'rank'] as const) {
       if (params.has(key)) data[key] = num(params, key, 0, intAtLeast(1), 'an integer ≥ 1');
@@ -138,7 +154,10 @@ export function configToParams(cfg: PlaygroundConfig): URLSearchParams {
   const p = new URLSearchParams();
   p.set('dims', cfg.dims.join(','));
   if (cfg.data.kind === 'upload') p.set('data', 'upload');
-  else {
+  else if (cfg.data.kind === 'real') {
+    p.set('data', cfg.data.name);
+    if (cfg.data.name === 'mnist') { p.set('pca', String(cfg.data.pca)); p.set('train', String(cfg.data.train)); p.set('center', cfg.data.center ? '1' : '0'); }
+  } else {
     p.set('data', cfg.data.name);
     for (const key of ['m', 'dx', 'dy', 'rank'] as const) if (cfg.data[key] !== undefined) p.set(key, String(cfg.data[key]));
   }

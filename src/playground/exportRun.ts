@@ -6,7 +6,7 @@ import { dimsOf } from '../model/index.ts';
 import { encodeNpy, encodeWeights } from '../data/index.ts';
 import { balancedness, invariantDrift, invariants } from '../theory/index.ts';
 import { configToParams } from './config.ts';
-import type { Session } from './session.ts';
+import { type Session, explainNow } from './session.ts';
 
 /** SHA-256 of bytes, hex (Web Crypto: pages on 127.0.0.1 are a secure context). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -28,9 +28,8 @@ function finalRecord(s: Session): TrajectoryRecord {
   return rec;
 }
 
-/** Why `dln train --config` cannot replay this run, or null when it can. */
+/** Why `dln train --config` (or `dln pgd --config` for perturbed GD) cannot replay this run, or null when it can. */
 export function notReplayable(s: Session): string | null {
-  if (s.cfg.optimizer === 'pgd') return 'perturbed GD runs are replayed by dln pgd, not dln train';
   if (s.etaChanges.length > 0) return `η was changed while running (at step ${s.etaChanges.map((c) => c.step).join(', ')}); dln train replays one step size`;
   return null;
 }
@@ -39,7 +38,14 @@ export function notReplayable(s: Session): string | null {
 export async function exportFiles(s: Session, backend: string, version: string): Promise<Record<string, Uint8Array | string>> {
   const cfg = s.cfg, files: Record<string, Uint8Array | string> = {};
   let data: unknown;
-  if (cfg.data.kind === 'builtin' && cfg.data.m === undefined && cfg.data.dx === undefined && cfg.data.dy === undefined && cfg.data.rank === undefined) {
+  if (cfg.data.kind === 'real') {
+    // Named again as `dln train --data NAME` names it (MNIST with its split and projection).
+    const d = cfg.data;
+    data = {
+      kind: 'real', name: d.name, seed: cfg.seed, ...(d.name === 'mnist' ? { mnist: { train: d.train, test: 10000 - d.train, pca: d.pca, center: d.center } } : {}),
+      describe: s.setup.info.describe, preparation: s.setup.realMeta ?? {},
+    };
+  } else if (cfg.data.kind === 'builtin' && cfg.data.m === undefined && cfg.data.dx === undefined && cfg.data.dy === undefined && cfg.data.rank === undefined) {
     data = { kind: 'builtin', name: cfg.data.name, seed: cfg.seed };
   } else {
     // Data that --data cannot name again travel with the run, one sample per row.
@@ -48,7 +54,8 @@ export async function exportFiles(s: Session, backend: string, version: string):
     data = { kind: 'files', x: 'x.npy', y: 'y.npy', xSha256: await sha256Hex(x), ySha256: await sha256Hex(y) };
   }
   let init: unknown;
-  if (s.setup.spec !== null && s.setup.spec.kind !== 'weights') init = s.setup.spec;
+  // With data in files the replay draws nothing before W(0), so a random W(0) travels as a file too.
+  if (s.setup.spec !== null && s.setup.spec.kind !== 'weights' && (data as { kind: string }).kind !== 'files') init = s.setup.spec;
   else {
     const w0 = encodeWeights(s.setup.w0);
     files['init.npz'] = w0;
@@ -59,7 +66,8 @@ export async function exportFiles(s: Session, backend: string, version: string):
     data, dims: cfg.dims, init, seed: cfg.seed, method,
     ...(method === 'gd' ? { schedule: cfg.optimizer === 'power' ? { kind: 'power', c: s.eta, b: cfg.powerB, p: cfg.powerP } : { kind: 'constant', lr: s.eta } } : {}),
     ...(method === 'flow' ? { tEnd: cfg.tEnd, rtol: 1e-8, atol: 1e-10 } : {}),
-    ...(method === 'pgd' ? { epsilon: cfg.epsilon } : {}),
+    // PGD with Jin et al.'s default c and δ, β and ρ local at W(0); its perturbations continue from rngState.
+    ...(method === 'pgd' ? { epsilon: cfg.epsilon, c: 0.5, delta: 0.1, maxIterations: s.step, rngState: s.setup.rngState } : {}),
     steps: s.step, recordEvery: cfg.recordEvery, divergeAbove: 1e12,
   };
   const why = notReplayable(s);
@@ -74,8 +82,12 @@ export async function exportFiles(s: Session, backend: string, version: string):
   files['weights.npz'] = encodeWeights(s.weights);
   const last = traj[traj.length - 1];
   const c0 = invariants(s.setup.w0);
+  // dln train's summary: where the loss sits among the critical values, and `converged` at a gradient at rounding level.
+  const x = explainNow(s);
+  const stopped = s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status;
   files['summary.json'] = json({
-    status: s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
+    status: stopped === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : stopped, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
+    ...(x !== null ? { criticalValue: { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding } } : {}),
     loss: last?.loss ?? Number.NaN, gradNorm: last?.gradNorm ?? Number.NaN,
     balancedness: finite ? balancedness(s.weights) : Number.NaN,
     drift: finite ? invariantDrift(s.weights, c0) : Number.NaN,

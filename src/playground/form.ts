@@ -26,6 +26,8 @@ export function fillForm(form: HTMLFormElement, cfg: PlaygroundConfig): void {
   const set = (name: string, value: string): void => { field(form, name).value = value; };
   set('dims', cfg.dims.join(','));
   set('data', cfg.data.kind === 'upload' ? 'upload' : cfg.data.name);
+  const mnist = cfg.data.kind === 'real' && cfg.data.name === 'mnist' ? cfg.data : { pca: 50, train: 8000, center: true };
+  set('pca', String(mnist.pca)); set('train', String(mnist.train)); set('center', mnist.center ? '1' : '0');
   for (const k of ['m', 'dx', 'dy', 'rank']) set(k, p.get(k) ?? '');
   set('init', cfg.init.kind);
   set('std', cfg.init.kind === 'gaussian' ? String(cfg.init.std) : '0.05');
@@ -50,6 +52,7 @@ export function readForm(form: HTMLFormElement): PlaygroundConfig {
   p.set('data', get('data'));
   if (get('data') === 'report-sec4' || get('data') === 'nrt') if (get('m') !== '') p.set('m', get('m'));
   if (get('data') === 'nrt') for (const k of ['dx', 'dy', 'rank']) if (get(k) !== '') p.set(k, get(k));
+  if (get('data') === 'mnist') for (const k of ['pca', 'train', 'center']) p.set(k, get(k));
   const init = get('init');
   p.set('init', init);
   if (init === 'gaussian') p.set('std', get('std'));

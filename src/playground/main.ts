@@ -5,11 +5,11 @@ import { InputError } from '../errors.ts';
 import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams } from './config.ts';
 import { fillForm, readForm, updateVisibility } from './form.ts';
 import { PRESETS } from './presets.ts';
-import { MAX_UPLOAD_BYTES, type SetupInfo, type Uploads } from './setup.ts';
+import { MAX_UPLOAD_BYTES, type RealPayload, type SetupInfo, type Uploads } from './setup.ts';
 import type { FromWorker, Progress, ToWorker } from './protocol.ts';
 import { RunStore } from './store.ts';
 import { createCharts, type ChartSet } from './chartSet.ts';
-import { PlateauTracker, etaMultiples, fmt, nearestCritical } from './status.ts';
+import { PlateauTracker, etaMultiples, fmt, stateText, whereText } from './status.ts';
 import { showInspection } from './inspectPanel.ts';
 import { downloadExport } from './download.ts';
 
@@ -29,6 +29,35 @@ export interface PageProbe {
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+/** The most bytes the page reads for a real data set (MNIST with 64 components and 9,999 digits is about 7 MB). */
+const MAX_REAL_BYTES = 16 * 1024 * 1024;
+
+/** Fetches cfg's real data set from the page's own server: cars and penguins as raw tables, MNIST prepared (split and projected). */
+async function fetchRealData(cfg: PlaygroundConfig): Promise<RealPayload> {
+  const d = cfg.data;
+  if (d.kind !== 'real') throw new Error('fetchRealData: not a real data set');
+  const path = d.name === 'mnist' ? `data/mnist?seed=${cfg.seed}&pca=${d.pca}&train=${d.train}&center=${d.center ? 1 : 0}` : `data/${d.name}.json`;
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, document.baseURI));
+  } catch (e) {
+    throw new InputError(`${d.name}: the page's server did not answer (${(e as Error).message})`);
+  }
+  const body = await res.text();
+  if (res.status === 404 && d.name === 'mnist') {
+    throw new InputError('MNIST is prepared by the server of dln playground (the seeded split and the principal components); this copy of the page has none: run npx dln playground');
+  }
+  if (!res.ok) throw new InputError(`${d.name}: the server answered ${res.status}: ${body.trim().slice(0, 300)}`);
+  if (body.length > MAX_REAL_BYTES) throw new InputError(`${d.name}: ${(body.length / 2 ** 20).toFixed(1)} MiB is more than the page reads (${MAX_REAL_BYTES / 2 ** 20} MiB)`);
+  let parsed: unknown;
+  try { parsed = JSON.parse(body); } catch (e) { throw new InputError(`${d.name}: the server's answer is not JSON (${(e as Error).message})`); }
+  if (d.name === 'mnist') {
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { name?: unknown }).name !== 'mnist') throw new InputError('mnist: the server\'s answer is not a prepared MNIST set');
+    return parsed as RealPayload;
+  }
+  return { name: d.name, records: parsed };
+}
 
 function start(): void {
   const form = $<HTMLFormElement>('config');
@@ -52,10 +81,25 @@ function start(): void {
   const send = (m: ToWorker): void => { worker.postMessage(m); };
   const configError = $('config-error'), status = $('status');
 
+  let applying = 0;
   function apply(next: PlaygroundConfig): void {
     configError.textContent = '';
-    send({ type: 'setup', cfg: next, uploads });
-    cfg = next;
+    const token = ++applying;
+    if (next.data.kind !== 'real') { send({ type: 'setup', cfg: next, uploads }); cfg = next; return; }
+    // A real data set comes from the page's server first (the newest request wins).
+    const what = next.data.name;
+    status.textContent = `loading ${what}…`;
+    fetchRealData(next).then((real) => {
+      if (token !== applying) return;
+      uploads.real = real;
+      send({ type: 'setup', cfg: next, uploads });
+      cfg = next;
+    }, (e: unknown) => {
+      if (token !== applying) return;
+      configError.textContent = (e as Error).message;
+      probe.errors.push((e as Error).message);
+      showStatus();
+    });
   }
 
   function sendSpeed(): void { send({ type: 'speed', stepsPerSecond: Number($<HTMLSelectElement>('speed').value) }); }
@@ -75,13 +119,13 @@ function start(): void {
     if (cfg.optimizer === 'flow') parts.push(`t = ${fmt(last.t)}`);
     const loss = store.last?.loss ?? Number.NaN;
     parts.push(`loss ${fmt(loss)}`);
-    const near = nearestCritical(info, loss);
-    if (near !== null) parts.push(`nearest critical value ${fmt(near.loss)} (rank ${near.rank}, S = {${near.subset.join(',')}})`);
     const p = store.last === null ? null : plateau.update(info, store.last.step, loss);
-    parts.push(p === null ? 'not on a plateau' : `on its plateau for ${p.steps.toLocaleString('en')} steps`);
+    const x = last.explanation;
+    if (x !== null) parts.push(whereText(x, p));
+    else if (info.critical.length === 0) parts.push('no critical values (Σ_XX is singular)');
     if (cfg.optimizer === 'gd' || cfg.optimizer === 'power') parts.push(etaMultiples(info, last.eta));
     if (Number.isFinite(last.stepsPerSecond)) parts.push(`worker computes ${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
-    const state = last.running ? 'running' : last.status === 'paused' || last.status === 'ready' ? 'paused' : `stopped: ${last.status}`;
+    const state = stateText(last.running, last.status, last.explanation);
     status.textContent = `${state} · ${parts.join(' · ')}`;
     $('runpause').textContent = last.running ? 'Pause' : 'Run';
   }
@@ -155,7 +199,7 @@ function start(): void {
     ev.preventDefault();
     try { apply(readForm(form)); } catch (e) { if (e instanceof InputError) configError.textContent = e.message; else throw e; }
   });
-  const pick = (id: string, key: keyof Uploads): void => {
+  const pick = (id: string, key: 'x' | 'y' | 'weights'): void => {
     $<HTMLInputElement>(id).addEventListener('change', async (ev) => {
       const file = (ev.target as HTMLInputElement).files?.[0];
       if (file === undefined) { delete uploads[key]; return; }

@@ -29,6 +29,8 @@ export const PRESETS: readonly Preset[] = [
     id: 'pgd3', name: 'PGD at the origin, depth 3',
     cfg: { ...base, dims: [2, 2, 2, 2], data: { kind: 'builtin', name: 'ln-pgd' }, init: { kind: 'zero' }, optimizer: 'pgd', epsilon: 1e-3, steps: 20000, recordEvery: 1 },
   },
+  // vega-datasets' cars (standardised, as dln train --data cars): from a small start GD rests on the critical values of real data too.
+  { id: 'cars', name: 'Cars: real data', cfg: { ...base, dims: [5, 4, 4, 4], data: { kind: 'real', name: 'cars' }, eta: 5e-4, steps: 20000 } },
   // The same instance at 0.91 × the threshold: λ_max(∇²L) climbs to just under 2/η and hovers there while the loss falls unevenly.
   { id: 'eos', name: 'Edge of stability', cfg: { ...sec5, eta: 0.011, steps: 20000 } },
 ];

@@ -1,5 +1,6 @@
 // The messages between the page and its training worker.
 import type { TrajectoryRecord } from '../optim/index.ts';
+import type { LossExplanation } from '../landscape/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 import type { Inspection } from './inspect.ts';
 import type { SetupInfo, Uploads } from './setup.ts';
@@ -32,6 +33,8 @@ export interface Progress {
   weights: Float64Array[] | null;
   /** GD steps per second over the last slices (NaN before any). */
   stepsPerSecond: number;
+  /** Where the loss now sits among the critical values (dln train's classification), or null. */
+  explanation: LossExplanation | null;
 }
 
 /** Worker → page. */

@@ -1,9 +1,10 @@
 // A playground run that advances in slices: GD and the flow continue from their resume state, so a
 // run taken in any number of slices has the bits of one uninterrupted `dln train` run.
-import { type Mat, Rng, clone } from '../linalg/index.ts';
+import { type Mat, Rng, clone, isFiniteMat, zeros } from '../linalg/index.ts';
+import { type LossExplanation, classifyLoss, gradientAtRoundingLevel } from '../landscape/index.ts';
 import { type SharpnessTracker, type Stats, createSharpnessTracker } from '../model/index.ts';
 import {
-  type FlowResume, type Schedule, type TrajectoryRecord, type TrainResume, gradientFlow, pgd, trainGD,
+  type FlowResume, type PgdResume, type Schedule, type TrajectoryRecord, type TrainResume, evaluateGradient, gradientEvaluation, gradientFlow, pgd, trainGD,
 } from '../optim/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 import type { Setup } from './setup.ts';
@@ -27,6 +28,9 @@ export interface Session {
   etaChanges: { step: number; eta: number }[];
   trajectory: TrajectoryRecord[];
   resume: TrainResume | FlowResume | null;
+  /** Perturbed GD: its generator (continuing the setup's) and where an interrupted run stands. */
+  pgdRng: Rng;
+  pgdResume: PgdResume | undefined;
   status: SessionStatus;
   /** Sharpness λ_max(∇²L) samples (step, value). */
   sharpness: { step: number; value: number }[];
@@ -38,7 +42,7 @@ export interface Session {
 export function createSession(cfg: PlaygroundConfig, setup: Setup): Session {
   return {
     cfg, setup, stats: setup.stats, weights: setup.w0.map(clone), step: 0, t: 0, eta: setup.info.eta, etaChanges: [],
-    trajectory: [], resume: null, status: 'ready', sharpness: [{ step: 0, value: setup.info.lambdaMax0 }],
+    trajectory: [], resume: null, pgdRng: Rng.fromState(setup.rngState), pgdResume: undefined, status: 'ready', sharpness: [{ step: 0, value: setup.info.lambdaMax0 }],
     tracker: createSharpnessTracker(cfg.dims, { tol: 1e-8, maxIter: 100 }),
   };
 }
@@ -55,8 +59,8 @@ export function canAdvance(s: Session): boolean {
 
 /**
  * Takes at most `steps` steps, stopping early after `deadline` (performance.now() time); returns the
- * records taken. PGD, which has no resume state, runs its whole budget in one call (onRecord sees its
- * losses as they come; stop() ends it early).
+ * records taken. GD, the flow and perturbed GD continue from their resume state, so the records and
+ * weights do not depend on how a run is cut into calls (onRecord sees PGD's losses as they come).
  */
 export function advance(s: Session, steps: number, deadline = Infinity, onRecord?: (r: TrajectoryRecord) => void, stop?: () => boolean): TrajectoryRecord[] {
   if (!canAdvance(s) || steps <= 0) return [];
@@ -79,28 +83,30 @@ export function advance(s: Session, steps: number, deadline = Infinity, onRecord
     s.resume = { ...r.resume, trajectory: [] };
     s.status = r.status === 'interrupted' ? 'paused' : r.status;
   } else {
-    runPgd(s, onRecord, stop);
+    runPgd(s, shouldStop, onRecord);
   }
   return s.trajectory.slice(before);
 }
 
-function runPgd(s: Session, onRecord?: (r: TrajectoryRecord) => void, stop?: () => boolean): void {
+function runPgd(s: Session, shouldStop: () => boolean, onRecord?: (r: TrajectoryRecord) => void): void {
   const every = s.cfg.recordEvery;
   const push = (step: number, loss: number): void => {
     const r: TrajectoryRecord = { step, loss, gradNorm: Number.NaN, balancedness: Number.NaN, drift: Number.NaN, singularValues: [] };
     s.trajectory.push(r);
     onRecord?.(r);
   };
-  // PGD draws its perturbations from a generator of its own, seeded like the run.
-  const r = pgd(s.stats, s.weights, {
-    rng: new Rng(s.cfg.seed + 1), epsilon: s.cfg.epsilon, maxIterations: s.cfg.steps,
+  // The perturbations continue the setup's generator, as `dln pgd` draws them after the data and W(0).
+  const r = pgd(s.stats, s.setup.w0, {
+    rng: s.pgdRng, epsilon: s.cfg.epsilon, maxIterations: s.cfg.steps, resume: s.pgdResume,
     onProgress(t, loss) { if (t % every === 0) push(t, loss); },
-    shouldStop: stop,
+    shouldStop,
   });
   r.weights.forEach((w, j) => s.weights[j].data.set(w.data));
   s.step = r.iterations;
-  push(r.iterations, r.loss);
-  s.status = r.status === 'interrupted' ? 'paused' : r.status;
+  s.pgdResume = r.resume;
+  if (r.status === 'interrupted') { s.status = 'paused'; return; }
+  if (s.trajectory.at(-1)?.step !== r.iterations) push(r.iterations, r.loss);
+  s.status = r.status;
 }
 
 /** Sets η from the current step on (GD); recorded so that an export can say the run used several step sizes. */
@@ -116,4 +122,18 @@ export function sampleSharpness(s: Session): number {
   const value = ok ? s.tracker.measure(s.weights, s.stats) : Number.NaN;
   s.sharpness.push({ step: s.step, value });
   return value;
+}
+
+/**
+ * Where the current weights' loss sits among the critical values: `dln train`'s classification
+ * (landscape/explainLoss.ts) of L and ‖∇L‖ evaluated now; null when it cannot be said (no ladder,
+ * non-finite weights).
+ */
+export function explainNow(s: Session): LossExplanation | null {
+  const ladder = s.setup.ladder;
+  if (ladder === null || !s.weights.every(isFiniteMat)) return null;
+  const grads = s.weights.map((w) => zeros(w.rows, w.cols)), out = new Float64Array(2);
+  evaluateGradient(s.weights, s.stats, grads, out, gradientEvaluation(s.cfg.dims));
+  if (!Number.isFinite(out[0])) return null;
+  return classifyLoss(ladder, out[0], gradientAtRoundingLevel(s.weights, s.stats, out[1]));
 }

@@ -6,16 +6,24 @@ import {
   type Dataset, type InitSpec, type Stats, assertFitsData, initialize, maxRank, parameterCount, sharpness, statsFromData,
 } from '../model/index.ts';
 import {
-  builtinData, checkPair, decodeWeights, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
+  builtinData, checkPair, decodeWeights, loadRealData, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
 } from '../data/index.ts';
-import { bestRankR, buildCriticalPoint, criticalValues } from '../landscape/index.ts';
+import { type CriticalLadder, bestRankR, buildCriticalPoint, criticalLadder, criticalValues } from '../landscape/index.ts';
 import { nrtBound } from '../theory/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 
 /** A file the user picked: its name (for messages) and bytes. */
 export interface NamedBytes { name: string; bytes: Uint8Array }
-/** Uploaded files: X and Y (one sample per row) and a weights .npz. */
-export interface Uploads { x?: NamedBytes; y?: NamedBytes; weights?: NamedBytes }
+/** A real data set as the page fetched it: the raw table of cars or penguins, or MNIST as `dln playground` prepared it. */
+export type RealPayload =
+  | { name: 'cars' | 'penguins'; records: unknown }
+  | {
+    name: 'mnist'; describe: string; meta: Record<string, unknown>; train: number; test: number; pca: number; center: boolean;
+    rows: { x: number; y: number }; samples: number; x: string; y: string; rngState: number[];
+  };
+
+/** Uploaded files: X and Y (one sample per row) and a weights .npz; and the fetched real data set. */
+export interface Uploads { x?: NamedBytes; y?: NamedBytes; weights?: NamedBytes; real?: RealPayload }
 
 /** Uploads larger than this are refused before they are parsed. */
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
@@ -40,7 +48,15 @@ export interface SetupInfo {
 }
 
 /** A run's start: statistics, W(0) and its reference values. */
-export interface Setup { stats: Stats; dataset: Dataset; w0: Mat[]; info: SetupInfo; spec: InitSpec | null }
+export interface Setup {
+  stats: Stats; dataset: Dataset; w0: Mat[]; info: SetupInfo; spec: InitSpec | null;
+  /** The critical values the status line places the loss among (`dln train`'s classification); null when Σ_XX is singular. */
+  ladder: CriticalLadder | null;
+  /** How a real data set was prepared (means, scales, projections), for the export's config.json; null for other data. */
+  realMeta: Record<string, unknown> | null;
+  /** Rng.state() after the data and W(0) were drawn: perturbed GD draws its perturbations from here on, as `dln pgd` does. */
+  rngState: number[];
+}
 
 function checkSize(f: NamedBytes): void {
   if (f.bytes.length > MAX_UPLOAD_BYTES) {
@@ -59,9 +75,39 @@ export function datasetFromUploads(u: Uploads): Dataset {
   return { x, y };
 }
 
+/** Float64 values from base64 (little-endian, as the server wrote them). */
+function float64FromBase64(text: string, count: number, what: string): Float64Array {
+  const bin = atob(text);
+  if (bin.length !== 8 * count) throw new InputError(`MNIST from the server: ${what} holds ${bin.length} bytes, expected ${8 * count}`);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const v = new Float64Array(bytes.buffer);
+  if (!v.every(Number.isFinite)) throw new InputError(`MNIST from the server: ${what} holds a non-finite value`);
+  return v;
+}
+
+/** The real data set of cfg from the fetched payload: cars and penguins by dln's loader (the CLI's bits), MNIST as the server split and projected it (and the generator after its split). */
+export function realDataset(cfg: PlaygroundConfig, real: RealPayload | undefined, rng: Rng): { dataset: Dataset; describe: string; rng: Rng; meta: Record<string, unknown> } {
+  const d = cfg.data;
+  if (d.kind !== 'real') throw new Error('realDataset: not a real data set');
+  if (real === undefined || real.name !== d.name) throw new InputError(`no ${d.name} data yet: the page fetches it from its server`);
+  if (real.name === 'mnist') {
+    if (d.name !== 'mnist' || real.pca !== d.pca || real.train !== d.train || real.center !== d.center) throw new InputError('MNIST from the server: not the preparation asked for');
+    const m = real.samples;
+    if (!(Number.isSafeInteger(m) && m === real.train && real.rows.x === real.pca && real.rows.y === 10)) throw new InputError('MNIST from the server: unexpected shapes');
+    if (!(Array.isArray(real.rngState) && real.rngState.length === 6)) throw new InputError('MNIST from the server: no generator state');
+    const x = { rows: real.rows.x, cols: m, data: float64FromBase64(real.x, real.rows.x * m, 'X') };
+    const y = { rows: real.rows.y, cols: m, data: float64FromBase64(real.y, real.rows.y * m, 'Y') };
+    return { dataset: { x, y }, describe: real.describe, rng: Rng.fromState(real.rngState), meta: real.meta };
+  }
+  const data = loadRealData(real.name, { records: () => real.records, mnistClasses: () => { throw new InputError('MNIST comes prepared from the server'); } }, rng);
+  return { dataset: data.train, describe: data.describe, rng, meta: { ...data.meta } };
+}
+
 function drawData(cfg: PlaygroundConfig, rng: Rng, uploads: Uploads): { dataset: Dataset; describe: string } {
   const d = cfg.data;
   if (d.kind === 'upload') return { dataset: datasetFromUploads(uploads), describe: `uploaded ${uploads.x?.name} and ${uploads.y?.name}` };
+  if (d.kind === 'real') throw new Error('drawData: real data come from realDataset');
   const g = d.name === 'report-sec4' && d.m !== undefined ? reportSec4(rng, d.m)
     : d.name === 'nrt' && (d.m ?? d.dx ?? d.dy ?? d.rank) !== undefined ? nrt(rng, { m: d.m, dx: d.dx, dy: d.dy, rank: d.rank })
       : builtinData[d.name](rng);
@@ -114,11 +160,14 @@ export function resolveEta(cfg: PlaygroundConfig, bound: BoundInfo, lambdaMax0: 
  * `dln train`'s order (a critical point's perturbation is drawn after the data too).
  */
 export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup {
-  const rng = new Rng(cfg.seed);
-  const { dataset, describe } = drawData(cfg, rng, uploads);
+  let rng = new Rng(cfg.seed);
+  let dataset: Dataset, describe: string, realMeta: Record<string, unknown> | null = null;
+  if (cfg.data.kind === 'real') ({ dataset, describe, rng, meta: realMeta } = realDataset(cfg, uploads.real, rng));
+  else ({ dataset, describe } = drawData(cfg, rng, uploads));
   assertFitsData(cfg.dims, dataset.x.rows, dataset.y.rows, 'widths');
   const stats = statsFromData(dataset);
   const { w0, spec } = initialWeights(cfg, stats, rng, uploads);
+  const rngState = rng.state();
   const warnings: string[] = [];
   let critical: SetupInfo['critical'] = [], globalMinimum: number | null = null, targets: number[] = [];
   try {
@@ -138,5 +187,7 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
     dims: cfg.dims, dx: stats.dx, dy: stats.dy, m: dataset.x.cols, parameters: parameterCount(cfg.dims), describe,
     critical, globalMinimum, targets, bound, lambdaMax0, eta, warnings,
   };
-  return { stats, dataset, w0, info, spec };
+  let ladder: CriticalLadder | null = null;
+  try { ladder = criticalLadder(stats, cfg.dims); } catch (e) { if (!(e instanceof PremiseError || e instanceof InputError || e instanceof RangeError)) throw e; }
+  return { stats, dataset, w0, info, spec, rngState, realMeta, ladder };
 }

@@ -1,5 +1,6 @@
 // The status line: the critical value the run is nearest, how long it has sat on that plateau, and
 // η as a multiple of Theorem 2.4's bound (THEORY §4.3) and of 2/λ_max.
+import type { LossExplanation } from '../landscape/index.ts';
 import type { SetupInfo } from './setup.ts';
 
 /** Within this relative distance of a critical value the run counts as on its plateau. */
@@ -44,4 +45,28 @@ export function etaMultiples(info: SetupInfo, eta: number): string {
   else parts.push(`η = ${fmt(eta)} (no Theorem 2.4 bound: ${info.bound.error})`);
   if (info.lambdaMax0 > 0) parts.push(`${fmt((eta * info.lambdaMax0) / 2)} × 2/λ_max(0)`);
   return parts.join(', ');
+}
+
+/**
+ * The status line's "where": the critical value the loss is nearest and whether it is the global
+ * minimum for these widths, a plateau (a saddle's value) or neither — `dln train`'s classification —
+ * with how long the run has stayed within PLATEAU_RTOL of that value.
+ */
+export function whereText(x: LossExplanation, plateau: { value: number; steps: number } | null): string {
+  // Six digits: neighbouring critical values of real data differ in the fourth.
+  const fmt6 = (c: number): string => (Math.abs(c) >= 1e-3 && Math.abs(c) < 1e6 ? String(Number(c.toPrecision(6))) : c.toExponential(5));
+  const v = fmt6(x.nearest.loss), s = `S = {${x.nearest.subset.join(',')}}`;
+  const stay = plateau !== null && plateau.value === x.nearest.loss ? ` for ${plateau.steps.toLocaleString('en')} steps` : '';
+  if (x.kind === 'global-minimum') return `at the global minimum for these widths: critical value ${v} (rank ${x.nearest.rank} ≤ ${x.rMax} = min width)${stay}`;
+  if (x.kind === 'plateau') return `on a plateau: the saddle value ${v} (${s}, rank ${x.nearest.rank})${stay}; the global minimum is ${fmt6(x.globalMinimum)}`;
+  const near = stay === '' ? '' : ` · within ${100 * PLATEAU_RTOL} % of it${stay}`;
+  return `at no critical value: nearest ${v} (${s}, rank ${x.nearest.rank}), off by ${x.gap.toExponential(2)}${near}`;
+}
+
+/** The run's state word: running, paused, or why it stopped — `converged` when it ran out of steps with its gradient at rounding level, as `dln train` says. */
+export function stateText(running: boolean, status: string, x: LossExplanation | null): string {
+  if (running) return 'running';
+  if (status === 'paused' || status === 'ready') return x?.gradientAtRounding === true ? 'paused (converged: the gradient is at rounding level)' : 'paused';
+  if ((status === 'max-steps' || status === 'max-iterations') && x?.gradientAtRounding === true) return 'stopped: converged';
+  return `stopped: ${status}`;
 }

@@ -4,7 +4,7 @@ import { useWasmKernels } from '../linalg/backends/index.ts';
 import type { TrajectoryRecord } from '../optim/index.ts';
 import { type FromWorker, type Progress, type ToWorker } from './protocol.ts';
 import { createSetup } from './setup.ts';
-import { type Session, advance, canAdvance, createSession, sampleSharpness, setEta } from './session.ts';
+import { type Session, advance, canAdvance, createSession, explainNow, sampleSharpness, setEta } from './session.ts';
 import { inspect } from './inspect.ts';
 import { exportFiles } from './exportRun.ts';
 
@@ -38,6 +38,7 @@ function progress(): void {
   const msg: Progress = {
     type: 'progress', records: pending, step: s.step, t: s.t, status: s.status, running, eta: s.eta,
     sharpness: s.sharpness.slice(sharpSent), weights, stepsPerSecond: rate.ms > 0 ? (1000 * rate.steps) / rate.ms : Number.NaN,
+    explanation: explainNow(s),
   };
   pending = [];
   sharpSent = s.sharpness.length;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { cellAt, evaluateCells } from '../experiments/sweep/index.ts';
+import { cellAt, evaluateCells, isRealData, specDataNames } from '../experiments/sweep/index.ts';
+import { checkRealDataInstalled } from '../node/realDataFiles.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { pendingChunks } from './sweepDir.ts';
 import { SweepProgress } from './sweepProgress.ts';
@@ -36,6 +37,8 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
   let done = store.doneIndices().size;
   const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress);
   if (queue.length === 0) return { done, total, interrupted: false };
+  // The threads read real data from this machine's packages: say before starting when one is missing.
+  for (const name of specDataNames(spec)) if (isRealData(name)) checkRealDataInstalled(name);
   const threads = Math.max(0, Math.min(o.jobs, queue.length) - 1);
   const pool = threads > 0 ? new ChunkPool(threads, dln) : null;
   let stops = 0;

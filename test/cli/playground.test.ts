@@ -2,11 +2,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.ts';
+import { realDataFilePath } from '../../src/node/realDataFiles.ts';
 
 let child: ChildProcess;
 let url = '';
@@ -90,12 +91,35 @@ test('a busy port is one line on stderr and exit code 2', async () => {
   }
 });
 
+test('the data menu\'s real data: cars and penguins as vega-datasets has them, MNIST prepared within its caps, anything else refused with one line', async () => {
+  for (const name of ['cars', 'penguins'] as const) {
+    const r = await fetch(`${url}data/${name}.json`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(Buffer.from(await r.arrayBuffer()), readFileSync(realDataFilePath(name)));
+  }
+  const m = await fetch(`${url}data/mnist?seed=3&pca=4&train=500&center=1`);
+  assert.equal(m.status, 200);
+  const p = await m.json() as { rows: { x: number; y: number }; samples: number; x: string; rngState: number[]; test: number };
+  assert.deepEqual([p.rows, p.samples, Buffer.from(p.x, 'base64').length, p.rngState.length, p.test], [{ x: 4, y: 10 }, 500, 8 * 4 * 500, 6, 9500]);
+  for (const [q, code, msg] of [
+    ['pca=65', 400, /^mnist: pca must be an integer 1 … 64, got '65'\n$/], ['train=10000', 400, /train must be an integer 1 … 9999/],
+    ['seed=-1', 400, /seed must be an integer/], ['center=2', 400, /center must be 0 or 1/], ['evil=1', 400, /unknown parameter 'evil'/],
+    ['pca=60&train=20', 400, /60 principal components need at least as many training samples/],
+  ] as const) {
+    const r = await fetch(`${url}data/mnist?${q}`);
+    assert.equal(r.status, code, q);
+    assert.match(await r.text(), msg);
+  }
+  for (const bad of ['data/iris.json', 'data/cars.json.bak', 'data/../package.json', 'data/CARS.json']) assert.equal((await fetch(`${url}${bad}`)).status >= 400, true, bad);
+});
+
 test('--export writes a self-contained folder, never over a non-empty one', async () => {
   const out = join(dir, 'site');
   const r = await new Promise<number | null>((resolve) => { spawn(process.execPath, [BIN, 'playground', '--export', out], { stdio: 'ignore' }).on('close', resolve); });
   assert.equal(r, 0);
   assert.ok(existsSync(join(out, 'index.html')));
   assert.ok(readdirSync(join(out, 'assets')).some((f) => f.endsWith('.wasm')));
+  for (const name of ['cars', 'penguins'] as const) assert.deepEqual(readFileSync(join(out, 'data', `${name}.json`)), readFileSync(realDataFilePath(name)), `the export carries ${name}.json`);
   const full = join(dir, 'full');
   mkdirSync(full);
   writeFileSync(join(full, 'keep.txt'), 'mine');

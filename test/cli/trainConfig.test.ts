@@ -30,7 +30,7 @@ test('--config refuses flags that would change the run, and files that are not r
   writeFileSync(join(dir, 'pgd.json'), JSON.stringify({ settings: { method: 'pgd' } }));
   const pgd = await dln(['--config', 'pgd.json']);
   assert.equal(pgd.code, 2);
-  assert.match(pgd.stderr, /^dln: --config pgd\.json: settings\.method is 'pgd'; dln train replays 'gd' and 'flow' runs\n$/);
+  assert.match(pgd.stderr, /^dln: --config pgd\.json: settings\.method is 'pgd'; dln train replays 'gd' and 'flow' runs \(replay perturbed GD with dln pgd --config\)\n$/);
   const missing = await dln(['--config', 'nope.json']);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, 'dln: --config nope.json: cannot read it (ENOENT)\n');

@@ -127,7 +127,8 @@ describe('the playground page in Chromium', () => {
     await page.click('#runpause');
     await page.waitForFunction((line) => (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground.lastLoss < line, rank1.loss, { timeout: 60000 });
     await page.waitForFunction(() => !(window as unknown as { dlnPlayground: PageProbe }).dlnPlayground.running, null, { timeout: 60000 });
-    assert.match(await page.textContent('#status') ?? '', /nearest critical value .* \(rank 4, S = \{1,2,3,4\}\)/);
+    // dln train's classification: the run ends at the global minimum with its gradient at rounding level.
+    assert.match(await page.textContent('#status') ?? '', /^stopped: converged · .* · at the global minimum for these widths: critical value [\d.]+ \(rank 4 ≤ 4 = min width\)/);
     assert.equal((await probe(page)).backend, 'wasm');
     await page.screenshot({ path: join(ARTIFACTS, 'playground-1366x768.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
@@ -170,7 +171,7 @@ describe('the playground page in Chromium', () => {
     const level = info.critical.find((c) => c.subset.join() === '1,2')!.loss;
     const non = await runSteps(page, 3000);
     assert.ok(Math.abs(non.lastLoss - level) / level < 1e-4, `non-strict: loss ${non.lastLoss} vs L(S) ${level}`);
-    assert.match(await page.textContent('#status') ?? '', /S = \{1,2\}\) · on its plateau for [\d,]+ steps/);
+    assert.match(await page.textContent('#status') ?? '', /on a plateau: the saddle value [\d.]+ \(S = \{1,2\}, rank 2\) for [\d,]+ steps; the global minimum is [\d.]+ · /);
     await preset(page, 'strict');
     const strict = await runSteps(page, 3000);
     assert.ok(strict.lastLoss < level - 1, `strict: loss ${strict.lastLoss} left L(S) = ${level}`);

@@ -2,18 +2,24 @@
 // uploads are checked with the CLI's messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/linalg/rng.ts';
 import { initialize, statsFromData } from '../../src/model/index.ts';
 import { builtinData } from '../../src/data/index.ts';
-import { gradientFlow, trainGD } from '../../src/optim/index.ts';
+import { gradientFlow, pgd, trainGD } from '../../src/optim/index.ts';
+import { decodeWeights } from '../../src/data/npz.ts';
+import { exportFiles } from '../../src/playground/exportRun.ts';
+import { BIN } from '../helpers/cli.ts';
 import { loadDataset } from '../../src/node/dataFiles.ts';
 import { type PlaygroundConfig, DEFAULT_CONFIG, configFromParams, configToParams, parseWidths } from '../../src/playground/config.ts';
 import { createSetup, datasetFromUploads, resolveEta } from '../../src/playground/setup.ts';
 import { advance, createSession, setEta } from '../../src/playground/session.ts';
-import { PlateauTracker, nearestCritical } from '../../src/playground/status.ts';
+import { PlateauTracker, nearestCritical, stateText, whereText } from '../../src/playground/status.ts';
+import { advance as advanceRun, explainNow } from '../../src/playground/session.ts';
 import { PRESETS } from '../../src/playground/presets.ts';
 
 const bits = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
@@ -104,4 +110,71 @@ test('a gradient flow taken in slices has the bits of one gradientFlow run', () 
   assert.equal(s.step, r.steps);
   assert.ok(Object.is(s.t, r.t));
   r.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `W${j + 1}`));
+});
+
+/** Writes an export's files into a new folder under dir. */
+function writeExport(dir: string, files: Record<string, Uint8Array | string>): void {
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), body);
+  }
+}
+
+test('perturbed GD paused and stepped in slices has the bits of one dln pgd run, and dln pgd --config replays its export bit for bit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dln-pg-pgd-'));
+  try {
+    // The preset 'PGD at the origin, depth 2' (its first perturbation is at the origin, t = 0), and a
+    // random start on files data (the perturbations then continue the generator's recorded state).
+    const cases: [string, PlaygroundConfig, number[]][] = [
+      ['pgd2', PRESETS.find((p) => p.id === 'pgd2')!.cfg, [1, 3, 250, 4000, 1e9]],
+      ['files', { ...DEFAULT_CONFIG, dims: [5, 3, 5], data: { kind: 'builtin', name: 'report-sec4', m: 60 }, init: { kind: 'gaussian', std: 0.1 }, optimizer: 'pgd', epsilon: 1e-2, steps: 3000, seed: 9 }, [17, 700, 1]],
+    ];
+    for (const [name, cfg, slices] of cases) {
+      const setup = createSetup(cfg);
+      const s = createSession(cfg, setup);
+      for (const n of slices) advance(s, n);
+      const w = setup.w0.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() }));
+      const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
+      assert.equal(one.iterations, s.step, name);
+      one.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `${name}: W${j + 1} as one uninterrupted pgd run`));
+      const out = join(dir, name);
+      writeExport(out, await exportFiles(s, 'ts', 'test'));
+      const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'pgd', '--config', 'config.json', '--out', 'again.npz', '--json', '--no-progress'], { cwd: out, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const again = decodeWeights(readFileSync(join(out, 'again.npz')));
+      again.forEach((wj, j) => assert.equal(bits(wj.data), bits(s.weights[j].data), `${name}: dln pgd --config W${j + 1}`));
+      const json = JSON.parse(r.stdout) as { iterations: number; status: string };
+      assert.equal(json.iterations, s.step, name);
+      assert.equal(json.status, s.status === 'paused' ? 'max-iterations' : s.status, name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the status line places the loss as dln train does: the global minimum and converged, a plateau, or no critical value', () => {
+  const cases = [
+    // The default run ends at the global minimum with its gradient at rounding level (dln train says converged).
+    { id: 'plateaus', steps: 20000, kind: 'global-minimum', state: 'stopped: converged', where: /^at the global minimum for these widths: critical value 490\.038 \(rank 4 ≤ 4 = min width\)$/ },
+    { id: 'plateaus', steps: 300, kind: 'neither', state: 'paused', where: /^at no critical value: nearest 2489\.21 \(S = \{1,2,3\}, rank 3\), off by 6\.27e\+1$/ },
+    { id: 'nonstrict', steps: 3000, kind: 'plateau', state: 'paused', where: /^on a plateau: the saddle value 221\.\d+ \(S = \{1,2\}, rank 2\); the global minimum is 218\.\d+$/ },
+  ] as const;
+  for (const c of cases) {
+    const cfg = PRESETS.find((p) => p.id === c.id)!.cfg;
+    const s = createSession(cfg, createSetup(cfg));
+    advanceRun(s, c.steps);
+    const x = explainNow(s)!;
+    assert.equal(x.kind, c.kind, `${c.id} after ${c.steps}`);
+    assert.equal(stateText(false, s.status, x), c.state);
+    assert.match(whereText(x, null), c.where);
+    if (c.id !== 'plateaus') continue;
+    // The CLI's classification of the same run (on the same kernels), field by field.
+    const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5', '--steps', String(c.steps), '--seed', '1', '--json', '--no-progress'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const cli = JSON.parse(r.stdout) as { status: string; criticalValue: Record<string, unknown> };
+    assert.deepEqual(cli.criticalValue, { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding });
+    assert.equal(`stopped: ${cli.status}`, c.state === 'paused' ? 'stopped: max-steps' : c.state);
+  }
+  const x = explainNow(createSession(DEFAULT_CONFIG, createSetup(DEFAULT_CONFIG)))!;
+  assert.match(whereText(x, { value: x.nearest.loss, steps: 1234 }), / for 1,234 steps$/);
 });

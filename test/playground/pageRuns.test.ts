@@ -1,0 +1,161 @@
+// The playground in Chromium, beyond GD: perturbed GD paused and stepped keeps the bits of one run and
+// its export is replayed by `dln pgd --config`; the real data sets of the data menu give the CLI's
+// bits; the status line says where the loss sits among the critical values.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { unzipSync } from 'fflate';
+import { launchChromium, openLoopbackPage, type LoopbackPage } from '../helpers/browser.ts';
+import { BIN } from '../helpers/cli.ts';
+import { type PlaygroundServer, playgroundRoot, startPlaygroundServer } from '../../src/node/playgroundServer.ts';
+import { decodeWeights } from '../../src/data/npz.ts';
+import type { PageProbe } from '../../src/playground/main.ts';
+
+let browser: Browser;
+let server: PlaygroundServer;
+let dir = '';
+const pages: LoopbackPage[] = [];
+
+type Probe = Omit<PageProbe, 'lastWeights'> & { lastWeights: number[][] | null };
+const probe = (page: Page): Promise<Probe> => page.evaluate(() => {
+  const p = (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground;
+  return { ...p, lastWeights: p.lastWeights === null ? null : p.lastWeights.map((w) => Array.from(w)) };
+});
+
+async function open(query: string): Promise<Page> {
+  const lp = await openLoopbackPage(browser);
+  pages.push(lp);
+  await lp.page.goto(`${server.url}${query}`);
+  await lp.page.waitForFunction(() => {
+    const p = (window as unknown as { dlnPlayground?: PageProbe }).dlnPlayground;
+    return p !== undefined && p.ready && p.info !== null && p.step === 0 && !p.running;
+  }, null, { timeout: 60000 });
+  return lp.page;
+}
+
+/** Clicks a control that advances the run and waits until the worker has stopped at step ≥ want. */
+async function advanceTo(page: Page, click: () => Promise<void>, want: number): Promise<Probe> {
+  await click();
+  await page.waitForFunction((n) => {
+    const p = (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground;
+    return p.step >= n && !p.running;
+  }, want, { timeout: 120000 });
+  return probe(page);
+}
+
+async function runSteps(page: Page, n: number): Promise<Probe> {
+  const start = (await probe(page)).step;
+  return advanceTo(page, async () => { await page.fill('#nsteps', String(n)); await page.click('#stepn'); }, start + n);
+}
+
+async function exportRun(page: Page, name: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  const out = join(dir, name);
+  for (const [path, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(join(out, path)), { recursive: true });
+    writeFileSync(join(out, path), bytes);
+  }
+  return join(out, Object.keys(files)[0].split('/')[0]);
+}
+
+function dln(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    c.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    c.on('error', reject);
+    c.on('close', (code) => { resolve({ code, stdout, stderr }); });
+  });
+}
+
+const hex = (w: { data: Float64Array }[]): string[] => w.map((m) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('hex'));
+const liveHex = (p: Probe): string[] => hex((p.lastWeights as number[][]).map((w) => ({ data: Float64Array.from(w) })));
+
+describe('the playground page in Chromium: perturbed GD, real data, the status line', () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dln-page-runs-'));
+    server = await startPlaygroundServer(playgroundRoot(), '127.0.0.1', 0);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('perturbed GD steps, pauses and runs on with the bits of one uninterrupted run; dln pgd --config replays the export bit for bit', async () => {
+    // Depth 2 from the origin: the first perturbation happens at t = 0, so single steps cross it.
+    const query = '?dims=2,2,2&data=ln-pgd&init=zero&opt=pgd&epsilon=0.001&seed=3&steps=1500&every=1';
+    const cut = await open(query);
+    await advanceTo(cut, () => cut.click('#step1'), 1);
+    await advanceTo(cut, () => cut.click('#step1'), 2);
+    await runSteps(cut, 300);
+    // Run, then pause while running, then run on to the budget.
+    await cut.click('#runpause');
+    await cut.waitForFunction(() => (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground.running, null, { timeout: 30000 });
+    await cut.click('#runpause');
+    const paused = await advanceTo(cut, async () => {}, 302);
+    const done = await advanceTo(cut, () => cut.click('#runpause'), 1500);
+    assert.equal(done.status, 'max-iterations');
+    const whole = await open(query);
+    const one = await advanceTo(whole, () => whole.click('#runpause'), 1500);
+    assert.deepEqual(liveHex(done), liveHex(one), 'the same weights as one uninterrupted run');
+    assert.ok(Object.is(done.lastLoss, one.lastLoss));
+    assert.ok(paused.step >= 302);
+    // An export in the middle of a run, and one at its end, both replay.
+    for (const [name, page, steps] of [['pgd-mid', await open(query), 777], ['pgd-end', cut, 0]] as const) {
+      if (steps > 0) await runSteps(page, steps);
+      const run = await exportRun(page, name);
+      const r = await dln(['pgd', '--config', 'config.json', '--out', 'again.npz', '--json', '--no-progress'], run);
+      assert.equal(r.code, 0, r.stderr);
+      const exported = decodeWeights(readFileSync(join(run, 'weights.npz')));
+      assert.deepEqual(hex(decodeWeights(readFileSync(join(run, 'again.npz')))), hex(exported), `${name}: dln pgd --config gives the page's weights`);
+      assert.deepEqual(hex(exported), liveHex(await probe(page)), `${name}: the export holds the page's weights`);
+      assert.equal((JSON.parse(r.stdout) as { iterations: number }).iterations, steps > 0 ? steps : 1500);
+    }
+  });
+
+  test('cars, penguins and MNIST from the data menu give the bits of dln train --data, and their exports replay', async () => {
+    const cases = [
+      { name: 'cars', query: '?dims=5,4,4,4&data=cars&init=gaussian&std=0.05&opt=gd&etaMode=value&eta=0.0005&seed=4&steps=5000&every=10', steps: 1500,
+        cli: ['--data', 'cars', '--dims', '5,4,4,4', '--init', 'gaussian', '--init-std', '0.05', '--lr', '0.0005', '--seed', '4'] },
+      { name: 'penguins', query: '?dims=4,3,2&data=penguins&init=balanced&scale=0.1&opt=gd&etaMode=value&eta=0.001&seed=2&steps=5000&every=10', steps: 800,
+        cli: ['--data', 'penguins', '--dims', '4,3,2', '--init', 'balanced', '--init-scale', '0.1', '--lr', '0.001', '--seed', '2'] },
+      // MNIST's split draws from the run's generator before W(0): the server sends its state with the data.
+      { name: 'mnist', query: '?dims=8,6,10&data=mnist&pca=8&train=3000&center=1&init=gaussian&std=0.01&opt=gd&etaMode=value&eta=0.00002&seed=5&steps=5000&every=10', steps: 300,
+        cli: ['--data', 'mnist', '--pca', '8', '--train-samples', '3000', '--dims', '8,6,10', '--init', 'gaussian', '--init-std', '0.01', '--lr', '0.00002', '--seed', '5'] },
+    ];
+    for (const c of cases) {
+      const page = await open(c.query);
+      const p = await runSteps(page, c.steps);
+      const out = join(dir, `cli-${c.name}`);
+      const r = await dln(['--backend', 'wasm', 'train', ...c.cli, '--steps', String(c.steps), '--record-every', '10', '--out', out, '--json', '--no-progress'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(liveHex(p), hex(decodeWeights(readFileSync(join(out, 'weights.npz')))), `${c.name}: the page's weights are dln train's`);
+      const cliLoss = (JSON.parse(r.stdout) as { loss: number }).loss;
+      const run = await exportRun(page, `export-${c.name}`);
+      const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { loss: number };
+      assert.ok(Object.is(summary.loss, cliLoss), `${c.name}: loss ${summary.loss} vs dln train ${cliLoss}`);
+      const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { settings: { data: { kind: string; name: string } } };
+      assert.deepEqual([config.settings.data.kind, config.settings.data.name], ['real', c.name]);
+      const again = await dln(['train', '--config', 'config.json', '--out', 'again', '--json', '--no-progress'], run);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(hex(decodeWeights(readFileSync(join(run, 'again', 'weights.npz')))), liveHex(p), `${c.name}: dln train --config replays the export`);
+      assert.match(await page.textContent('#status') ?? '', new RegExp(`step ${c.steps.toLocaleString('en')}`));
+    }
+  });
+
+  test('no page requested anything outside 127.0.0.1, and no page error was logged', () => {
+    for (const p of pages) {
+      assert.deepEqual(p.blocked, []);
+      assert.deepEqual(p.console.filter((l) => l.startsWith('pageerror') || l.startsWith('error')), []);
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
-import { cellAt, evaluateCells, isRealData, specDataNames } from '../experiments/sweep/index.ts';
-import { checkRealDataInstalled } from '../node/realDataFiles.ts';
+import { SweepData, cellAt, evaluateCells, isRealData, specDataNames } from '../experiments/sweep/index.ts';
+import { setBackend } from '../linalg/index.ts';
+import { resolveBackend } from '../linalg/backends/index.ts';
+import { checkRealDataInstalled, packageRealData } from '../node/realDataFiles.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { pendingChunks } from './sweepDir.ts';
 import { SweepProgress } from './sweepProgress.ts';
@@ -59,13 +61,19 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
       progress.update(done);
     }
   };
+  // As in the threads (chunkWorker.mjs): the TypeScript kernels, whatever this process selected, and the data sets kept between pieces.
+  const ts = resolveBackend('ts'), data = new SweepData(packageRealData);
+  const evaluateHere = (cells: readonly number[]) => {
+    const prev = setBackend(ts);
+    try { return evaluateCells(spec, cells, { dln, data }); } finally { setBackend(prev); }
+  };
   const mainLane = async (): Promise<void> => {
     for (let next = queue.shift(); next !== undefined && stops === 0; next = queue.shift()) {
       const steps = cellAt(spec, next.cells[0]).settings.steps;
       const size = Math.max(1, Math.min(MAIN_THREAD_PIECE.cells, Math.floor(MAIN_THREAD_PIECE.cellSteps / steps)));
       const piece = next.cells.slice(0, size);
       if (next.cells.length > piece.length) queue.unshift({ ...next, cells: next.cells.slice(piece.length) });
-      done += store.put(evaluateCells(spec, piece, { dln }), worker);
+      done += store.put(evaluateHere(piece), worker);
       progress.update(done);
       await new Promise((r) => setImmediate(r));
     }

@@ -23,8 +23,8 @@ writeFileSync(fineSpecPath, JSON.stringify({ ...JSON.parse(readFileSync(specPath
 // Every process a test starts is killed at the end, whatever failed.
 const started: ChildProcess[] = [];
 after(() => { for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
-const dln = (args: string[]): ChildProcess => {
-  const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DLN_BACKEND: 'ts' } });
+const dln = (args: string[], backend = 'ts'): ChildProcess => {
+  const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DLN_BACKEND: backend } });
   started.push(c);
   return c;
 };
@@ -77,6 +77,15 @@ print(c.execute('pragma integrity_check').fetchone()[0], c.execute('pragma journ
   assert.match(lines[0], /^index,seed,lrMultiple,status,/);
   const st = await finish(dln(['sweep', 'status', local, '--json']));
   assert.equal(JSON.parse(st.out).pending, 0);
+});
+
+test('the calling thread evaluates cells with the kernels of the threads whatever the backend chosen: --jobs 1 on WASM gives the same records', async () => {
+  const dir = join(root, 'wasm-main');
+  const r = await finish(dln(['sweep', specPath, '--out', dir, '--jobs', '1', '--no-progress'], 'wasm'));
+  assert.equal(r.code, 0, r.err);
+  const workersSeen = execFileSync('python3', ['-c', `import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(distinct worker) from cells').fetchone()[0])`, join(dir, STORE_FILE)]).toString().trim();
+  assert.equal(workersSeen, '1');
+  assert.deepEqual(records(dir), records(local));
 });
 
 test('a malformed spec gets one clear line naming the field, exit code 2', async () => {

@@ -98,8 +98,8 @@ flags), so that dln can be checked against one's own numpy code:
 
 Examples:
   dln data export report-sec4 --x X.npy --y Y.npy --seed 1
-  dln data export nrt --rank 2 --condition 10 --samples 100 --x X.npy --y Y.npy
-  dln data export mnist --x X.npy --y Y.npy --test-x Xtest.npy --test-y Ytest.npy
+  dln data export nrt --rank 2 --condition 10 --samples 100 --x nrt-x.npy --y nrt-y.npy
+  dln data export mnist --x mnist-x.npy --y mnist-y.npy --test-x mnist-xtest.npy --test-y mnist-ytest.npy
   dln data export cars --x cars-x.csv --y cars-y.csv --json`)
     .action((name: string, flags: ExportFlags) => { ctx.exitCode = exportCommand(name, flags, ctx.io); });
 }

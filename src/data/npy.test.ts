@@ -85,6 +85,18 @@ test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and 
   }
 });
 
+test('encodeNpy with a shape of one axis writes the bytes numpy.save writes for a vector; a shape of the wrong size is a RangeError', { skip: !hasNumpy() && 'numpy not available' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
+  try {
+    const v = [-1.5, 0, 2 ** -1074, 7.25e300];
+    python(`
+import numpy as np, sys
+np.save(sys.argv[1], np.array([-1.5, 0, 5e-324, 7.25e300], dtype='<f8'))`, join(dir, 'v.npy'));
+    assert.deepEqual(Buffer.from(encodeNpy({ rows: 4, cols: 1, data: Float64Array.from(v) }, [4])), readFileSync(join(dir, 'v.npy')));
+    assert.throws(() => encodeNpy({ rows: 4, cols: 1, data: Float64Array.from(v) }, [5]), /encodeNpy: shape \(5,\) does not hold the 4 entries/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('numpy.load reads what encodeNpy writes', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
   try {

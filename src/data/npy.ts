@@ -117,9 +117,14 @@ export function pyShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-/** m as a .npy file: '<f8', C order, version 1.0, header padded to 64 bytes exactly as numpy.save writes it. */
-export function encodeNpy(m: Mat): Uint8Array {
-  const shape = [m.rows, m.cols];
+/**
+ * m as a .npy file: '<f8', C order, version 1.0, header padded to 64 bytes exactly as numpy.save writes it.
+ * shape (default [rows, cols]) may give another one of as many entries, e.g. [n] for a vector.
+ */
+export function encodeNpy(m: Mat, shape: readonly number[] = [m.rows, m.cols]): Uint8Array {
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 0) || shape.reduce((a, d) => a * d, 1) !== m.data.length) {
+    throw new RangeError(`encodeNpy: shape ${pyShape(shape)} does not hold the ${m.data.length} entries of a ${m.rows}×${m.cols} matrix`);
+  }
   let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${pyShape(shape)}, }`;
   // numpy leaves room for the first axis to grow to 21 digits (format.GROWTH_AXIS_MAX_DIGITS).
   dict += ' '.repeat(21 - String(shape[0]).length);

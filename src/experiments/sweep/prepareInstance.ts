@@ -1,6 +1,6 @@
-import { type Mat, matmulNT, zeros } from '../../linalg/index.ts';
+import type { Mat } from '../../linalg/index.ts';
 import {
-  type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
+  type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, zeroWeights,
 } from '../../model/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
 import { type CriticalLadder, criticalLadder, criticalValues } from '../../landscape/index.ts';
@@ -41,11 +41,11 @@ export function cellSharpness(weights: readonly Mat[], stats: Stats): number | n
  */
 export function prepareInstance(cell: CellPlan, withSharpness: boolean, data: SweepData = new SweepData()): Instance {
   const s = cell.settings, dims = cell.dims;
-  const { dataset, rng } = data.load(s);
+  // The statistics come with the data (computed once per data set); ‖Y‖ of the bound from Σ_YY = YYᵀ
+  // (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
+  const { stats, syy, rng } = data.load(s);
   const weights = initialize(dims, cellInit(s), rng);
-  // ‖Y‖ of the bound from Σ_YY = YYᵀ (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
-  const stats = statsFromData(dataset);
-  const bd = boundData(stats, matmulNT(zeros(dataset.y.rows, dataset.y.rows), dataset.y, dataset.y));
+  const bd = boundData(stats, syy);
   const grads = zeroWeights(dims);
   const loss0 = lossAndGrad(weights, stats, grads, createGradWorkspace(dims));
   let etaMax: number | null = null, etaMaxError: string | undefined;

@@ -125,6 +125,7 @@ test('real data in a sweep: read once from the given source, shared by the cells
   const recs = [...evaluateCells(s, [0, 1], { dln: 'test', data }), ...evaluateCells(s, [2, 3], { dln: 'test', data })];
   assert.equal(fake.reads(), 1);
   assert.equal(data.load(cellAt(s, 0).settings).dataset, data.load(cellAt(s, 3).settings).dataset);
+  assert.equal(data.load(cellAt(s, 0).settings).stats, data.load(cellAt(s, 3).settings).stats);
   for (const r of recs) {
     // dln train --data cars: the data draw nothing from the generator, the weights draw from Rng(seed).
     const rng = new Rng(r.config.seed);

@@ -71,8 +71,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', `
 Examples:
   dln experiment --list
-  dln experiment NAME --quick
-  dln experiment NAME --seed 2 --out runs/NAME-seed2 --json
+  dln experiment step-size-bound --quick
+  dln experiment step-size-bound --quick --seed 2 --out runs/step-size-bound-seed2 --json
 
 An existing --out directory is replaced only when it holds a result of the same experiment.
 Exit codes: 0 done (whatever the verdict), 2 bad input, 130 interrupted by Ctrl-C (nothing written).`)

@@ -54,7 +54,7 @@ test('dataSpectrum rejects a singular Σ_XX with a PremiseError naming its rank'
   const x = matmul(zeros(5, 30), gaussian(5, 3, rng), gaussian(3, 30, rng));
   const stats = statsFromData({ x, y: gaussian(2, 30, rng) });
   assert.throws(() => dataSpectrum(stats), (e: unknown) => e instanceof PremiseError && e.exitCode === 3 && e.premise === 'sigma-xx-singular'
-    && e.message === 'Σ_XX = XXᵀ is singular (rank 3 < d_x = 5); the spectrum Σ of the critical values needs Σ_XX invertible (Assumption 1, THEORY §5.1)');
+    && e.message === 'Σ_XX = XXᵀ is singular (rank 3 < d_x = 5); the spectrum Σ of the critical values needs Σ_XX invertible (Assumption 1, THEORY §5.1): drop the input features that are linear combinations of the others');
   assert.throws(() => criticalValues(stats, [5, 2, 2]), PremiseError);
 });
 

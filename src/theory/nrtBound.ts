@@ -96,7 +96,7 @@ export function remarkDelta(M: number, N: number, cN: number): number {
 export function nrtInputs(data: BoundData, weights: readonly Mat[], cN: CNChoice = '(N+1)^2', norm: BalanceNorm = 'spectral'): NrtInputs {
   const { stats } = data;
   const dims = assertFitsData(weights, stats.dx, stats.dy);
-  assertSigmaXXInvertible('nrtBound', data);
+  assertSigmaXXInvertible('the step-size bound of Theorem 2.4', data);
   const L0 = lossAndGrad(weights, stats, null, createGradWorkspace(dims));
   if (!Number.isFinite(L0)) throw new ArgumentError(`the loss at the initial weights is not finite (${L0}); start from finite weights of a smaller scale`);
   const N = weights.length;

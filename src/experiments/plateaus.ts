@@ -126,6 +126,10 @@ function runPlateaus(config: PlateausConfig, ctx: ExperimentContext): Experiment
       plateaus: tablePlateaus,
       'critical-values': columnsTable({ rank: c.map((_, r) => r), c_r: c, lambda_r: c.map((_, r) => (r === 0 ? '' : cv.lambda[r - 1])) }),
     },
-    figures: [{ name: 'plateaus', caption: 'Loss of gradient descent from two random starts near the origin (log–log). The curves rest on the dashed critical values c_r, leaving them one rank at a time; the smaller start passes closer to each saddle and rests longer.', spec: figure }],
+    figures: [{
+      name: 'plateaus', caption: 'Loss of gradient descent from two random starts near the origin (log–log). The curves rest on the dashed critical values c_r, leaving them one rank at a time; the smaller start passes closer to each saddle and rests longer.', spec: figure,
+      // The first start is the first draw after the data: a fresh generator seeded like the experiment gives it again.
+      ...(runs[0] === large[0] ? { run: { curve: label(large[0]), dims: DIMS, data: { name: 'report-sec4' as const, ...(config.samples === 1000 ? {} : { m: config.samples }) }, init: { kind: 'gaussian' as const, std: large[0].std }, eta, seed: ctx.seed, steps: large[0].steps, recordEvery: 1 } } : {}),
+    }],
   };
 }

@@ -36,6 +36,23 @@ export class ShapeError extends RangeError {
   }
 }
 
+/**
+ * Work that was asked to stop (its shouldStop() turned true, e.g. at a first Ctrl-C) before it had
+ * any result to return: it names the stage it stopped in and how far that stage had come.
+ */
+export class StoppedError extends Error {
+  readonly stage: string;
+  readonly done: number;
+  readonly total: number;
+  constructor(stage: string, done: number, total: number) {
+    super(`stopped in stage ${stage} at ${done} of ${total}`);
+    this.name = 'StoppedError';
+    this.stage = stage;
+    this.done = done;
+    this.total = total;
+  }
+}
+
 /** An error as it crosses from a worker thread (structured clone keeps no class). */
 export interface WorkerErrorData { name: string; message: string; stack?: string; premise?: string }
 

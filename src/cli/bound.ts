@@ -55,7 +55,7 @@ JSON fields: N, dims, cN, cNChoice, balancedness, balancednessNorm, delta, delta
 B, L0, etaMax, sigmaMinX, normX, normXY, normY, closedForm ({etaMax, delta, alpha} of THEORY §4.4(b),
 or null with closedFormNote when α ≥ 1 there).
 Exit codes: 0 done, 2 bad input, 3 a premise fails: 'sigma-xx-singular' (Σ_XX = XXᵀ not invertible)
-or 'alpha-below-one' (δ ≤ bal(W(0))); with --json also {error, premise} on stdout.`)
+or 'alpha-below-one' (δ ≤ bal(W(0))); with --json also {error, exitCode, premise} on stdout.`)
     .action((flags: BoundFlags, command: Command) => { ctx.exitCode = boundCommand(flags, command, ctx.io); });
 }
 

@@ -31,7 +31,7 @@ JSON fields: dims, rMax, eigenvalues (of Σ, descending), trSigmaYY, lossOLS, cr
 [{subset, rank, loss}] sorted by loss, globalMinimum {subset, rank, loss}, plateaus (best rank-r
 losses, r = 0..r_max), warnings.
 Exit codes: 0 done (repeated eigenvalues of Σ make S ambiguous: a warning on stderr), 2 bad input,
-3 Σ_XX singular (with --json also {error, premise} on stdout).`)
+3 Σ_XX singular (with --json also {error, exitCode, premise} on stdout).`)
     .action((flags: CriticalFlags) => { ctx.exitCode = criticalCommand(flags, ctx.io); });
 }
 

@@ -95,7 +95,7 @@ JSON fields: out, dims, subset, rank, rMax, kind, gauge, loss (the closed form �
 lossAtWeights, relativeGradient, expected (Theorem 7's type by construction), theorem7 (the type
 found on the written weights), warnings.
 Exit codes: 0 written, 2 bad input (S out of range or larger than r_max, an impossible --kind),
-3 Σ_XX singular (with --json also {error, premise} on stdout).`)
+3 Σ_XX singular (with --json also {error, exitCode, premise} on stdout).`)
     .action((flags: CriticalPointFlags) => { ctx.exitCode = criticalPointCommand(flags, ctx.io); });
 }
 

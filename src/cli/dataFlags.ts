@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
-import { type BuiltinName, builtinData, builtinNames } from '../data/generators.ts';
+import { type BuiltinName, type GeneratorParams, builtinData, builtinNames, generateData, generatorParamNames, generatorParamsProblems } from '../data/generators.ts';
 import { type MnistOptions, type RealDataName, loadRealData, realDataNames, whitenInputs } from '../data/index.ts';
 import { packageRealData } from '../node/realDataFiles.ts';
 import { loadDataset } from '../node/dataFiles.ts';
 import { fileSha256 } from './fileSha256.ts';
-import { integerAtLeast, oneOf } from './flagParsers.ts';
+import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
 
 /** Names accepted by --data: the generators, then the real data sets. */
 export function builtinDataNames(): readonly (BuiltinName | RealDataName)[] {
@@ -26,23 +26,49 @@ export function addDataOptions(cmd: Command): Command {
     .option('--pca <k>', 'mnist: project the pixels onto the top k principal components (0: all 784 pixels, whose Σ_XX is singular)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets (default: centred on the training means)')
     .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerAtLeast('--train-samples', 1), 8000)
+    .option('--samples <m>', 'generators: number of samples m (report-sec4 1000, report-sec5 5, nrt 30, amg-escape 100)', integerAtLeast('--samples', 1))
+    .option('--noise <std>', 'report-sec4, report-sec5: standard deviation of the noise E (default 0.1)', nonNegativeNumber('--noise'))
+    .option('--dx <d>', 'nrt, amg-escape: input dimension d_x (default 10)', integerAtLeast('--dx', 1))
+    .option('--dy <d>', 'nrt, amg-escape: output dimension d_y (nrt 8, amg-escape 4)', integerAtLeast('--dy', 1))
+    .option('--rank <r>', "nrt: rank of the target map (default 4)", integerAtLeast('--rank', 1))
+    .option('--condition <k>', "nrt: σ_1/σ_r of the target map's singular values, spaced linearly from 2 to 2/k (default 2)", positiveNumber('--condition'))
     .option('--whiten', 'whiten the inputs: X ← Σ_XX^{−1/2}X, so that Σ_XX = I (THEORY §14.1)');
 }
 
 /** Where the data come from, as a run's config.json records it (file paths absolute; real data with how it was prepared). */
 export type DataSource =
   | { kind: 'files'; x: string; y: string; xSha256: string; ySha256: string; xKey?: string; yKey?: string; whiten?: true }
-  | { kind: 'builtin'; name: string; seed: number; whiten?: true }
+  | { kind: 'builtin'; name: string; seed: number; params?: GeneratorParams; whiten?: true }
   | { kind: 'real'; name: RealDataName; seed: number; mnist?: Required<Pick<MnistOptions, 'train' | 'test' | 'pca' | 'center'>>; describe: string; preparation: Readonly<Record<string, unknown>>; whiten?: true };
 
 /** The flags --x, --y, --data (and MNIST's preparation) as given. */
-export interface DataFlags { x?: string; y?: string; data?: string; xKey?: string; yKey?: string; pca?: number; center?: boolean; trainSamples?: number; whiten?: true }
+export interface DataFlags extends GeneratorParams { x?: string; y?: string; data?: string; xKey?: string; yKey?: string; pca?: number; center?: boolean; trainSamples?: number; whiten?: true }
+
+const flagOf = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The generator settings given (--samples, --noise, --dx, --dy, --rank, --condition). */
+function generatorFlags(flags: DataFlags): GeneratorParams {
+  return Object.fromEntries(generatorParamNames.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]])) as GeneratorParams;
+}
+
+/** A built-in data set with the generator settings given; each setting that does not fit named by its flag. */
+function generated(name: BuiltinName, params: GeneratorParams, rng: Rng) {
+  if (Object.keys(params).length === 0) return builtinData[name](rng);
+  const problems = generatorParamsProblems(name, params);
+  if (problems.length > 0) throw new InputError(`--data ${name}: ${problems.map((p) => p.replace(/^(\w+):/, (_m, k: string) => `${flagOf(k)}:`)).join('; ')}`);
+  return generateData(name, rng, params);
+}
 
 /** MNIST's preparation flags, away from their defaults, with any other data. */
 function refuseMnistFlags(flags: DataFlags): void {
   if ((flags.pca ?? 50) !== 50 || flags.center === false || (flags.trainSamples ?? 8000) !== 8000) {
     throw new InputError('--pca, --no-center and --train-samples apply to --data mnist only');
   }
+}
+
+function refuseGeneratorFlags(params: GeneratorParams): void {
+  const given = Object.keys(params);
+  if (given.length > 0) throw new InputError(`${given.map(flagOf).join(', ')} ${given.length === 1 ? 'sets' : 'set'} a built-in generator (--data report-sec4, report-sec5, nrt or amg-escape), not real data or files`);
 }
 
 type RealSource = Extract<DataSource, { kind: 'real' }>;
@@ -74,10 +100,16 @@ function loadRawData(flags: DataFlags, rng: Rng, seed: number): { dataset: Datas
     if (flags.xKey !== undefined || flags.yKey !== undefined) throw new InputError('--x-key and --y-key choose arrays of --x/--y .npz files; --data needs neither');
     const name = oneOf('--data', builtinDataNames())(flags.data);
     if (name !== 'mnist') refuseMnistFlags(flags);
-    if ((realDataNames as readonly string[]).includes(name)) return realDataset(realSource(name as RealDataName, flags, seed), rng);
-    return { dataset: builtinData[name as BuiltinName](rng), source: { kind: 'builtin', name, seed } };
+    const params = generatorFlags(flags);
+    if ((realDataNames as readonly string[]).includes(name)) {
+      refuseGeneratorFlags(params);
+      return realDataset(realSource(name as RealDataName, flags, seed), rng);
+    }
+    const hasParams = Object.keys(params).length > 0;
+    return { dataset: generated(name as BuiltinName, params, rng), source: { kind: 'builtin', name, seed, ...(hasParams ? { params } : {}) } };
   }
   refuseMnistFlags(flags);
+  refuseGeneratorFlags(generatorFlags(flags));
   if (flags.x === undefined && flags.y === undefined) throw new InputError('no data: give --x X --y Y (files) or --data NAME');
   if (flags.x === undefined) throw new InputError('--y needs --x (the inputs)');
   if (flags.y === undefined) throw new InputError('--x needs --y (the targets)');
@@ -101,7 +133,7 @@ export function loadDataFromSource(source: DataSource): Dataset {
 }
 
 function loadRawSource(source: DataSource): Dataset {
-  if (source.kind === 'builtin') return builtinData[oneOf('--data', builtinNames)(source.name)](new Rng(source.seed));
+  if (source.kind === 'builtin') return generated(oneOf('--data', builtinNames)(source.name), source.params ?? {}, new Rng(source.seed));
   if (source.kind === 'real') return realDataset(source, new Rng(source.seed)).dataset;
   const dataset = loadDataset(source.x, source.y, { ...(source.xKey !== undefined ? { x: source.xKey } : {}), ...(source.yKey !== undefined ? { y: source.yKey } : {}) });
   for (const [path, sha] of [[source.x, source.xSha256], [source.y, source.ySha256]] as const) {

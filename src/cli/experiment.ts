@@ -92,7 +92,7 @@ async function experimentCommand(name: string | undefined, flags: ExperimentFlag
   const e = getExperiment(name);
   const quick = flags.quick === true;
   const dir = resolve(flags.out ?? join('report', e.name));
-  checkExperimentDir(dir, e.name);
+  checkExperimentDir(flags.out ?? join('report', e.name), e.name);
   const config = experimentConfigFile(e, quick, flags.seed, dir, ['dln', ...ctx.argv]);
   const progress = createExperimentProgress(io.stderr, { bars: flags.progress });
   let summary: ExperimentSummary | null = null;

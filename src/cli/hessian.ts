@@ -3,20 +3,25 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { assertFitsData, parameterCount } from '../model/network.ts';
 import { requireInvertibleSigmaXX } from '../model/stats.ts';
-import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, classify, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
+import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
 import { readWeightsFile } from '../node/dataFiles.ts';
+import { HESSIAN_STAGES, type HessianJobInput, type HessianOutcome } from '../node/hessianJob.ts';
+import { runJob } from '../node/jobRunner.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { oneOf, positiveNumber } from './flagParsers.ts';
 import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, setText, warn } from './printResult.ts';
-import type { CliContext, CliIO } from './run.ts';
+import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 
 /** The most parameters for which the dense Hessian (and --eigenvalues all) is used; Lanczos above. */
 const DENSE_LIMIT = 3000;
 
+/** From this many parameters on, the Hessian's stages are shown on stderr (below, it takes well under a second). */
+const PROGRESS_MIN_PARAMETERS = 1000;
+
 interface HessianFlags extends TheoryDataFlags {
-  weights: string; eigenvalues: 'all' | 'extreme'; gradientTol: number; signTol: number; requireCritical?: true;
+  weights: string; eigenvalues: 'all' | 'extreme'; gradientTol: number; signTol: number; requireCritical?: true; progress: boolean;
 }
 
 /** Adds `dln hessian` to program. */
@@ -34,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--require-critical', 'fail (exit 2) unless the weights are a first-order critical point');
   addSeedOption(cmd);
   addJsonOption(cmd);
+  cmd.option('--no-progress', 'no progress display on stderr');
   cmd.addHelpText('after', `
 Theorem 7 (THEORY §5.6) reads S off the product and applies the tightening test; the Hessian verdict
 comes from its spectrum (dense for up to ${DENSE_LIMIT} parameters, else Lanczos on exact Hessian-vector
@@ -48,17 +54,22 @@ Examples:
   dln critical-point --data report-sec4 --dims 5,4,4,5 --subset 1,2,3 --kind strict --out s.npz
   dln hessian --data report-sec4 --weights s.npz --eigenvalues all --json
 
-JSON fields: weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
+JSON fields: status (complete, or interrupted: Lanczos stopped by Ctrl-C), weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
 lanczos), eigenvalues (all, ascending, or {min, max}), negative, zero (counts, null with Lanczos),
 tolerance (the absolute threshold used for the counts), subset (1-based S, when critical), rank,
 rMax, criticalValue, theorem7, tightened, hessianVerdict (each global-minimum, strict-saddle,
 non-strict-saddle or not-critical), agree, reasons, warnings.
+From ${PROGRESS_MIN_PARAMETERS} parameters on, progress goes to stderr (a bar on a terminal, plain lines otherwise;
+--no-progress silences it): the dense Hessian column by column, its eigendecomposition, or the
+Lanczos iterations. A first Ctrl-C stops at the next column or iteration: Lanczos then reports the
+estimates reached (status interrupted), the dense path, which has no partial result, prints none;
+a second Ctrl-C quits at once.
 Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with --require-critical),
-3 Σ_XX singular (with --json also {error, premise} on stdout).`)
-    .action((flags: HessianFlags) => { ctx.exitCode = hessianCommand(flags, ctx.io); });
+3 Σ_XX singular (with --json also {error, premise} on stdout), 130 interrupted by Ctrl-C.`)
+    .action(async (flags: HessianFlags) => { ctx.exitCode = await hessianCommand(flags, ctx.io); });
 }
 
-function hessianCommand(flags: HessianFlags, io: CliIO): number {
+async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
   const weights = readWeightsFile(flags.weights);
   const { stats } = loadStats(flags);
   const dims = assertFitsData(weights, stats.dx, stats.dy, flags.weights);
@@ -71,13 +82,26 @@ function hessianCommand(flags: HessianFlags, io: CliIO): number {
   if (flags.requireCritical === true && !crit.critical) {
     throw new InputError(`${flags.weights} is not a first-order critical point: relative gradient norm ${crit.relative.toExponential(2)} > --gradient-tol ${flags.gradientTol}`);
   }
-  const c = classify(weights, stats, { eigenvalues: flags.eigenvalues, gradientTol: flags.gradientTol, signTol: flags.signTol, denseLimit: DENSE_LIMIT });
+  const input: HessianJobInput = { weights, stats, options: { eigenvalues: flags.eigenvalues, gradientTol: flags.gradientTol, signTol: flags.signTol, denseLimit: DENSE_LIMIT } };
+  const outcome = await runJob<HessianOutcome>({ moduleUrl: new URL('../node/hessianJob.ts', import.meta.url), exportName: 'hessianJob', input }, {
+    io, progress: { enabled: flags.progress && p >= PROGRESS_MIN_PARAMETERS, label: 'hessian', unit: 'column' },
+    stopping: 'stopping at the next column or iteration',
+  });
+  if (outcome === null) return EXIT_INTERRUPTED;
+  if (outcome.status === 'stopped') {
+    const st = HESSIAN_STAGES[outcome.stage](p);
+    const where = outcome.total > 0 ? ` (${st.unit} ${outcome.done} of ${outcome.total})` : '';
+    io.stderr.write(`dln: stopped while ${st.label}${where}: the dense path has no partial result, so nothing is reported\n`);
+    return EXIT_INTERRUPTED;
+  }
+  const c = outcome.classification;
   const t7 = c.theorem7, h = c.hessian;
   warn(io, t7.warnings);
-  if (h.lanczos !== null && !h.lanczos.converged) warn(io, [`Lanczos did not converge in ${h.lanczos.iterations} iterations: λ_min and λ_max are estimates`]);
+  if (h.lanczos?.stopped === true) warn(io, [`Lanczos was stopped after ${h.lanczos.iterations} iterations: λ_min and λ_max are estimates (the true λ_min ≤ the reported one, λ_max ≥ it)`]);
+  else if (h.lanczos !== null && !h.lanczos.converged) warn(io, [`Lanczos did not converge in ${h.lanczos.iterations} iterations: λ_min and λ_max are estimates`]);
   const subset = t7.subset;
   const result = {
-    weights: resolve(flags.weights), dims, loss: crit.loss, gradNorm: crit.gradNorm, relativeGradient: crit.relative, critical: crit.critical,
+    status: outcome.status, weights: resolve(flags.weights), dims, loss: crit.loss, gradNorm: crit.gradNorm, relativeGradient: crit.relative, critical: crit.critical,
     parameters: p, method: h.method,
     eigenvalues: h.eigenvalues !== null ? Array.from(h.eigenvalues) : { min: h.lambdaMin, max: h.lambdaMax },
     negative: h.negativeCount, zero: h.zeroCount, tolerance: h.tolerance, signTol: flags.signTol,
@@ -88,6 +112,7 @@ function hessianCommand(flags: HessianFlags, io: CliIO): number {
   if (!c.agree) warn(io, [`the verdicts disagree: Theorem 7 says ${t7.type} (${t7.reason}), the Hessian ${h.verdict} (${h.reason})`]);
   const counts = h.negativeCount !== null ? `${h.negativeCount} negative, ${h.zeroCount} zero (|λ| ≤ ${h.tolerance.toExponential(2)})` : 'no counts (Lanczos finds λ_min and λ_max only)';
   printResult(io, flags.json === true, result, () => [
+    ...(outcome.status === 'interrupted' ? [`interrupted after ${h.lanczos?.iterations ?? 0} Lanczos iterations`] : []),
     `${flags.weights}: widths ${dims.join(',')}, ${p} parameters`,
     `  loss                    ${fmt(crit.loss)}${subset !== null ? `   (S = ${setText(subset)}, rank ${t7.rank}, r_max = ${t7.rMax})` : ''}`,
     `  gradient norm           ${fmt(crit.gradNorm)}   (relative ${crit.relative.toExponential(2)}, ${crit.critical ? 'critical' : 'not critical'})`,
@@ -98,5 +123,5 @@ function hessianCommand(flags: HessianFlags, io: CliIO): number {
     `  agree                   ${c.agree ? 'yes' : 'NO'}`,
     '',
   ].join('\n'));
-  return 0;
+  return outcome.status === 'interrupted' ? EXIT_INTERRUPTED : 0;
 }

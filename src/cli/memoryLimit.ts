@@ -40,7 +40,7 @@ function csvLineBytes(dims: readonly number[], flow: boolean): number {
 
 /**
  * Refuses (InputError) a training run whose weights, workspaces and kept trajectory (at most retain
- * records for GD) would not fit in memory (estimateTrainMemory), or whose trajectory.csv would not
+ * records, GD or flow) would not fit in memory (estimateTrainMemory), or whose trajectory.csv would not
  * fit on the disk of outDir.
  */
 export function checkTrainMemory(dims: readonly number[], method: 'gd' | 'flow' | 'pgd', steps: number, recordEvery: number, env: NodeJS.ProcessEnv, retain = Infinity, outDir?: string): void {

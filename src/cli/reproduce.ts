@@ -1,8 +1,7 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { InputError } from '../errors.ts';
 import { getExperiment, selectExperiments } from '../experiments/registry.ts';
 import { onInterrupts } from '../node/jobRunner.ts';
 import { type ExperimentTask, type TaskEnd, runExperiments } from '../node/runExperiments.ts';
@@ -10,13 +9,14 @@ import { displayPath, experimentConfigFile, register as registerExperiment, save
 import { integerAtLeast } from './flagParsers.ts';
 import { type ExperimentConfigFile, readCompleteResult } from './report/experimentFolder.ts';
 import { createExperimentProgress } from './report/experimentProgress.ts';
-import { writeReport } from './report/writeReport.ts';
+import { isReportFolder, writeReport } from './report/writeReport.ts';
+import { checkOutputDir } from './outputFile.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion, oneLine } from './run.ts';
 
 /** The seed of every experiment that `dln reproduce` runs (each experiment derives its own streams from it). */
 export const REPRODUCE_SEED = 1;
 
-interface ReproduceFlags { quick?: true; only?: string; out: string; jobs: number; force?: true; progress: boolean }
+interface ReproduceFlags { quick?: true; only?: string; out: string; jobs: number; force?: true; progress: boolean; json?: true }
 
 /** Adds `dln experiment` and `dln reproduce` to program. */
 export function registerExperimentCommands(program: Command, ctx: CliContext): void {
@@ -34,6 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--jobs <n>', 'experiments run at once, each on its own worker thread').argParser(integerAtLeast('--jobs', 1)).default(availableParallelism(), 'the cores available'))
     .option('--force', 'rerun experiments whose folder already holds a result for the same configuration')
     .option('--no-progress', 'no progress bars on stderr (the line per experiment stays)')
+    .option('--json', 'print what the report holds as JSON on stdout: report, experiments, verdicts, failed, notStarted')
     .addHelpText('after', `
 Examples:
   dln reproduce --quick                 (every experiment, smaller: a few minutes)
@@ -55,8 +56,7 @@ async function reproduceCommand(flags: ReproduceFlags, ctx: CliContext): Promise
   const io = ctx.io;
   const selected = selectExperiments(flags.only);
   const out = resolve(flags.out);
-  const stat = statSync(out, { throwIfNoEntry: false });
-  if (stat !== undefined && !stat.isDirectory()) throw new InputError(`--out ${flags.out} exists and is not a directory`);
+  checkOutputDir(flags.out, '--out', { isOwn: isReportFolder, what: 'report of dln reproduce' });
   mkdirSync(out, { recursive: true });
   const quick = flags.quick === true, words = ['dln', ...ctx.argv], total = selected.length;
   const progress = createExperimentProgress(io.stderr, { bars: flags.progress });
@@ -135,7 +135,12 @@ async function reproduceCommand(flags: ReproduceFlags, ctx: CliContext): Promise
   const report = writeReport(out, dlnVersion());
   const count = (k: string): number => report.entries.filter((e) => e.summary.verdictClass === k).length;
   const tally = [`${count('agrees')} agree`, `${count('order')} agree in order of magnitude`, `${count('differs')} differ`].filter((t) => !t.startsWith('0 '));
-  io.stdout.write(`report: ${displayPath(join(out, 'index.html'))} (${report.entries.length} experiment${report.entries.length === 1 ? '' : 's'}${tally.length > 0 ? `: ${tally.join(', ')}` : ''})\n`);
+  if (flags.json === true) {
+    const verdicts = { agrees: count('agrees'), order: count('order'), differs: count('differs'), other: count('other') };
+    io.stdout.write(`${JSON.stringify({ report: join(out, 'index.html'), experiments: report.entries.map((e) => e.folder), verdicts, failed: failures, notStarted }, null, 2)}\n`);
+  } else {
+    io.stdout.write(`report: ${displayPath(join(out, 'index.html'))} (${report.entries.length} experiment${report.entries.length === 1 ? '' : 's'}${tally.length > 0 ? `: ${tally.join(', ')}` : ''})\n`);
+  }
   if (ends.some((e) => e.state === 'aborted') || notStarted.length > 0) return EXIT_INTERRUPTED;
   if (failures > 0) {
     io.stderr.write(`dln: ${failures} experiment${failures === 1 ? '' : 's'} failed${io.env.DLN_DEBUG === '1' ? '' : ' (set DLN_DEBUG=1 for the stack trace)'}\n`);

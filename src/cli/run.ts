@@ -46,32 +46,60 @@ export function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ').trim();
 }
 
-/** True when argv asks for JSON output (before any `--`). */
-function wantsJson(argv: readonly string[]): boolean {
+/** The command argv runs in program: subcommand names followed from the root (a default subcommand where none is named). */
+function commandOf(program: Command, argv: readonly string[]): Command {
+  let cmd = program;
+  for (const word of argv) {
+    if (word === '--') break;
+    if (word.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub === undefined) break;
+    cmd = sub;
+  }
+  const fallback = (cmd as unknown as { _defaultCommandName?: string | null })._defaultCommandName;
+  const def = fallback != null ? cmd.commands.find((c) => c.name() === fallback) : undefined;
+  return def ?? cmd;
+}
+
+/** True when argv gives --json (before any `--`) to a command whose --json asks for JSON output (a flag without a value). */
+function wantsJson(argv: readonly string[], program: Command | undefined): boolean {
   const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+  if (!(end < 0 ? argv : argv.slice(0, end)).includes('--json')) return false;
+  if (program === undefined) return false;
+  return commandOf(program, argv).options.some((o) => o.long === '--json' && !o.required && !o.optional);
+}
+
+/** What stdout carries with --json when a command fails with exit code 2 or 3: one JSON object. */
+export interface JsonError { error: string; exitCode: 2 | 3; premise?: string }
+
+function writeJsonError(io: CliIO, error: JsonError): void {
+  io.stdout.write(`${JSON.stringify(error, null, 2)}\n`);
 }
 
 /**
  * The exit code for an error thrown by a command, after reporting it: user errors (InputError, the
- * engine's ShapeError, command-line parse errors) → 2, failed premises → 3 (with --json also `{error, premise}` on
- * stdout), help and version → 0, anything else → 1 (stack trace only with DLN_DEBUG=1).
+ * engine's ShapeError, command-line parse errors) → 2, failed premises → 3, help and version → 0,
+ * anything else → 1 (stack trace only with DLN_DEBUG=1). The message is one line on stderr; with
+ * json, stdout also carries `{error, exitCode, premise?}` for exit codes 2 and 3.
  */
 export function reportError(e: unknown, io: CliIO, json: boolean): number {
   if (e instanceof CommanderError) {
     if (e.exitCode === 0) return 0;
     // `dln` alone: commander has already printed the help on stderr.
     if (e.code === 'commander.help' || e.code === 'commander.helpDisplayed') return 2;
-    io.stderr.write(`dln: ${oneLine(e.message.replace(/^error:\s*/, ''))}\n`);
+    const message = oneLine(e.message.replace(/^error:\s*/, ''));
+    io.stderr.write(`dln: ${message}\n`);
+    if (json) writeJsonError(io, { error: message, exitCode: 2 });
     return 2;
   }
   if (e instanceof InputError || e instanceof ShapeError) {
     io.stderr.write(`dln: ${oneLine(e.message)}\n`);
+    if (json) writeJsonError(io, { error: oneLine(e.message), exitCode: 2 });
     return 2;
   }
   if (e instanceof PremiseError) {
     io.stderr.write(`dln: premise failed (${e.premise}): ${oneLine(e.message)}\n`);
-    if (json) io.stdout.write(`${JSON.stringify({ error: e.message, premise: e.premise }, null, 2)}\n`);
+    if (json) writeJsonError(io, { error: oneLine(e.message), exitCode: 3, premise: e.premise });
     return 3;
   }
   const err = e instanceof Error ? e : new Error(String(e));
@@ -86,11 +114,12 @@ export function reportError(e: unknown, io: CliIO, json: boolean): number {
  */
 export async function runCli(argv: readonly string[], build: (ctx: CliContext) => Command, io: CliIO): Promise<number> {
   const ctx: CliContext = { io, argv: [...argv], exitCode: 0 };
+  let program: Command | undefined;
   try {
-    const program = build(ctx);
+    program = build(ctx);
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
   } catch (e) {
-    return reportError(e, io, wantsJson(argv));
+    return reportError(e, io, wantsJson(argv, program));
   }
 }

@@ -10,6 +10,7 @@ import {
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { integerAtLeast, positiveNumber } from './flagParsers.ts';
 import { addJsonOption } from './commonOptions.ts';
+import { checkDirWritable } from './outputFile.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 
 interface RunFlags { out?: string; jobs: number; queue?: string; quick?: true; progress: boolean; json?: true }
@@ -69,6 +70,7 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
   addJsonOption(run).action(async (specArg: string, flags: RunFlags) => {
     const spec = specFromArg(specArg, flags.quick === true);
     const dir = flags.out ?? `sweeps/${spec.name}`;
+    checkDirWritable(dir, flags.out !== undefined ? '--out' : 'the sweep directory');
     ctx.exitCode = await execute(ctx, createSweep(dir, spec, dlnVersion()), dir, flags);
   });
   const resume = sweep.command('resume <dir>').description('continue a sweep after a crash or Ctrl-C (recomputes nothing stored)')

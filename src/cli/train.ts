@@ -21,13 +21,14 @@ import { selectBackendOrFail } from './backendOption.ts';
 import { planFromConfig } from './trainConfig.ts';
 import { getBackend } from '../linalg/backend.ts';
 import { checkTrainMemory } from './memoryLimit.ts';
+import { checkOutputDir } from './outputFile.ts';
 import { explanationJson, explanationLine, finalStatus } from './explainResult.ts';
 import { renderChart } from '../plot/index.ts';
 import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure } from './trainSharpness.ts';
 
 /** The step budget of GD when --steps is not given (the flow's is FLOW_DEFAULTS.maxSteps). */
 const GD_DEFAULT_STEPS = 1000;
-/** Records of a GD run kept in memory (evenly spaced; trajectory.csv has every one). */
+/** Records of a run (GD or flow) kept in memory (evenly spaced; trajectory.csv has every one). */
 const TRAJECTORY_RETAIN = 10000;
 
 /** Everything that determines a training run's numbers, as config.json records it: the data, the network, the run. */
@@ -123,7 +124,7 @@ function planFresh(flags: TrainFlags, cmd: Command): { settings: TrainSettings; 
     method = { method: 'gd', schedule };
   }
   const steps = flags.steps ?? (flow ? FLOW_DEFAULTS.maxSteps : GD_DEFAULT_STEPS);
-  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env, flow ? Infinity : TRAJECTORY_RETAIN, flags.out);
+  if (flags.dims !== undefined) checkTrainMemory(flags.dims, method.method, steps, flags.recordEvery, process.env, TRAJECTORY_RETAIN, flags.out);
   const init = initChoiceFromFlags(flags, cmd);
   // One generator, in a fixed order: built-in data first, then the initial weights.
   const rng = new Rng(flags.seed);
@@ -169,11 +170,12 @@ function planResume(flags: TrainFlags, cmd: Command, dir: string): { config: Run
   return { config, dataset: loadDataFromSource(config.settings.data), weights, checkpoint };
 }
 
-/** InputError unless dir can receive a run: absent, empty, or (keep) the run being resumed. */
-function checkOutDir(dir: string, keep?: string): void {
-  if (!existsSync(dir) || dir === keep) return;
-  if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir} exists and is not a directory`);
-  if (readdirSync(dir).length > 0) throw new InputError(`--out ${dir} already exists and is not empty (dln never overwrites results; choose a new directory)`);
+/** InputError unless dir can receive a run (before it starts): absent, empty, or (keep) the run being resumed; and writable. */
+function checkOutDir(dir: string, flag: string, keep?: string): void {
+  if (dir !== keep && existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0) {
+    throw new InputError(`--out ${dir} already exists and is not empty (dln never overwrites results; choose a new directory)`);
+  }
+  checkOutputDir(dir, flag, { isOwn: (d) => d === keep, what: 'run being resumed' });
 }
 
 /** The numbers a run ends with (summary.json and --json). */
@@ -246,7 +248,7 @@ async function trainCommand(flags: TrainFlags, cmd: Command, ctx: CliContext): P
   const io = ctx.io;
   const resumeDir = flags.resume !== undefined ? resolve(flags.resume) : undefined;
   const out = flags.out !== undefined ? resolve(flags.out) : resumeDir;
-  if (out !== undefined) checkOutDir(out, resumeDir);
+  if (out !== undefined) checkOutDir(out, flags.out !== undefined ? '--out' : '--resume', resumeDir);
   const words = ['dln', ...ctx.argv];
   let config: RunConfig, job: TrainJobInput, previousSeconds = 0;
   if (resumeDir !== undefined) {

@@ -73,7 +73,8 @@ export function planFromConfig(file: string, cmd: Command, replayer: Replayer = 
     // Built-in and real data are drawn as a fresh run draws them, from the run's generator.
     if (data.seed !== settings.seed) fail(file, `settings.data.seed ${data.seed} differs from settings.seed ${settings.seed}`);
     const m = data.kind === 'real' ? data.mnist : undefined;
-    ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
+    const params = data.kind === 'builtin' ? data.params ?? {} : {};
+    ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...params, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
   }
   let init: InitChoice = settings.init;
   if (init.kind === 'weights') {

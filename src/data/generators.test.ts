@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reportSec4, reportSec5, nrt, amgEscape, lnPgd, builtinData, builtinNames } from './generators.ts';
+import { execFileSync } from 'node:child_process';
+import {
+  reportSec4, reportSec5, nrt, amgEscape, lnPgd, builtinData, builtinNames, generateData, generatorDefaults, generatorParamsProblems,
+} from './generators.ts';
 import { type Mat, toRows } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 import { eigh } from '../linalg/eigh.ts';
@@ -124,4 +127,41 @@ test('every built-in data set gives identical bits for the same seed and differe
     assert.match(a.describe, new RegExp(`^${name}: .*THEORY §8\\.\\d\\)$`));
     if (name !== 'ln-pgd') assert.notDeepEqual(a.y.data, c.y.data, name);
   }
+});
+
+test('generateData with no settings, or the defaults, is builtinData to the bit', () => {
+  for (const name of builtinNames) {
+    const ref = builtinData[name](new Rng(5));
+    for (const params of [{}, generatorDefaults[name]]) {
+      const g = generateData(name, new Rng(5), params);
+      assert.deepEqual([...g.x.data], [...ref.x.data], name);
+      assert.deepEqual([...g.y.data], [...ref.y.data], name);
+      assert.equal(g.describe, ref.describe);
+    }
+  }
+});
+
+test('generator settings: samples, noise and dimensions give the shapes asked for; nrt\'s condition spaces σ from 2 to 2/κ (checked by numpy)', () => {
+  const a = generateData('report-sec4', new Rng(1), { samples: 40, noise: 0 });
+  assert.deepEqual([a.x.rows, a.x.cols, a.y.rows, a.y.cols], [5, 40, 5, 40]);
+  // noise 0: Y = diag(5,4,3,2,1)X exactly.
+  for (let j = 0; j < 40; j++) assert.equal(a.y.data[2 * 40 + j], 3 * a.x.data[2 * 40 + j]);
+  const e = generateData('amg-escape', new Rng(1), { dx: 3, dy: 2, samples: 7 });
+  assert.deepEqual([e.x.rows, e.x.cols, e.y.rows, e.y.cols], [3, 7, 2, 7]);
+  const n = generateData('nrt', new Rng(2), { dx: 6, dy: 5, samples: 20, rank: 3, condition: 10 });
+  // A = Y X⁺ (X has full row rank); its non-zero singular values are linspace(2, 0.2, 3).
+  const out = execFileSync('python3', ['-c', `import json,sys,numpy as np
+d=json.load(sys.stdin); x=np.array(d['x']); y=np.array(d['y'])
+print(json.dumps(np.linalg.svd(y@np.linalg.pinv(x), compute_uv=False).tolist()))`], { input: JSON.stringify({ x: toRows(n.x), y: toRows(n.y) }) }).toString();
+  const s = JSON.parse(out) as number[];
+  [2, 1.1, 0.2].forEach((v, k) => assert.ok(Math.abs(s[k] - v) <= 1e-12, `σ_${k + 1} = ${s[k]}, want ${v}`));
+  for (const v of s.slice(3)) assert.ok(v <= 1e-12);
+});
+
+test('generator settings that do not fit are named, one message each', () => {
+  assert.deepEqual(generatorParamsProblems('report-sec5', { rank: 2, noise: -1 }), ['noise: must be a finite number ≥ 0', 'rank: report-sec5 takes samples, noise']);
+  assert.deepEqual(generatorParamsProblems('nrt', { dx: 3, rank: 4 }), ['rank: 4 exceeds min(d_x, d_y) = 3']);
+  assert.deepEqual(generatorParamsProblems('ln-pgd', { samples: 3 }), ['samples: ln-pgd takes no settings']);
+  assert.deepEqual(generatorParamsProblems('nrt', { condition: 0.5 }), ['condition: must be a finite number ≥ 1 (σ_1/σ_r)']);
+  assert.throws(() => generateData('nrt', new Rng(0), { rank: 9 }), /nrt: rank: 9 exceeds min\(d_x, d_y\) = 8/);
 });

@@ -45,6 +45,11 @@ function columnNames(specs: readonly ColumnSpec[]): string[] {
   return specs.flatMap((c) => (c.kind === 'category' ? c.levels.slice(1).map((l) => `${c.field}=${l}`) : [c.field]));
 }
 
+/** Number of numeric columns a list of column specs expands to. */
+export function tableWidth(specs: readonly ColumnSpec[]): number {
+  return columnNames(specs).length;
+}
+
 /** The values a record contributes for one column spec, or null when the record lacks a usable value. */
 function columnValues(record: Readonly<Record<string, unknown>>, spec: ColumnSpec, where: string): number[] | null {
   const v = record[spec.field];

@@ -4,7 +4,10 @@ import { Rng } from '../linalg/rng.ts';
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { statsFromData } from '../model/stats.ts';
 import { hessian } from '../model/hessian.ts';
+import { eigvalsh } from '../linalg/eigh.ts';
+import { StoppedError } from '../errors.ts';
 import { classify } from './classify.ts';
+import { hessianVerdict } from './hessianVerdict.ts';
 import { buildCriticalPoint } from './criticalPoint.ts';
 import { gaussian } from '../../test/helpers/randomInstance.ts';
 
@@ -80,4 +83,23 @@ test('badly gauged critical points keep the relative threshold (the rounding lev
       assert.ok(res.agree, `dims [${dims}] S = {${s}} ${kind}: ${h.reason}`);
     }
   }
+});
+
+test('hessianVerdict reports its stages; shouldStop stops Lanczos with estimates and the dense path with a StoppedError', () => {
+  const rng = new Rng(3), dims = [3, 4, 4, 2];
+  const stats = statsFromData({ x: gaussian(3, 20, rng), y: gaussian(2, 20, rng) });
+  const weights = dims.slice(1).map((d, j) => gaussian(d, dims[j], rng, 0.5));
+  const p = 3 * 4 + 4 * 4 + 4 * 2;
+  const stages: string[] = [];
+  const dense = hessianVerdict(weights, stats, { eigenvalues: 'all', onProgress: (s, k, n) => { if (k === 0) stages.push(`${s}/${n}`); } });
+  // eigvalsh above the Jacobi size reports the n − 1 steps of its reduction, else runs in one piece (total 0).
+  assert.deepEqual(stages, [`dense-hessian/${p}`, 'eigenvalues/0']);
+  assert.deepEqual(dense.eigenvalues, eigvalsh(hessian(weights, stats)));
+  assert.throws(() => hessianVerdict(weights, stats, { shouldStop: () => true }),
+    (e: unknown) => e instanceof StoppedError && e.stage === 'dense-hessian' && e.done > 0 && e.total === p);
+  let k = 0;
+  const lz = hessianVerdict(weights, stats, { denseLimit: 10, onProgress: (s) => { assert.equal(s, 'lanczos'); k++; }, shouldStop: () => k >= 3 });
+  assert.equal(lz.method, 'lanczos');
+  assert.deepEqual([lz.lanczos?.iterations, lz.lanczos?.stopped, lz.lanczos?.converged], [3, true, false]);
+  assert.ok(lz.lambdaMin >= dense.lambdaMin - 1e-9 * dense.lambdaMax && lz.lambdaMax <= dense.lambdaMax * (1 + 1e-12), 'Ritz values inside the spectrum');
 });

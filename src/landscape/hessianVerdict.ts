@@ -5,7 +5,7 @@ import type { Stats } from '../model/stats.ts';
 import { assertFitsData, maxRank, parameterCount } from '../model/network.ts';
 import { hessian } from '../model/hessian.ts';
 import { hessianVectorProduct, createHvpWorkspace } from '../model/hessianVectorProduct.ts';
-import { InputError } from '../errors.ts';
+import { InputError, StoppedError } from '../errors.ts';
 import { criticality, DEFAULT_GRADIENT_TOL } from './criticality.ts';
 import { dataSpectrum } from './spectrum.ts';
 import { lanczosExtreme, type LanczosOptions } from '../linalg/lanczos.ts';
@@ -25,7 +25,21 @@ export interface HessianVerdictOptions {
   /** Eigenvalues below −signTol·max|λ| are negative, |λ| ≤ signTol·max|λ| zero; default 1e-9. */
   readonly signTol?: number;
   readonly lanczos?: LanczosOptions;
+  /**
+   * Progress of the long stages: (stage, 0, total) when a stage begins, then (stage, done, total) as it
+   * goes; total = 0 for a stage done in one piece (a LAPACK eigendecomposition).
+   */
+  readonly onProgress?: (stage: HessianStage, done: number, total: number) => void;
+  /**
+   * Polled as the work goes. True stops Lanczos with the Ritz values reached (lanczos.stopped: the
+   * result's λ_min and λ_max are estimates); the dense path, which has no partial result, throws a
+   * StoppedError naming the stage.
+   */
+  readonly shouldStop?: () => boolean;
 }
+
+/** The long stages of hessianVerdict: forming the dense Hessian, its eigenvalues, or Lanczos iterations. */
+export type HessianStage = 'dense-hessian' | 'eigenvalues' | 'lanczos';
 
 /** The verdict of the Hessian spectrum of the ½-loss at W (negative eigenvalue: strict saddle; PSD: minimum or non-strict saddle by the loss). */
 export interface HessianVerdictResult {
@@ -47,7 +61,7 @@ export interface HessianVerdictResult {
   readonly globalMinimum: number;
   readonly relativeGradient: number;
   /** Ritz residuals and iterations when method = 'lanczos'. */
-  readonly lanczos: { residualMin: number; residualMax: number; iterations: number; converged: boolean } | null;
+  readonly lanczos: { residualMin: number; residualMax: number; iterations: number; converged: boolean; stopped: boolean } | null;
   readonly reason: string;
 }
 
@@ -65,14 +79,24 @@ export function hessianVerdict(weights: readonly Mat[], stats: Stats, options: H
   const crit = criticality(weights, stats, options.gradientTol ?? DEFAULT_GRADIENT_TOL);
   let lambdaMin: number, lambdaMax: number, values: Float64Array | null = null;
   let lanczos: HessianVerdictResult['lanczos'] = null;
+  const { onProgress, shouldStop } = options;
+  const step = (stage: HessianStage) => (done: number, total: number): void => {
+    onProgress?.(stage, done, total);
+    if (done > 0 && shouldStop?.() === true) throw new StoppedError(stage, done, total);
+  };
   if (p <= denseLimit) {
-    values = eigvalsh(hessian(weights, stats));
+    const h = hessian(weights, stats, { onProgress: step('dense-hessian') });
+    values = eigvalsh(h, { onProgress: step('eigenvalues') });
     lambdaMin = values[0]; lambdaMax = values[p - 1];
   } else {
     const ws = createHvpWorkspace(dims);
-    const res = lanczosExtreme((v, out) => { hessianVectorProduct(weights, stats, v, out, ws); }, p, options.lanczos);
+    const res = lanczosExtreme((v, out) => { hessianVectorProduct(weights, stats, v, out, ws); }, p, {
+      ...options.lanczos,
+      ...(onProgress !== undefined ? { onIteration: (k: number, total: number) => { onProgress('lanczos', k, total); } } : {}),
+      ...(shouldStop !== undefined ? { shouldStop } : {}),
+    });
     lambdaMin = res.min; lambdaMax = res.max;
-    lanczos = { residualMin: res.residualMin, residualMax: res.residualMax, iterations: res.iterations, converged: res.converged };
+    lanczos = { residualMin: res.residualMin, residualMax: res.residualMax, iterations: res.iterations, converged: res.converged, stopped: res.stopped };
   }
   // Relative to max|λ|, except for a Hessian that vanishes in exact arithmetic but not in floating
   // point (THEORY §9's Σ_XY-blind W_1): a spectrum entirely at the rounding level of the Hessian's

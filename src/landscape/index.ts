@@ -15,7 +15,7 @@ export type { TighteningResult, TighteningOptions, PivotRanks } from './tighteni
 export { theorem7, expectedType } from './theorem7.ts';
 export type { CriticalType, Verdict, Theorem7Result, Theorem7Options } from './theorem7.ts';
 export { hessianVerdict, DEFAULT_SIGN_TOL } from './hessianVerdict.ts';
-export type { HessianVerdictOptions, HessianVerdictResult } from './hessianVerdict.ts';
+export type { HessianStage, HessianVerdictOptions, HessianVerdictResult } from './hessianVerdict.ts';
 export { classify } from './classify.ts';
 export type { ClassifyResult, ClassifyOptions } from './classify.ts';
 export { lanczosExtreme } from '../linalg/lanczos.ts';

@@ -89,17 +89,30 @@ export function eigh(a: Mat): EighResult {
   return { values, vectors: { rows: n, cols: n, data: vectors } };
 }
 
+/** Options of eigvalsh. */
+export interface EigvalshOptions {
+  /**
+   * Progress of the work: called with (0, total) before it starts, total = 0 when it runs in one piece
+   * (LAPACK, Jacobi), else total = n − 1 steps of the Householder reduction, then (k, total) after each.
+   * It may throw to abandon the work (a is left unchanged).
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * Eigenvalues (ascending) of a symmetric n×n matrix from its lower triangle: cyclic Jacobi up to
  * JACOBI_EIGH_MAX_N, otherwise O(n²) after the 4n³/3 reduction. A backend with LAPACK computes them with dsyevd, values only.
  */
-export function eigvalsh(a: Mat): Float64Array {
-  const big = lowerMaxAbs('eigvalsh', a), viaBackend = backendEigh(a, false);
+export function eigvalsh(a: Mat, options: EigvalshOptions = {}): Float64Array {
+  const big = lowerMaxAbs('eigvalsh', a), onProgress = options.onProgress;
+  const inOnePiece = getBackend().syevd !== undefined || a.rows <= JACOBI_EIGH_MAX_N;
+  onProgress?.(0, inOnePiece ? 0 : a.rows - 1);
+  const viaBackend = backendEigh(a, false);
   if (viaBackend !== null) return viaBackend.values;
   if (a.rows <= JACOBI_EIGH_MAX_N) return jacobiEighSorted(a, big, false).values;
   const n = a.rows, w = new Float64Array(n * n);
   const scale = scaledLower(a, big, w);
-  const { d, e } = tridiagonalize(w, n);
+  const { d, e } = tridiagonalize(w, n, onProgress);
   steqr(d, e, null, n);
   const values = d.sort();
   for (let k = 0; k < n; k++) values[k] /= scale;

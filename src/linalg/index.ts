@@ -12,7 +12,7 @@ export { lowRankSymmetricNorm } from './lowRankSymmetricNorm.ts';
 export type { QrResult, QrOptions } from './qr.ts';
 export { qr } from './qr.ts';
 export type { EighResult } from './eigh.ts';
-export { eigh, eigvalsh } from './eigh.ts';
+export { type EigvalshOptions, eigh, eigvalsh } from './eigh.ts';
 export type { SvdResult, SvdOptions } from './svd.ts';
 export { svd, singularValues } from './svd.ts';
 export { cholesky, solveSPD, invSqrtSPD } from './cholesky.ts';

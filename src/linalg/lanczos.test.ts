@@ -53,3 +53,20 @@ test('lanczosExtreme gives identical bits for the same seed', () => {
   assert.equal(a.min, b.min);
   assert.equal(a.max, b.max);
 });
+
+test('lanczosExtreme stops when shouldStop says so, with Ritz values inside [λ_min, λ_max] and stopped set', () => {
+  const p = 400, d = new Float64Array(p);
+  for (let i = 0; i < p; i++) d[i] = -3 + (103 * i) / (p - 1);
+  const hvp = (v: Float64Array, out: Float64Array): void => { for (let i = 0; i < p; i++) out[i] = d[i] * v[i]; };
+  const iterations: number[] = [];
+  const res = lanczosExtreme(hvp, p, { maxIter: 200, onIteration: (k, max) => { assert.equal(max, 200); iterations.push(k); }, shouldStop: () => iterations.length >= 7 });
+  assert.deepEqual(iterations, [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(res.iterations, 7);
+  assert.equal(res.stopped, true);
+  assert.equal(res.converged, false);
+  // Cauchy interlacing: the Ritz values of a Krylov space lie inside the spectrum.
+  assert.ok(res.min >= -3 && res.max <= 100 && res.min < res.max, `[${res.min}, ${res.max}]`);
+  const whole = lanczosExtreme(hvp, p, { maxIter: 200 });
+  assert.equal(whole.stopped, false);
+  assert.ok(whole.converged && whole.iterations > 7);
+});

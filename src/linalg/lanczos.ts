@@ -13,6 +13,10 @@ export interface LanczosOptions {
   readonly seed?: number;
   /** Iterations between Ritz checks (an eigh of the k×k tridiagonal); default 10. */
   readonly checkEvery?: number;
+  /** Called after each iteration k = 1, 2, … with the largest Krylov dimension (for a progress display). */
+  readonly onIteration?: (k: number, maxIter: number) => void;
+  /** Polled after each iteration: true ends the process there, with the Ritz values reached (stopped). */
+  readonly shouldStop?: () => boolean;
 }
 
 /** The extreme Ritz values of a symmetric operator after k Lanczos steps, with their residuals. */
@@ -27,6 +31,8 @@ export interface LanczosResult {
   readonly minVector: Float64Array;
   readonly iterations: number;
   readonly converged: boolean;
+  /** True when shouldStop ended the process before convergence: min and max are then estimates (θ_min ≥ λ_min, θ_max ≤ λ_max). */
+  readonly stopped: boolean;
 }
 
 /**
@@ -45,7 +51,7 @@ export function lanczosExtreme(hvp: (v: Float64Array, out: Float64Array) => void
   scaleTo(start, 1 / vectorNorm(start));
   q.set(start, 0);
   let ritz = { min: 0, max: 0, resMin: 0, resMax: 0, yMin: new Float64Array(1), k: 0 };
-  let converged = false;
+  let converged = false, stopped = false;
   for (let k = 0; k < maxIter; k++) {
     hvp(q.subarray(k * p, (k + 1) * p), w);
     let a = 0;
@@ -59,18 +65,21 @@ export function lanczosExtreme(hvp: (v: Float64Array, out: Float64Array) => void
     const last = k + 1 === maxIter;
     const size = Math.max(...alpha.map(Math.abs), ...beta, b);
     const breakdown = !(b > 1e-13 * size) || k + 1 === p;
-    if (breakdown || last || (k + 1) % checkEvery === 0) {
+    options.onIteration?.(k + 1, maxIter);
+    stopped = !breakdown && !last && options.shouldStop?.() === true;
+    if (breakdown || last || stopped || (k + 1) % checkEvery === 0) {
       ritz = ritzExtremes(alpha, beta, breakdown ? 0 : b);
       const scale = Math.max(Math.abs(ritz.min), Math.abs(ritz.max));
       converged = breakdown || (ritz.resMin <= tol * scale && ritz.resMax <= tol * scale);
-      if (converged || last) break;
+      if (converged) stopped = false;
+      if (converged || last || stopped) break;
     }
     beta.push(b);
     for (let i = 0; i < p; i++) q[(k + 1) * p + i] = w[i] / b;
   }
   const minVector = new Float64Array(p);
   for (let j = 0; j < ritz.k; j++) { const c = ritz.yMin[j]; for (let i = 0; i < p; i++) minVector[i] += c * q[j * p + i]; }
-  return { min: ritz.min, max: ritz.max, residualMin: ritz.resMin, residualMax: ritz.resMax, minVector, iterations: ritz.k, converged };
+  return { min: ritz.min, max: ritz.max, residualMin: ritz.resMin, residualMax: ritz.resMax, minVector, iterations: ritz.k, converged, stopped };
 }
 
 /** Extreme eigenpairs of the k×k tridiagonal T_k = tridiag(β, α, β); residuals β_k·|y_k|. */

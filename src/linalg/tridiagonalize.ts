@@ -11,8 +11,9 @@ export interface Tridiagonal { d: Float64Array; e: Float64Array; tau: Float64Arr
  * reflectors (v_k below the subdiagonal of column k, leading 1 implicit). 4n³/3 flops.
  * The rank-2 update of step k−1 (dsyr2) is fused with the product A₂₂·v of step k (dsymv), so the
  * trailing matrix is streamed through memory once per step instead of twice.
+ * onStep(k + 1, n − 1), if given, is called after step k (it may throw to abandon the reduction).
  */
-export function tridiagonalize(w: Float64Array, n: number): Tridiagonal {
+export function tridiagonalize(w: Float64Array, n: number, onStep?: (done: number, total: number) => void): Tridiagonal {
   const d = new Float64Array(n), e = new Float64Array(Math.max(n - 1, 0)), tau = new Float64Array(Math.max(n - 1, 0));
   // v, y: this step's reflector and A₂₂·v; vp, yp: the pending update A ← A − vp·ypᵀ − yp·vpᵀ (absolute row indices).
   let v = new Float64Array(n), y = new Float64Array(n), vp = new Float64Array(n), yp = new Float64Array(n);
@@ -50,6 +51,7 @@ export function tridiagonalize(w: Float64Array, n: number): Tridiagonal {
     // Bring column o up to date now: the next step's reflector is built from it.
     const co = o * n, po = vp[o], qo = yp[o];
     for (let i = o; i < n; i++) w[co + i] -= vp[i] * qo + yp[i] * po;
+    onStep?.(k + 1, n - 1);
   }
   if (n > 0) d[n - 1] = w[(n - 1) * n + n - 1];
   return { d, e, tau };

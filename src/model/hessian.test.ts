@@ -97,3 +97,15 @@ test('hessianVectorProduct rejects vectors of the wrong length', () => {
   const { stats, weights } = instance(dims, 2);
   assert.throws(() => hessianVectorProduct(weights, stats, new Float64Array(5), new Float64Array(12)), /vectors of length 12/);
 });
+
+test('hessian reports its columns in order, from (0, p) to (p, p), and a throwing callback abandons the work', () => {
+  const dims = [4, 3, 3, 2, 3], { stats, weights } = instance(dims, 5);
+  const p = parameterCount(dims), seen: number[] = [];
+  const h = hessian(weights, stats, { onProgress: (c, total) => { assert.equal(total, p); seen.push(c); } });
+  assert.equal(seen[0], 0);
+  assert.equal(seen[seen.length - 1], p);
+  for (let k = 1; k < seen.length; k++) assert.ok(seen[k] > seen[k - 1], `columns ${seen.join(',')}`);
+  assert.deepEqual(h.data, hessian(weights, stats).data, 'the callback does not change the bits');
+  const stop = new Error('stop');
+  assert.throws(() => hessian(weights, stats, { onProgress: (c) => { if (c > 0) throw stop; } }), (e) => e === stop);
+});

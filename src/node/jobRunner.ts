@@ -16,6 +16,9 @@ import { type Progress, createProgress } from './progress.ts';
  * counting toward total), `job.progress(value, loss)` as often as you like (it writes two numbers to
  * shared memory; the display samples them every 100 ms), and poll `job.shouldStop()` between steps:
  * it turns true on the first Ctrl-C, and the job then returns what it has (e.g. status 'interrupted').
+ * Work in stages (hessian: the dense Hessian, then its eigenvalues) calls `job.begin(total, stage)`
+ * at the start of each: the display of the previous stage ends and one for the new stage begins,
+ * counting from 0 in stage.unit (total 0: a stage that cannot count, shown with its time only).
  *
  * In the command: `const value = await runJob({ moduleUrl, exportName, input }, { io, progress: { enabled,
  * label, unit }, stopping: 'stopping after the current step and saving what was recorded' })`. It
@@ -26,12 +29,20 @@ import { type Progress, createProgress } from './progress.ts';
 export interface JobContext {
   /** True once the job was asked to stop (first Ctrl-C): finish the current step and return. */
   shouldStop(): boolean;
-  /** The set-up is done and the work proper begins, counting toward total (steps, or time t). */
-  begin(total: number): void;
+  /** The set-up is done and the work proper (or its next stage) begins, counting toward total (steps, or time t). */
+  begin(total: number, stage?: JobStage): void;
   /** Where the work stands (value of total) and the current loss; cheap: two stores to shared memory. */
   progress(value: number, loss?: number): void;
   /** Sends data (structured-cloned) to the parent's onPost, e.g. a progress message with text. */
   post(data: unknown): void;
+}
+
+/** A stage of a job's work, as its display names it. */
+export interface JobStage {
+  /** What the stage does, e.g. 'building the dense Hessian'. */
+  readonly label: string;
+  /** What it counts ('column', 'iteration'); ignored when total is 0. */
+  readonly unit: string;
 }
 
 /** Which exported function of which module runs, with what input. */
@@ -48,8 +59,8 @@ export interface StartJobOptions {
   readonly threads?: number;
   /** Where the worker's console output goes (default: the process's own stdout and stderr). */
   readonly log?: NodeJS.WritableStream;
-  /** Called when the job calls begin(total). */
-  onBegin?(total: number): void;
+  /** Called when the job calls begin(total, stage); reached is where the previous stage's progress ended (0 at the first). */
+  onBegin?(total: number, stage?: JobStage, reached?: number): void;
   /** Called with what the job posts. */
   onPost?(data: unknown): void;
 }
@@ -67,7 +78,7 @@ export interface RunningJob<R> {
 }
 
 type WorkerMessage =
-  | { kind: 'begin'; total: number }
+  | { kind: 'begin'; total: number; stage?: JobStage; reached: number }
   | { kind: 'post'; data: unknown }
   | { kind: 'done'; value: unknown }
   | { kind: 'error'; error: WorkerErrorData };
@@ -91,7 +102,7 @@ export function startJob<R>(spec: JobSpec, options: StartJobOptions = {}): Runni
   const result = new Promise<R>((resolve, reject) => {
     rejectRun = reject;
     worker.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'begin') { options.onBegin?.(m.total); return; }
+      if (m.kind === 'begin') { options.onBegin?.(m.total, m.stage, m.reached); return; }
       if (m.kind === 'post') { options.onPost?.(m.data); return; }
       if (m.kind === 'done') resolve(m.value as R); else reject(reviveError(m.error));
       void worker.terminate();
@@ -126,8 +137,11 @@ export function onInterrupts(io: JobIO, stages: readonly (() => void)[]): () => 
 /** Options of runJob. */
 export interface RunJobOptions extends Omit<StartJobOptions, 'onBegin'> {
   readonly io: JobIO;
-  /** The display from begin(total) on: a bar on a terminal, plain lines otherwise, nothing when not enabled. */
-  readonly progress: { readonly enabled: boolean; readonly label: string; readonly unit: 'step' | 't' };
+  /**
+   * The display from begin(total) on: a bar on a terminal, plain lines otherwise, nothing when not
+   * enabled; a stage's display is labelled `label (stage.label)` and shows no loss.
+   */
+  readonly progress: { readonly enabled: boolean; readonly label: string; readonly unit: string };
   /** What the first Ctrl-C does, as its message says it: e.g. 'stopping after the current step and saving what was recorded'. */
   readonly stopping: string;
 }
@@ -149,9 +163,14 @@ export async function runJob<R>(spec: JobSpec, options: RunJobOptions): Promise<
   };
   const job: RunningJob<R> = startJob<R>(spec, {
     ...options,
-    onBegin(total) {
-      progress = createProgress(total, { stream: io.stderr, enabled: show.enabled, label: show.label, unit: show.unit });
-      timer = setInterval(update, 100);
+    onBegin(total, stage, reached = 0) {
+      // The worker has reset the shared value for the new stage: the previous one ends where it reached.
+      if (progress !== null) { if (reached > 0) progress.update(reached, Number.NaN); progress.stop(); }
+      progress = createProgress(total, {
+        stream: io.stderr, enabled: show.enabled,
+        ...(stage !== undefined ? { label: `${show.label} (${stage.label})`, unit: stage.unit, showLoss: false } : { label: show.label, unit: show.unit }),
+      });
+      timer ??= setInterval(update, 100);
     },
   });
   const off = onInterrupts(io, [

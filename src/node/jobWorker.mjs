@@ -14,7 +14,12 @@ try {
   const mod = await importModule(moduleUrl);
   const job = {
     shouldStop: () => Atomics.load(stop, 0) !== 0,
-    begin: (total) => send({ kind: 'begin', total }),
+    begin(total, stage) {
+      // A new stage counts from 0; the parent learns where the previous one ended.
+      const reached = live[0];
+      live[0] = 0; live[1] = Number.NaN;
+      send({ kind: 'begin', total, reached, ...(stage === undefined ? {} : { stage: { label: stage.label, unit: stage.unit } }) });
+    },
     progress(value, loss = Number.NaN) { live[0] = value; live[1] = loss; },
     post: (data) => send({ kind: 'post', data }),
   };

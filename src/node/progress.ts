@@ -8,8 +8,13 @@ export interface ProgressOptions {
   readonly enabled: boolean;
   /** Text before each line, e.g. "train". */
   readonly label: string;
-  /** What is counted: 'step' (an integer budget) or 't' (time along a flow). */
-  readonly unit: 'step' | 't';
+  /**
+   * What is counted: 't' (time along a flow, 4 significant digits) or the name of an integer count
+   * ('step', 'column', 'iteration'). With total 0 nothing is counted: the display shows the label and the time.
+   */
+  readonly unit: string;
+  /** Whether the loss is shown (default true: a training run's progress). */
+  readonly showLoss?: boolean;
   /** Seconds between plain lines when the stream is not a terminal (default 2). */
   readonly plainIntervalSeconds?: number;
 }
@@ -24,8 +29,8 @@ function fmtLoss(loss: unknown): string {
   return typeof loss === 'number' ? loss.toExponential(4) : '…';
 }
 
-function fmtValue(v: number, unit: 'step' | 't'): string {
-  return unit === 'step' ? String(Math.round(v)) : v.toPrecision(4);
+function fmtValue(v: number, unit: string): string {
+  return unit === 't' ? v.toPrecision(4) : String(Math.round(v));
 }
 
 function fmtSeconds(ms: number): string {
@@ -40,7 +45,7 @@ function fmtSeconds(ms: number): string {
 export function createProgress(total: number, options: ProgressOptions): Progress {
   if (!options.enabled) return { update() {}, stop() {} };
   const tty = options.stream.isTTY === true;
-  const { unit, label } = options;
+  const { unit, label } = options, showLoss = options.showLoss ?? true;
   const bar = new cliProgress.SingleBar({
     stream: options.stream,
     noTTYOutput: true,
@@ -51,15 +56,16 @@ export function createProgress(total: number, options: ProgressOptions): Progres
     clearOnComplete: !tty,
     barsize: 24,
     format(opts, params, payload: { loss?: number }) {
-      const pct = params.total > 0 ? Math.min(100, Math.floor((100 * params.value) / params.total)) : 100;
-      const counts = `${unit} ${fmtValue(params.value, unit)}/${fmtValue(params.total, unit)}`;
       const elapsed = fmtSeconds((params.stopTime ?? Date.now()) - params.startTime);
-      const loss = payload.loss === undefined ? '' : `, loss ${fmtLoss(payload.loss)}`;
+      if (params.total === 0) return tty ? `${label} … | ${elapsed}` : `${label}, ${elapsed}`;
+      const pct = Math.min(100, Math.floor((100 * params.value) / params.total));
+      const counts = `${unit} ${fmtValue(params.value, unit)}/${fmtValue(params.total, unit)}`;
+      const loss = payload.loss === undefined || !showLoss ? '' : `, loss ${fmtLoss(payload.loss)}`;
       if (!tty) return `${label}: ${counts} (${pct}%)${loss}, ${elapsed}`;
       const size = opts.barsize ?? 24, full = Math.round((params.progress ?? 0) * size);
       const barText = '█'.repeat(full) + '░'.repeat(Math.max(0, size - full));
       const eta = params.value > 0 && params.value < params.total && Number.isFinite(params.eta) ? ` | ETA ${fmtSeconds(1000 * params.eta)}` : '';
-      return `${label} ${barText} ${pct}% | ${counts} | loss ${fmtLoss(payload.loss)} | ${elapsed}${eta}`;
+      return `${label} ${barText} ${pct}% | ${counts}${showLoss ? ` | loss ${fmtLoss(payload.loss)}` : ''} | ${elapsed}${eta}`;
     },
   });
   bar.start(total, 0, {});

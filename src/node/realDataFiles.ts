@@ -33,6 +33,11 @@ function readJson(path: string): unknown {
   }
 }
 
+/** Checks that the package holding a real data set is installed here (an InputError saying how to install it otherwise). */
+export function checkRealDataInstalled(name: 'mnist' | 'cars' | 'penguins'): void {
+  packageDir(name === 'mnist' ? 'mnist' : 'vega-datasets');
+}
+
 /** Reads the mnist package's digit files (src/digits/0.json … 9.json, offline). */
 function mnistClasses(): MnistClass[] {
   const dir = join(packageDir('mnist'), 'src', 'digits');

@@ -24,7 +24,7 @@ export type TrainRun = StopAndRecord & { steps: TrainOptions['maxSteps'] } & (
 /** The input of trainJob: the run, its data and initial weights, and where a resumed run continues from. */
 export interface TrainJobInput {
   run: TrainRun; dataset: Dataset; weights: Mat[]; resume?: TrainResume | FlowResume;
-  /** GD keeps at most this many records in memory (TrainOptions.retain; default all). */
+  /** GD and the flow keep at most this many records in memory (TrainOptions.retain, FlowOptions.retain; default all). */
   retain?: number;
   /** A CSV file (its header already written) to which every record is appended as it is taken. */
   trajectoryFile?: string;
@@ -63,7 +63,7 @@ export function trainJob(input: TrainJobInput, job: JobContext): TrainOutcome {
       }, input.resume as TrainResume | undefined)
       : gradientFlow(stats, input.weights, {
         ...common, tEnd: s.tEnd, rtol: s.rtol, atol: s.atol, onProgress: (_step, loss, t) => job.progress(t, loss),
-        ...(stream !== undefined ? { onRecord: stream.add } : {}),
+        ...(stream !== undefined ? { onRecord: stream.add } : {}), ...(input.retain !== undefined ? { retain: input.retain } : {}),
       }, input.resume as FlowResume | undefined);
   } finally {
     stream?.flush();

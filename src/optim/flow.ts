@@ -4,6 +4,7 @@ import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { initialInvariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
+import { createRetention, retainRecord } from './retainedTrajectory.ts';
 import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
 import { assertFitsData } from '../model/network.ts';
 import type { SharpnessState } from '../model/index.ts';
@@ -37,8 +38,14 @@ export interface FlowOptions {
   divergeAbove?: number;
   /** Record λ_max(∇²L) (and λ_min) on the records whose accepted-step count is a multiple of sharpness.every, and on the final one (THEORY §12; default: not recorded). */
   sharpness?: SharpnessRecording;
-  /** Called with each trajectory record as it is taken. */
+  /** Called with each trajectory record as it is taken (also those not kept under retain). */
   onRecord?(record: TrajectoryRecord): void;
+  /**
+   * Keep at most about this many records in the result's trajectory (≥ 2): evenly spaced ones, every
+   * stride-th with the stride doubling as the run grows, plus the final one (retainedTrajectory.ts,
+   * as TrainOptions.retain); onRecord still sees every record. Default: keep all.
+   */
+  retain?: number;
   /** Called with (step, loss, t) after every accepted step and at t = 0. */
   onProgress?(step: number, loss: number, t: number): void;
   /** Polled after every trial step (accepted or rejected); true stops the run as 'interrupted'. Default: never. */
@@ -64,6 +71,8 @@ export interface FlowResume {
   nextRecord: number;
   trajectory: TrajectoryRecord[];
   c0: Mat[];
+  /** The state of the records' retention (FlowResult.recording; default: every record kept, as in trajectory). */
+  recording?: { stride: number; produced: number; last: number };
   /** The sharpness tracker's warm-start state, with options.sharpness. */
   sharpness?: SharpnessState;
 }
@@ -138,16 +147,25 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
   let t = resume ? resume.t : 0, steps = resume ? resume.step : 0, rejected = resume ? resume.rejectedSteps : 0;
   let nextRecord = resume ? resume.nextRecord : 1;
   let lastRecorded = trajectory.length > 0 ? trajectory[trajectory.length - 1].step : -1;
+  const retention = createRetention(options.retain ?? Infinity, resume?.recording ?? { stride: 1, produced: trajectory.length, last: lastRecorded });
+  if (resume?.recording !== undefined) lastRecorded = resume.recording.last;
+  // The record taken last in this call: the final state is kept even where the stride skips it.
+  let lastRecord: TrajectoryRecord | null = null;
   let loss = f(y, rk.k[0]);
   // The uninterrupted run had this derivative from its last step's FSAL stage: not a new evaluation.
   if (resume) evaluations = resume.gradientEvaluations;
   const gradNorm = (): number => { let s = 0; for (let i = 0; i < n; i++) s += rk.k[0][i] * rk.k[0][i]; return Math.sqrt(s); };
-  const record = (): void => {
-    if (lastRecorded === steps) return;
+  const record = (final = false): void => {
+    if (lastRecorded === steps) {
+      if (final && lastRecord !== null && trajectory[trajectory.length - 1] !== lastRecord) trajectory.push(lastRecord);
+      return;
+    }
     const r = recorder.record(steps, loss, gradNorm(), yW, t);
     recordSharpness(sharp, r, yW, stats);
-    trajectory.push(r);
+    retainRecord(trajectory, retention, r, final);
+    if (final && trajectory[trajectory.length - 1] !== r) trajectory.push(r);
     lastRecorded = steps;
+    lastRecord = r;
     options.onRecord?.(r);
   };
   let h = resume ? resume.h : options.h0 ?? (Number.isFinite(loss) ? initialStepSize(f, y, rk, rtol, atol) : 0);
@@ -190,16 +208,17 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
   // An interrupted run leaves its last state unrecorded, so that a resumed run records exactly the
   // steps an uninterrupted one would.
   if (status !== 'interrupted') {
-    record();
+    record(true);
     recordSharpness(sharp, trajectory[trajectory.length - 1], yW, stats, true);
   }
+  const recording = { stride: retention.stride, produced: retention.produced, last: retention.last };
   weights.forEach((w, j) => w.data.set(yW[j].data));
   const bal = Number.isFinite(loss) && y.every(Number.isFinite) ? balancedness(weights) : Number.NaN;
   return {
     status, steps, loss, gradNorm: gradNorm(), balancedness: bal, weights, trajectory, c0, t,
-    rejectedSteps: rejected, gradientEvaluations: evaluations,
+    rejectedSteps: rejected, gradientEvaluations: evaluations, recording,
     resume: {
-      step: steps, t, h, facMax, rejectedSteps: rejected, gradientEvaluations: evaluations, nextRecord, trajectory, c0,
+      step: steps, t, h, facMax, rejectedSteps: rejected, gradientEvaluations: evaluations, nextRecord, trajectory, c0, recording,
       ...(sharp !== null ? { sharpness: sharp.tracker.state() } : {}),
     },
     ...(sharp !== null ? { sharpnessState: sharp.tracker.state() } : {}),

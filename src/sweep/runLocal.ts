@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import { isRealData, specDataNames } from '../experiments/sweep/index.ts';
+import { checkRealDataInstalled } from '../node/realDataFiles.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { pendingChunks } from './sweepDir.ts';
 import { SweepProgress } from './sweepProgress.ts';
@@ -28,6 +30,8 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
   let done = store.doneIndices().size;
   const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress);
   if (queue.length === 0) return { done, total, interrupted: false };
+  // The threads read real data from this machine's packages: say before starting when one is missing.
+  for (const name of specDataNames(spec)) if (isRealData(name)) checkRealDataInstalled(name);
   const pool = new ChunkPool(Math.max(1, Math.min(o.jobs, queue.length)), dln);
   let stops = 0;
   let abort: (e: Error) => void = () => {};

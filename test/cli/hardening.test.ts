@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, type Run } from '../helpers/cli.ts';
+import { BIN, type Run, dlnHere, workDir } from '../helpers/cli.ts';
 import { encodeNpy } from '../../src/data/npy.ts';
 import { encodeNpz } from '../../src/data/npz.ts';
 import { type Mat, zeros } from '../../src/linalg/mat.ts';
@@ -46,11 +46,16 @@ test('a network too large for the memory limit is refused before any work, namin
   refused(await dln([...train, '--dims', '5,4,5', '--steps', '10'], dir, { DLN_MEMORY_LIMIT: 'lots' }), /DLN_MEMORY_LIMIT must be a size such as 8G/);
 });
 
-test('--steps 1e15 is refused for its trajectory.csv on disk (with --record-every as the way out), and for memory in a flow', async () => {
+test('--steps 1e15 is refused for its trajectory.csv on disk (with --record-every as the way out), GD and flow alike; in memory it fits', async () => {
   refused(await dln([...train, '--dims', '5,4,5', '--steps', '1e15', '--out', 'run'], dir),
     /1000000000000000 steps records 100000000000002 rows into trajectory\.csv, about \d+(\.\d+)? PB, more than the .* free on the disk of/, /--record-every \d+ or more/);
-  refused(await dln(['train', '--data', 'report-sec4', '--dims', '5,4,5', '--flow', '--t-end', '1', '--steps', '1e15', '--no-progress'], dir),
-    /gradient flow for 1000000000000000 steps needs about/, /mostly trajectory/, /--record-every \d+ or more/);
+  const flow = ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--flow', '--t-end', '1', '--steps', '1e15', '--no-progress'];
+  refused(await dln([...flow, '--out', 'run'], dir), /gradient flow for 1000000000000000 steps records 100000000000002 rows into trajectory\.csv/, /--record-every \d+ or more/);
+  // The records kept in memory are bounded (decimated), so without --out the run is not refused: it ends at t = 1.
+  const r = await dln([...flow, '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { status: string }).status, 'end-time');
+  assert.deepEqual(readdirSync(dir), []);
 });
 
 test('--dims 5,30000,5 trains (wide layers cost their parameters) and 5,10000,5 is not refused', async () => {
@@ -136,5 +141,154 @@ test('an --out file never overwrites what dln did not write: existing files need
     assert.notEqual(readFileSync(join(files, 'mine.npz'), 'utf8'), 'the user\'s own file');
   } finally {
     rmSync(files, { recursive: true, force: true });
+  }
+});
+
+/** Every file and folder under root with its content (folders as '/'), to show that a command changed nothing. */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel))) {
+      const p = join(rel, name), st = statSync(join(root, p));
+      out[p] = st.isDirectory() ? '/' : readFileSync(join(root, p), 'base64');
+      if (st.isDirectory()) walk(p);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Exit 2 with exactly one line on stderr matching each pattern, no stack trace, and root unchanged since `before`. */
+function refusedHere(r: Run, root: string, before: Record<string, string>, ...patterns: RegExp[]): void {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|EACCES|at .*\.ts:\d+/);
+  for (const p of patterns) assert.match(lines[0], p);
+  assert.deepEqual(tree(root), before);
+}
+
+test('reproduce --out refuses a folder it did not create, and recognises its own report (finished or stopped before the report)', async () => {
+  const w = workDir('rep-out'), root = w.work;
+  try {
+    mkdirSync(join(root, 'mysite'));
+    writeFileSync(join(root, 'mysite', 'index.html'), '<p>my own page</p>');
+    writeFileSync(join(root, 'mysite', 'summary.json'), '{"mine": true}\n');
+    const before = tree(root);
+    refusedHere(await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'mysite', '--no-progress'], root), root, before,
+      /^dln: --out mysite is not empty and holds no report of dln reproduce; choose another directory$/);
+    // Its own report: a later run with other experiments writes into it.
+    const first = await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep', '--no-progress'], root);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await dlnHere(['reproduce', '--only', 'smoke-long', '--quick', '--out', 'rep', '--no-progress', '--json'], root);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(JSON.parse(second.stdout), {
+      report: join(root, 'rep', 'index.html'), experiments: ['smoke', 'smoke-long'], verdicts: { agrees: 2, order: 0, differs: 0, other: 0 }, failed: 0, notStarted: [],
+    });
+    assert.deepEqual(readdirSync(join(root, 'rep')).sort(), ['index.html', 'smoke', 'smoke-long', 'summary.json']);
+    // A run stopped before its report was written left only experiment folders: still its own.
+    rmSync(join(root, 'rep', 'index.html'));
+    rmSync(join(root, 'rep', 'summary.json'));
+    const third = await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep', '--no-progress'], root);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stderr, /smoke: up to date, skipped/);
+    // Without a report's summary.json, a user's file beside those folders makes it not dln's own.
+    rmSync(join(root, 'rep', 'index.html'));
+    rmSync(join(root, 'rep', 'summary.json'));
+    writeFileSync(join(root, 'rep', 'notes.txt'), 'mine');
+    const withNotes = tree(root);
+    refusedHere(await dlnHere(['reproduce', '--only', 'smoke', '--quick', '--out', 'rep'], root), root, withNotes, /--out rep is not empty and holds no report of dln reproduce/);
+  } finally {
+    w.remove();
+  }
+});
+
+test('an output folder under a file is refused before any work by experiment, reproduce, train and sweep', async () => {
+  const w = workDir('out-dir'), root = w.work;
+  try {
+    writeFileSync(join(root, 'file'), 'not a folder');
+    const before = tree(root);
+    const underFile = /: a part of the path is a file, not a folder; choose another path$/;
+    for (const args of [
+      ['experiment', 'smoke', '--quick', '--out', 'file/pl'],
+      ['reproduce', '--only', 'smoke', '--quick', '--out', 'file/rep'],
+      ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--steps', '10', '--out', 'file/run', '--no-progress'],
+      ['sweep', 'divergence-phase', '--quick', '--out', 'file/sw', '--no-progress'],
+    ]) refusedHere(await dlnHere(args, root), root, before, /^dln: --out (\S+\/)?file\/\S+: /, underFile);
+    refusedHere(await dlnHere(['experiment', 'smoke', '--quick', '--out', 'file'], root), root, before, /^dln: --out file: exists and is not a folder/);
+  } finally {
+    w.remove();
+  }
+});
+
+test('an output folder under a read-only folder is refused before any work (not after it, not as EACCES)',
+  { skip: process.getuid?.() === 0 ? 'root writes into any folder' : false }, async () => {
+    const w = workDir('ro'), root = w.work;
+    try {
+      mkdirSync(join(root, 'ro'));
+      chmodSync(join(root, 'ro'), 0o555);
+      const before = tree(root);
+      for (const args of [
+        ['experiment', 'smoke-long', '--out', 'ro/pl'],
+        ['reproduce', '--only', 'smoke-long', '--out', 'ro/rep'],
+        ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--steps', '10', '--out', 'ro/run', '--no-progress'],
+        ['sweep', 'divergence-phase', '--quick', '--out', 'ro/sw', '--no-progress'],
+      ]) refusedHere(await dlnHere(args, root), root, before, /^dln: --out ro\/\S+: the folder \S+ro is not writable; choose another path$/);
+    } finally {
+      chmodSync(join(root, 'ro'), 0o755);
+      w.remove();
+    }
+  });
+
+test('with --json, exit codes 2 and 3 put one {error, exitCode} object on stdout for every command that takes --json; text mode keeps stdout empty', async () => {
+  const w = workDir('json-errors'), root = w.work;
+  try {
+    const bad: [string[], RegExp][] = [
+      [['train', '--data', 'report-sec4', '--dims', '5,4,5', '--no-progress'], /--lr is required/],
+      [['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--bogus'], /unknown option '--bogus'/],
+      [['experiment', 'no-such'], /unknown experiment 'no-such'/],
+      [['reproduce', '--only', 'no-such'], /unknown experiment 'no-such'/],
+      [['critical', '--data', 'report-sec4', '--dims', '4,4,5'], /\S/],
+      [['critical-point', '--data', 'report-sec4', '--dims', '5,4,4,5', '--subset', '9', '--out', 'cp.npz'], /\S/],
+      [['hessian', '--data', 'report-sec4', '--weights', 'missing.npz'], /missing\.npz/],
+      [['bound', '--data', 'report-sec5', '--dims', '5,5,5,5', '--delta', '-1'], /--delta must be/],
+      [['pgd', '--data', 'ln-pgd', '--dims', '2,2,2', '--epsilon', '-1', '--no-progress'], /--epsilon/],
+      [['minima', '--data', 'no-such', '--dims', '5,5,5,5'], /no-such/],
+      [['data', 'export', 'no-such', '--x', 'X.npy', '--y', 'Y.npy'], /no-such/],
+      [['sweep', 'no-such.json', '--no-progress'], /no-such\.json/],
+      [['sweep', 'resume', 'no-such', '--no-progress'], /no-such/],
+      [['sweep', 'status', 'no-such'], /no-such/],
+    ];
+    for (const [args, message] of bad) {
+      const text = await dlnHere(args, root);
+      assert.equal(text.code, 2, `${args.join(' ')}: ${text.stderr}`);
+      assert.equal(text.stdout, '', args.join(' '));
+      assert.equal(text.stderr.trimEnd().split('\n').length, 1, text.stderr);
+      const json = await dlnHere([...args, '--json'], root);
+      assert.equal(json.code, 2, `${args.join(' ')} --json: ${json.stderr}`);
+      assert.equal(json.stderr, text.stderr, 'the same line on stderr');
+      const j = JSON.parse(json.stdout) as { error: string; exitCode: number };
+      assert.deepEqual(Object.keys(j), ['error', 'exitCode'], args.join(' '));
+      assert.equal(j.exitCode, 2);
+      assert.equal(`dln: ${j.error}\n`, text.stderr);
+      assert.match(j.error, message, args.join(' '));
+    }
+    const alpha = await dlnHere(['bound', '--data', 'report-sec5', '--dims', '5,5,5,5', '--init', 'gaussian', '--init-std', '0.2', '--delta', '1e-9', '--json'], root);
+    assert.equal(alpha.code, 3, alpha.stderr);
+    assert.match(alpha.stderr, /^dln: premise failed \(alpha-below-one\): [^\n]+\n$/);
+    const j = JSON.parse(alpha.stdout) as { error: string; exitCode: number; premise: string };
+    assert.deepEqual(Object.keys(j), ['error', 'exitCode', 'premise']);
+    assert.equal(j.exitCode, 3);
+    assert.equal(j.premise, 'alpha-below-one');
+    // --json of sweep export names a file, and playground takes no --json: no JSON on stdout there.
+    const exp = await dlnHere(['sweep', 'export', 'no-such', '--json', 'cells.json'], root);
+    assert.equal(exp.code, 2, exp.stderr);
+    assert.equal(exp.stdout, '');
+    const pg = await dlnHere(['playground', '--json'], root);
+    assert.equal(pg.code, 2, pg.stderr);
+    assert.equal(pg.stdout, '');
+    assert.deepEqual(readdirSync(root), []);
+  } finally {
+    w.remove();
   }
 });

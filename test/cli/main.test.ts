@@ -78,7 +78,7 @@ test('an InputError from a command is one line `dln: message` and exit code 2', 
   assert.equal(m.out(), '');
 });
 
-test('a PremiseError is exit code 3 and names the premise; with --json also {error, premise} on stdout', async () => {
+test('a PremiseError is exit code 3 and names the premise; with --json also {error, exitCode, premise} on stdout', async () => {
   const e = new PremiseError('alpha < 1', 'the initial balancedness gives α = 1.3');
   const plain = memoryIO();
   assert.equal(await runCli(['boom'], throwing(e), plain.io), 3);
@@ -86,7 +86,7 @@ test('a PremiseError is exit code 3 and names the premise; with --json also {err
   assert.equal(plain.out(), '');
   const json = memoryIO();
   assert.equal(await runCli(['boom', '--json'], throwing(e), json.io), 3);
-  assert.deepEqual(JSON.parse(json.out()), { error: 'the initial balancedness gives α = 1.3', premise: 'alpha < 1' });
+  assert.deepEqual(JSON.parse(json.out()), { error: 'the initial balancedness gives α = 1.3', exitCode: 3, premise: 'alpha < 1' });
 });
 
 test('an unexpected error is exit code 1 with its message; the stack trace only with DLN_DEBUG=1', async () => {

@@ -53,3 +53,20 @@ test('disabled progress (--no-progress) writes nothing', async () => {
   p.stop();
   assert.equal(r.text(), '');
 });
+
+test('any integer unit counts whole numbers, showLoss false drops the loss, and total 0 shows the label and the time', () => {
+  const r = recorder(false);
+  const p = createProgress(300, { stream: r.stream, enabled: true, label: 'hessian (building)', unit: 'column', showLoss: false });
+  p.update(120, 5);
+  p.stop();
+  assert.match(r.text(), /^hessian \(building\): column 120\/300 \(40%\), \d+\.\d s$/m);
+  assert.ok(!r.text().includes('loss'));
+  const u = recorder(false);
+  const q = createProgress(0, { stream: u.stream, enabled: true, label: 'hessian (eigenvalues)', unit: 'column', showLoss: false });
+  q.stop();
+  assert.match(u.text(), /^hessian \(eigenvalues\), \d+\.\d s\n/);
+  const t = recorder(true);
+  const b = createProgress(0, { stream: t.stream, enabled: true, label: 'hessian (eigenvalues)', unit: 'column', showLoss: false });
+  b.stop();
+  assert.match(t.text(), /hessian \(eigenvalues\) … \| \d+\.\d s/);
+});

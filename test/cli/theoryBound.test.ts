@@ -159,7 +159,7 @@ describe('dln bound', () => {
     assert.equal((JSON.parse(alpha.stdout) as { premise: string }).premise, 'alpha-below-one');
     fails(singular, 3, /^dln: premise failed \(sigma-xx-singular\): [^\n]*only m = 2 samples for d_x = 4/);
     const j = JSON.parse(singular.stdout) as { error: string; premise: string };
-    assert.deepEqual(Object.keys(j).sort(), ['error', 'premise']);
+    assert.deepEqual(Object.keys(j).sort(), ['error', 'exitCode', 'premise']);
     assert.equal(j.premise, 'sigma-xx-singular');
   });
 

@@ -33,10 +33,10 @@ function loadedBy(entry: string): { files: string[]; packages: string[] } {
   return { files: [...files].map((f) => relative(ROOT, f)).sort(), packages: [...packages].sort() };
 }
 
-for (const entry of ['src/node/trainJob.ts', 'src/node/pgdJob.ts']) {
+for (const entry of ['src/node/trainJob.ts', 'src/node/pgdJob.ts', 'src/node/hessianJob.ts']) {
   test(`the worker of ${entry} loads only what the job needs: no CLI module, no commander, no file system`, () => {
     const { files, packages } = loadedBy(entry);
-    assert.ok(files.some((f) => f.startsWith('src/optim/')), 'the walk follows the imports into the engine');
+    assert.ok(files.some((f) => f.startsWith(entry.includes('hessian') ? 'src/landscape/' : 'src/optim/')), 'the walk follows the imports into the engine');
     assert.deepEqual(files.filter((f) => f.startsWith('src/cli/')), []);
     // trainJob appends trajectory.csv rows as records are taken (streamed, bounded memory): its only file access.
     const fsAllowed = entry === 'src/node/trainJob.ts';

@@ -77,3 +77,18 @@ test('onInterrupts calls the k-th stage on the k-th Ctrl-C and the last one afte
   m.press();
   assert.deepEqual(seen, ['stop', 'abort', 'abort']);
 });
+
+test('a job in stages shows each stage under its own label and unit, without a loss; a stage of total 0 shows its time only', async () => {
+  const m = memoryIO();
+  const value = await runJob<number>({ moduleUrl: COUNT.moduleUrl, exportName: 'stagedJob', input: { n: 40 } }, {
+    io: m.io, progress: { enabled: true, label: 'staged', unit: 'step' }, stopping: 's',
+  });
+  assert.equal(value, 40);
+  const lines = m.err().split('\n').filter((l) => l !== '');
+  assert.match(lines[0], /^staged \(first stage\): column 0\/40 \(0%\), \d+\.\d s$/);
+  assert.ok(lines.some((l) => /^staged \(first stage\): column 40\/40 \(100%\), \d+\.\d s$/.test(l)), m.err());
+  assert.match(lines[lines.length - 1], /^staged \(second stage\), \d+\.\d s$/);
+  assert.ok(!m.err().includes('loss'), 'stages show no loss');
+  const first = lines.findIndex((l) => l.includes('second stage'));
+  assert.ok(lines.slice(first).every((l) => l.includes('second stage')), 'the first stage has ended when the second begins');
+});

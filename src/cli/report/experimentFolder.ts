@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCsv, formatNumber } from '../../data/csv.ts';
-import { InputError } from '../../errors.ts';
 import type { Check, Comparison, Experiment, FigureRun, Table } from '../../experiments/types.ts';
 import type { ExperimentOutcome } from '../../node/runExperiments.ts';
 import { decodeExactJson, encodeExactJson } from '../../node/exactJson.ts';
 import { withStagingDir } from '../../node/stagingDir.ts';
+import { checkOutputDir } from '../outputFile.ts';
 
 /** What determines an experiment's numbers; equal identities give equal results. */
 export interface ExperimentIdentity {
@@ -160,16 +160,12 @@ export function readCompleteResult(dir: string): CompleteResult | null {
   }
 }
 
-/** InputError unless dir may receive experiment's result: absent, empty, or a folder of that experiment. */
+/**
+ * InputError unless dir may receive experiment's result (before the run): absent, empty, or a folder
+ * of that experiment, and writable (checkOutputDir).
+ */
 export function checkExperimentDir(dir: string, experiment: string, flag = '--out'): void {
-  const stat = statSync(dir, { throwIfNoEntry: false });
-  if (stat === undefined) return;
-  if (!stat.isDirectory()) throw new InputError(`${flag} ${dir} exists and is not a directory`);
-  if (readdirSync(dir).length === 0) return;
-  const previous = readCompleteResult(dir);
-  if (previous === null || previous.config.experiment !== experiment) {
-    throw new InputError(`${flag} ${dir} is not empty and holds no result of experiment ${experiment}; choose another directory`);
-  }
+  checkOutputDir(dir, flag, { isOwn: (d) => readCompleteResult(d)?.config.experiment === experiment, what: `result of experiment ${experiment}` });
 }
 
 /**

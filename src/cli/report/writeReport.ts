@@ -1,6 +1,7 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { experiments, hiddenExperiments } from '../../experiments/registry.ts';
+import { decodeExactJson } from '../../node/exactJson.ts';
 import { writeFileAtomic } from '../../node/writeFileAtomic.ts';
 import { withStagingDir } from '../../node/stagingDir.ts';
 import { playgroundRoot } from '../../node/playgroundServer.ts';
@@ -64,8 +65,38 @@ function bundlePlayground(out: string): boolean {
 /** Writes out/index.html and out/summary.json (each atomically) from the folders in out, and the playground beside them; returns what they show. */
 export function writeReport(out: string, dln: string): ReportData {
   const data = collectReport(out, dln);
-  if (data.entries.some((e) => e.summary.figures.some((f) => f.run !== undefined))) data.playground = bundlePlayground(out);
+  // summary.json first: from then on the folder is recognisably a report (isReportFolder).
   writeFileAtomic(join(out, 'summary.json'), experimentJson(reportSummary(data)));
+  if (data.entries.some((e) => e.summary.figures.some((f) => f.run !== undefined))) data.playground = bundlePlayground(out);
   writeFileAtomic(join(out, 'index.html'), reportHtml(data));
   return data;
+}
+
+/** Whether summary.json in out is a report summary as writeReport writes it (dln, generated, experiments, notRun). */
+function hasReportSummary(out: string): boolean {
+  try {
+    const s = decodeExactJson(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    return typeof s.dln === 'string' && typeof s.generated === 'string' && Array.isArray(s.experiments) && Array.isArray(s.notRun);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether folder out is a report dln reproduce wrote: its summary.json is a report summary, or (a
+ * run stopped before the report was written) every entry is an experiment's folder holding that
+ * experiment's complete result, the bundled playground, or a hidden staging folder beside one. A folder the user filled
+ * is neither, and dln reproduce refuses it.
+ */
+export function isReportFolder(out: string): boolean {
+  if (hasReportSummary(out)) return true;
+  const names = new Set([...experiments, ...hiddenExperiments].map((e) => e.name));
+  const entries = readdirSync(out);
+  return entries.some((n) => !n.startsWith('.')) && entries.every((n) => {
+    const staging = /^\.(.+)\.(staging|old)-/.exec(n);
+    if (staging !== null) return names.has(staging[1]) || staging[1] === 'playground';
+    // The playground bundled for the figures' links.
+    if (n === 'playground') return existsSync(join(out, n, 'index.html'));
+    return names.has(n) && readCompleteResult(join(out, n))?.config.experiment === n;
+  });
 }

@@ -1,5 +1,5 @@
-/** One value of an axis: a number, a name, or a width list. */
-export type AxisValue = number | string | number[];
+/** One value of an axis: a number, a name, a switch, or a width list. */
+export type AxisValue = number | string | boolean | number[];
 
 /** Where parseAxis reports a mistake. */
 /** Collects the problems found while reading a spec, by field, so that all of them are reported at once. */

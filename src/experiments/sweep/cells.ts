@@ -1,7 +1,9 @@
 import { InputError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import type { InitSpec } from '../../model/index.ts';
-import { type BuiltinName, builtinData } from '../../data/index.ts';
+import {
+  type BuiltinName, type GeneratorParams, type RealDataName, builtinData, generatorDefaults, generatorParamNames, generatorParamsProblems, realDataEnds, realDataNames,
+} from '../../data/index.ts';
 import type { AxisValue } from './axes.ts';
 import type { CellSettings, SweepSpec } from './spec.ts';
 
@@ -28,20 +30,58 @@ export function cellCount(spec: SweepSpec): number {
 
 const ends = new Map<string, [number, number]>();
 
-/** d_x and d_y of a built-in data set (drawn once with a throwaway generator). */
-export function dataEnds(name: string): [number, number] {
-  let e = ends.get(name);
+/** True for the real data sets (mnist, cars, penguins), whose files the Node edge reads. */
+export const isRealData = (name: string): name is RealDataName => (realDataNames as readonly string[]).includes(name);
+
+/** MNIST's preparation of a cell with its defaults (those of `dln train`): train/test split, principal components, centring. */
+export function mnistSettings(s: CellSettings): { train: number; test: number; pca: number; center: boolean } {
+  const train = s.trainSamples ?? 8000;
+  return { train, test: 10000 - train, pca: s.pca ?? 50, center: s.center ?? true };
+}
+
+/** The generator settings of a cell that its data set takes (the others, meant for other data of the sweep, left out). */
+export function generatorParams(s: CellSettings): GeneratorParams {
+  if (isRealData(s.data)) return {};
+  const takes = generatorDefaults[s.data as BuiltinName];
+  return Object.fromEntries(generatorParamNames.filter((k) => k in takes && s[k] !== undefined).map((k) => [k, s[k]])) as GeneratorParams;
+}
+
+/**
+ * d_x and d_y of a cell's data: real data from their known shapes (no files needed), a generator
+ * from its dx and dy settings or else one draw with a throwaway generator.
+ */
+export function dataEnds(s: CellSettings): [number, number] {
+  if (isRealData(s.data)) return realDataEnds(s.data, s.pca ?? 50);
+  let e = ends.get(s.data);
   if (e === undefined) {
-    const d = builtinData[name as BuiltinName](new Rng(0));
+    const d = builtinData[s.data as BuiltinName](new Rng(0));
     e = [d.x.rows, d.y.rows];
-    ends.set(name, e);
+    ends.set(s.data, e);
   }
-  return e;
+  const p = generatorParams(s);
+  return [p.dx ?? e[0], p.dy ?? e[1]];
+}
+
+/**
+ * What fixes a cell's data set: the generator and seed; for cars and penguins the name alone (they
+ * draw nothing); for MNIST its seeded split and preparation. Cells with one key share one data set.
+ */
+export function dataKey(s: CellSettings): string {
+  if (s.data === 'mnist') return JSON.stringify([s.data, s.seed, mnistSettings(s)]);
+  if (isRealData(s.data)) return JSON.stringify([s.data]);
+  return JSON.stringify([s.data, s.seed, generatorParams(s)]);
 }
 
 /** The widths a cell's settings describe: dims, or d_x, hidden widths, d_y. */
 export function cellDims(s: CellSettings): number[] {
-  const [dx, dy] = dataEnds(s.data);
+  if (s.data === 'mnist') {
+    const m = mnistSettings(s);
+    if (m.pca > m.train) throw new InputError(`sweep spec: pca ${m.pca} needs at least as many training samples, but trainSamples is ${m.train}`);
+  } else if (!isRealData(s.data)) {
+    const problems = generatorParamsProblems(s.data as BuiltinName, generatorParams(s));
+    if (problems.length > 0) throw new InputError(`sweep spec: data ${s.data} with ${JSON.stringify(generatorParams(s))}: ${problems.join('; ')}`);
+  }
+  const [dx, dy] = dataEnds(s);
   if (s.dims !== undefined && s.width === undefined) {
     if (s.dims[0] !== dx || s.dims[s.dims.length - 1] !== dy) {
       throw new InputError(`sweep spec: dims [${s.dims.join(',')}] need d_0 = ${dx} and d_N = ${dy} for data ${s.data}`);
@@ -89,7 +129,7 @@ export function cellInit(s: CellSettings): Exclude<InitSpec, { kind: 'weights' }
 
 /** What fixes a cell's data and initial weights (cells differing only in the step share it). */
 export function instanceKey(c: CellPlan): string {
-  return JSON.stringify([c.settings.data, c.settings.seed, c.dims, cellInit(c.settings)]);
+  return JSON.stringify([dataKey(c.settings), c.settings.seed, c.dims, cellInit(c.settings)]);
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { AxisValue } from './axes.ts';
-import { type CellPlan, cellAt, cellInit, instanceKey } from './cells.ts';
+import type { GeneratorParams } from '../../data/index.ts';
+import { type CellPlan, cellAt, cellInit, generatorParams, instanceKey, isRealData, mnistSettings } from './cells.ts';
+import { SweepData } from './cellData.ts';
 import { type CellStatus, classifyRun, plateauSteps } from './classifyRun.ts';
 import { type Instance, cellSharpness, prepareInstance } from './prepareInstance.ts';
 import { segmentedRun } from './segmentedRun.ts';
@@ -7,7 +9,8 @@ import type { CellSettings, SweepSpec } from './spec.ts';
 
 /** A cell's `dln train` settings (the fields of its config.json), so that any cell can be rerun alone. */
 export interface CellTrainConfig {
-  data: { kind: 'builtin'; name: string; seed: number };
+  /** The data as `dln train` records them: a generator, or real data (MNIST with its preparation). */
+  data: { kind: 'builtin'; name: string; seed: number; params?: GeneratorParams } | { kind: 'real'; name: string; seed: number; mnist?: ReturnType<typeof mnistSettings> };
   dims: number[];
   init: ReturnType<typeof cellInit>;
   seed: number;
@@ -52,20 +55,33 @@ export interface CellRecord {
   command: string;
 }
 
+function builtinSource(s: CellSettings): CellTrainConfig['data'] {
+  const params = generatorParams(s);
+  return { kind: 'builtin', name: s.data, seed: s.seed, ...(Object.keys(params).length > 0 ? { params } : {}) };
+}
+
 function trainConfig(s: CellSettings, dims: number[], lr: number): CellTrainConfig {
   return {
-    data: { kind: 'builtin', name: s.data, seed: s.seed }, dims, init: cellInit(s), seed: s.seed, method: 'gd',
+    data: isRealData(s.data) ? { kind: 'real', name: s.data, seed: s.seed, ...(s.data === 'mnist' ? { mnist: mnistSettings(s) } : {}) } : builtinSource(s),
+    dims, init: cellInit(s), seed: s.seed, method: 'gd',
     schedule: { kind: 'constant', lr }, steps: s.steps, divergeAbove: s.divergeAbove,
     ...(s.lossTol !== undefined ? { lossTol: s.lossTol } : {}), ...(s.gradTol !== undefined ? { gradTol: s.gradTol } : {}),
   };
 }
 
-/** `dln train …` for a cell's settings (numbers in JavaScript's shortest round-trip form). */
+/**
+ * `dln train …` for a cell's settings (numbers in JavaScript's shortest round-trip form), on the
+ * TypeScript kernels that a sweep's cells compute with (`dln sweep` threads use them on every machine).
+ */
 export function trainCommand(c: CellTrainConfig): string {
   const init = c.init.kind === 'gaussian' ? ` --init-std ${c.init.std}` : c.init.kind === 'zero' ? '' : ` --init-scale ${c.init.scale}`;
-  return `dln train --data ${c.data.name} --seed ${c.seed} --dims ${c.dims.join(',')} --init ${c.init.kind}${init}`
+  const m = c.data.kind === 'real' ? c.data.mnist : undefined;
+  const p = c.data.kind === 'builtin' ? c.data.params ?? {} : {};
+  const data = (m === undefined ? '' : ` --pca ${m.pca} --train-samples ${m.train}${m.center ? '' : ' --no-center'}`)
+    + Object.entries(p).map(([k, v]) => ` --${k} ${v}`).join('');
+  return `dln train --data ${c.data.name}${data} --seed ${c.seed} --dims ${c.dims.join(',')} --init ${c.init.kind}${init}`
     + ` --lr ${c.schedule.lr} --steps ${c.steps} --diverge-above ${c.divergeAbove}`
-    + (c.lossTol !== undefined ? ` --loss-tol ${c.lossTol}` : '') + (c.gradTol !== undefined ? ` --grad-tol ${c.gradTol}` : '');
+    + (c.lossTol !== undefined ? ` --loss-tol ${c.lossTol}` : '') + (c.gradTol !== undefined ? ` --grad-tol ${c.gradTol}` : '') + ' --backend ts';
 }
 
 /** The step of a cell: lr, or lrMultiple × η_max (Theorem 2.4) or × 2/λ_max(W(0)); an error message when that base is missing. */
@@ -87,6 +103,8 @@ function nearest(inst: Instance, loss: number): CellRecord['nearestCritical'] {
 export interface EvaluateOptions {
   /** dln's version, recorded in every cell. */
   dln: string;
+  /** Where the cells' data sets come from (and are kept between chunks); needed for real data, whose files the Node edge reads. */
+  data?: SweepData;
   /** Polled between segments; true stops the chunk with an Error('interrupted'). */
   shouldStop?(): boolean;
 }
@@ -101,10 +119,11 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
   const dims = cells[0].dims;
   if (cells.some((c) => c.dims.join(',') !== dims.join(','))) throw new RangeError('evaluateCells: a chunk must hold one network shape');
   const instances = new Map<string, Instance>();
+  const data = options.data ?? new SweepData();
   const inst = cells.map((c) => {
     const k = instanceKey(c);
     let v = instances.get(k);
-    if (v === undefined) { v = prepareInstance(c, spec.sharpness !== 'none'); instances.set(k, v); }
+    if (v === undefined) { v = prepareInstance(c, spec.sharpness !== 'none', data); instances.set(k, v); }
     return v;
   });
   const steps = cells.map((c, i) => cellStep(c.settings, inst[i]));

@@ -1,12 +1,12 @@
-import { type Mat, Rng, matmulNT, zeros } from '../../linalg/index.ts';
+import { type Mat, matmulNT, zeros } from '../../linalg/index.ts';
 import {
   type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
 } from '../../model/index.ts';
-import { type BuiltinName, builtinData } from '../../data/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
 import { criticalValues } from '../../landscape/index.ts';
 import { tupleNorm } from '../../optim/index.ts';
 import { type CellPlan, cellInit } from './cells.ts';
+import { SweepData } from './cellData.ts';
 
 /** What every cell of one instance (data + initial weights) shares. */
 export interface Instance {
@@ -35,11 +35,11 @@ export function cellSharpness(weights: readonly Mat[], stats: Stats): number | n
 /**
  * The data and initial weights of a cell exactly as `dln train --data NAME --seed S` draws them (one
  * generator: the data, then the weights), with the quantities every cell of the instance needs.
+ * data: where the data sets come from (real data need one given a source; the default draws generators only).
  */
-export function prepareInstance(cell: CellPlan, withSharpness: boolean): Instance {
+export function prepareInstance(cell: CellPlan, withSharpness: boolean, data: SweepData = new SweepData()): Instance {
   const s = cell.settings, dims = cell.dims;
-  const rng = new Rng(s.seed);
-  const dataset = builtinData[s.data as BuiltinName](rng);
+  const { dataset, rng } = data.load(s);
   const weights = initialize(dims, cellInit(s), rng);
   // ‖Y‖ of the bound from Σ_YY = YYᵀ (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
   const stats = statsFromData(dataset);

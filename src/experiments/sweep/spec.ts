@@ -1,12 +1,12 @@
 import { InputError } from '../../errors.ts';
-import { builtinNames } from '../../data/index.ts';
+import { type BuiltinName, builtinNames, generatorDefaults, generatorParamNames, generatorValueProblem, mnistPixels, realDataNames } from '../../data/index.ts';
 import { type AxisValue, parseAxis } from './axes.ts';
 
 /**
  * Version of the sweep format (spec, cell records, queue messages): a dln that reads another format
  * refuses the sweep instead of computing different cells.
  */
-export const SWEEP_FORMAT = 1;
+export const SWEEP_FORMAT = 2;
 
 /** The initialisations a sweep may use (those of `dln train --init`). */
 export const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as const;
@@ -14,13 +14,32 @@ export const INIT_KINDS = ['gaussian', 'balanced', 'orthogonal', 'zero'] as cons
 export type InitKind = (typeof INIT_KINDS)[number];
 
 /** The axes a sweep may vary, each a setting of one `dln train` run (lrMultiple resolves to --lr). */
-export const AXIS_NAMES = ['data', 'depth', 'width', 'widths', 'init', 'initStd', 'initScale', 'lr', 'lrMultiple', 'seed', 'steps'] as const;
+export const AXIS_NAMES = ['data', 'samples', 'noise', 'dx', 'dy', 'rank', 'condition', 'pca', 'center', 'trainSamples', 'depth', 'width', 'widths', 'init', 'initStd', 'initScale', 'lr', 'lrMultiple', 'seed', 'steps'] as const;
 /** One of AXIS_NAMES: a setting a sweep may vary. */
 export type AxisName = (typeof AXIS_NAMES)[number];
+
+/** The data sets a sweep may use: the generators, then the real data sets (read at the Node edge). */
+export const SWEEP_DATA_NAMES: readonly string[] = [...builtinNames, ...realDataNames];
+
+/** Settings of MNIST's preparation (those of `dln train --pca, --no-center, --train-samples`); other data take none. */
+export const MNIST_SETTINGS = ['pca', 'center', 'trainSamples'] as const;
 
 /** One cell's settings before the data are drawn: every axis resolved to a value. */
 export interface CellSettings {
   data: string;
+  /** Generators (THEORY §8): samples m, noise std, d_x, d_y, nrt's rank and condition; each applies to the generators that take it. */
+  samples?: number;
+  noise?: number;
+  dx?: number;
+  dy?: number;
+  rank?: number;
+  condition?: number;
+  /** MNIST: principal components kept (default 50; 0 keeps the 784 pixels). */
+  pca?: number;
+  /** MNIST: centre pixels and targets on the training means (default true). */
+  center?: boolean;
+  /** MNIST: digits in the seeded training split (default 8000; the rest of the 10,000 are the test split). */
+  trainSamples?: number;
   /** Widths d_0..d_N when given whole; else depth and hidden widths build them around the data's ends. */
   dims?: number[];
   depth?: number;
@@ -81,12 +100,22 @@ class Problems {
   }
 }
 
+/** The data sets that take a data setting (a generator's, or MNIST's preparation). */
+export function dataTaking(setting: string): string[] {
+  if ((MNIST_SETTINGS as readonly string[]).includes(setting)) return ['mnist'];
+  return builtinNames.filter((n: BuiltinName) => setting in generatorDefaults[n]);
+}
+
 /** Checks that value fits the named setting; returns the message, or null when it fits. */
 export function settingProblem(name: string, v: unknown): string | null {
   const num = typeof v === 'number' && Number.isFinite(v);
   const posInt = num && Number.isInteger(v) && (v as number) >= 1;
   switch (name) {
-    case 'data': return typeof v === 'string' && (builtinNames as readonly string[]).includes(v) ? null : `must be one of ${builtinNames.join(', ')}`;
+    case 'data': return typeof v === 'string' && SWEEP_DATA_NAMES.includes(v) ? null : `must be one of ${SWEEP_DATA_NAMES.join(', ')}`;
+    case 'pca': return num && Number.isInteger(v) && (v as number) >= 0 && (v as number) <= mnistPixels ? null : `must be an integer in 0..${mnistPixels} (0: all pixels)`;
+    case 'center': return typeof v === 'boolean' ? null : 'must be true or false';
+    case 'samples': case 'noise': case 'dx': case 'dy': case 'rank': case 'condition': return generatorValueProblem(name, v);
+    case 'trainSamples': return num && Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10000 ? null : 'must be an integer in 1..10000 (the mnist package holds 10,000 digits)';
     case 'init': return typeof v === 'string' && (INIT_KINDS as readonly string[]).includes(v) ? null : `must be one of ${INIT_KINDS.join(', ')}`;
     case 'lrOf': return v === 'bound' || v === 'sharpness' ? null : "must be 'bound' (η_max of Theorem 2.4) or 'sharpness' (2/λ_max at the start)";
     case 'depth': return posInt ? null : 'must be an integer ≥ 1 (number of weight matrices)';
@@ -162,6 +191,17 @@ export function parseSpec(raw: unknown): SweepSpec {
   if (has('width') && has('widths')) problems.add('widths', 'give width or widths, not both');
   if (base.dims !== undefined && (has('depth') || has('widths'))) problems.add('base.dims', 'give dims whole, or depth and width(s), not both');
   if (base.dims !== undefined && has('width') && (base.dims as number[]).length < 3) problems.add('width', 'dims have no hidden layer to widen');
+  // A data setting applies to the data sets that take it: somewhere in the sweep there must be one (cells of other data ignore it).
+  const dataAxisBad = isObject(raw.axes) && raw.axes.data !== undefined && !names.has('data');
+  const dataValues = names.has('data') ? (axes.find((a) => a.name === 'data')?.values ?? []) : [base.data];
+  if (!dataAxisBad) {
+    for (const k of [...generatorParamNames, ...MNIST_SETTINGS]) {
+      const takers = dataTaking(k);
+      if (dataValues.some((d) => takers.includes(d as string))) continue;
+      const msg = `applies to data ${takers.join(', ')} only (this sweep's data: ${dataValues.join(', ')})`;
+      if (names.has(k)) problems.add(`axes.${k}`, msg); else if (base[k] !== undefined) problems.add(`base.${k}`, msg);
+    }
+  }
   const rs = isObject(raw.record) ? raw.record.sharpness : undefined;
   const sharpness = raw.record === undefined ? 'both' : rs === true || rs === 'both' ? 'both' : rs === 'start' ? 'start' : rs === false || rs === 'none' ? 'none'
     : (problems.add('record.sharpness', "must be 'both', 'start' or 'none'"), 'both');
@@ -175,6 +215,12 @@ export function parseSpec(raw: unknown): SweepSpec {
     format: SWEEP_FORMAT, ...(raw.dln !== undefined ? { dln: raw.dln as string } : {}), name: (raw.name as string | undefined) ?? 'sweep',
     base: base as unknown as CellSettings, axes, sharpness, classify, chunkSize: chunkSize as number,
   };
+}
+
+/** The data sets a sweep's cells use (its data axis, or the base's data). */
+export function specDataNames(s: SweepSpec): string[] {
+  const axis = s.axes.find((a) => a.name === 'data');
+  return axis !== undefined ? axis.values.map(String) : [s.base.data];
 }
 
 /** The JSON form of a parsed spec: parseSpec(specToJson(s)) gives s back (spec.json of a sweep directory). */

@@ -4,9 +4,9 @@ import { InputError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import { hessian, initialize, statsFromData } from '../../model/index.ts';
 import { eigvalsh } from '../../linalg/index.ts';
-import { builtinData } from '../../data/index.ts';
+import { type BuiltinName, type GeneratorParams, type RealDataSource, builtinData, carsSpec, generateData, loadRealData } from '../../data/index.ts';
 import { trainGD } from '../../optim/index.ts';
-import { specToJson, cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
+import { SweepData, specToJson, cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
 
 const spec = (axes: Record<string, unknown>, base: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
   parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 300, ...base }, axes, ...extra });
@@ -20,7 +20,7 @@ test('parseSpec names every mistaken field in one message', () => {
   });
   assert.throws(() => parseSpec({ axes: { seed: '5..2' }, base: { lr: 1e-3 } }), /axes\.seed: range 5\.\.2 is empty/);
   assert.throws(() => parseSpec({ axes: { seed: [0, 1] } }), /lr: missing/);
-  assert.throws(() => parseSpec({ format: 2, dln: '9.0.0', axes: {}, base: { lr: 1 } }), /format 2 is newer than this dln's sweep format 1 \(written by dln 9\.0\.0\)/);
+  assert.throws(() => parseSpec({ format: 3, dln: '9.0.0', axes: {}, base: { lr: 1 } }), /format 3 is newer than this dln's sweep format 2 \(written by dln 9\.0\.0\)/);
   assert.throws(() => parseSpec('x'), /must be a JSON object/);
 });
 
@@ -102,4 +102,81 @@ test('sharpness agrees with the largest eigenvalue of the dense Hessian', () => 
 test('specToJson is parsed back to the same spec', () => {
   const s = parseSpec({ name: 'x', base: { data: 'nrt', depth: 3, lrOf: 'sharpness' }, axes: { seed: '0..3', lrMultiple: { from: 0.5, to: 4, count: 5, scale: 'log' } }, record: { sharpness: 'start' } });
   assert.deepEqual(parseSpec(JSON.parse(JSON.stringify(specToJson(s)))), s);
+});
+
+/** A stand-in for vega-datasets' cars.json (the test reads no files), counting how often it is read. */
+function fakeCars(): { source: RealDataSource; reads: () => number } {
+  let reads = 0;
+  const rng = new Rng(11);
+  const origins = ['USA', 'Europe', 'Japan'];
+  const records = Array.from({ length: 40 }, (_, i) => ({
+    Cylinders: 4 + (i % 3) * 2, Displacement: 100 + 10 * rng.normal(), Year: `${1970 + (i % 12)}-01-01`, Origin: origins[i % 3],
+    Miles_per_Gallon: i === 7 ? null : 20 + rng.normal(), Horsepower: 90 + 5 * rng.normal(), Weight_in_lbs: 3000 + 100 * rng.normal(), Acceleration: 15 + rng.normal(),
+  }));
+  return { source: { mnistClasses: () => { throw new Error('not here'); }, records: () => { reads++; return records; } }, reads: () => reads };
+}
+
+test('real data in a sweep: read once from the given source, shared by the cells, and trained as dln train does', () => {
+  const fake = fakeCars();
+  const s = parseSpec({ base: { data: 'cars', depth: 2, width: 3, initStd: 0.2, steps: 50 }, axes: { seed: [0, 1], lr: [1e-3, 1e-2] } });
+  assert.deepEqual(cellAt(s, 0).dims, [5, 3, 4]);
+  const data = new SweepData(fake.source);
+  const recs = [...evaluateCells(s, [0, 1], { dln: 'test', data }), ...evaluateCells(s, [2, 3], { dln: 'test', data })];
+  assert.equal(fake.reads(), 1);
+  assert.equal(data.load(cellAt(s, 0).settings).dataset, data.load(cellAt(s, 3).settings).dataset);
+  for (const r of recs) {
+    // dln train --data cars: the data draw nothing from the generator, the weights draw from Rng(seed).
+    const rng = new Rng(r.config.seed);
+    const train = loadRealData('cars', fake.source, rng).train;
+    const w = initialize(r.dims, r.config.init, rng);
+    const ref = trainGD(statsFromData(train), w, { schedule: r.config.schedule, maxSteps: r.config.steps, divergeAbove: r.config.divergeAbove });
+    assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
+    assert.deepEqual(r.config.data, { kind: 'real', name: 'cars', seed: r.config.seed });
+  }
+  assert.throws(() => evaluateCells(s, [0], { dln: 'test' }), /data cars is read from its package's files/);
+  assert.equal(carsSpec.outputs.length, 4);
+});
+
+test('MNIST settings: validated by field, applied to mnist cells only, and checked against each other', () => {
+  assert.throws(() => parseSpec({ base: { data: 'nrt', lr: 1, center: 'yes' }, axes: { pca: [0, 900] } }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match(e.message, /base\.center: must be true or false; axes\.pca\[1\]: 900 must be an integer in 0\.\.784/);
+    return true;
+  });
+  assert.throws(() => parseSpec({ base: { data: 'nrt', lr: 1 }, axes: { center: [true, false] } }), /axes\.center: applies to data mnist only \(this sweep's data: nrt\)/);
+  const mixed = parseSpec({ base: { lr: 1, depth: 2, width: 4, pca: 20 }, axes: { data: ['mnist', 'penguins'], center: [true, false] } });
+  assert.deepEqual(cellAt(mixed, 0).dims, [20, 4, 10]);
+  assert.deepEqual(cellAt(mixed, 2).dims, [4, 4, 2]);
+  assert.throws(() => cellAt(parseSpec({ base: { data: 'mnist', lr: 1, pca: 30 }, axes: { trainSamples: [10, 100] } }), 0), /pca 30 needs at least as many training samples, but trainSamples is 10/);
+});
+
+test('axes over a generator\'s settings: validated by field, applied to the data that take them, and cells train as dln train --samples … does', () => {
+  assert.throws(() => parseSpec({ base: { data: 'report-sec5', lr: 1e-3, condition: 3 }, axes: { rank: [1, 2], noise: [-1] } }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match(e.message, /axes\.noise\[0\]: -1 must be a finite number ≥ 0/);
+    assert.match(e.message, /axes\.rank: applies to data nrt only \(this sweep's data: report-sec5\)/);
+    assert.match(e.message, /base\.condition: applies to data nrt only/);
+    return true;
+  });
+  assert.throws(() => cellAt(parseSpec({ base: { data: 'nrt', lr: 1e-3, dx: 3 }, axes: { rank: [2, 5] } }), 1), /data nrt with \{"dx":3,"rank":5\}: rank: 5 exceeds min\(d_x, d_y\) = 3/);
+  const s = parseSpec({ base: { depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { data: ['nrt', 'report-sec4'], samples: [12, 40], noise: [0, 0.5], seed: [1] } });
+  const cells = Array.from({ length: cellCount(s) }, (_, i) => cellAt(s, i));
+  assert.deepEqual(cells[0].dims, [10, 4, 8]);
+  assert.deepEqual(cells[4].dims, [5, 4, 5]);
+  const recs = evaluateCells(s, [0, 1, 2, 3], { dln: 'test' });
+  // nrt takes no noise: the cells differing only in noise are the same run.
+  assert.ok(Object.is(recs[0].loss, recs[1].loss));
+  assert.notEqual(recs[0].loss, recs[2].loss);
+  assert.deepEqual(recs[2].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
+  assert.match(recs[2].command, /^dln train --data nrt --samples 40 --seed 1 /);
+  const r4 = evaluateCells(s, [4, 5, 6, 7], { dln: 'test' });
+  assert.match(r4[3].command, /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
+  for (const r of [...recs, ...r4]) {
+    const rng = new Rng(1);
+    const c = r.config.data as { name: BuiltinName; params?: GeneratorParams };
+    const data = generateData(c.name, rng, c.params ?? {});
+    const w = initialize(r.dims, r.config.init, rng);
+    const ref = trainGD(statsFromData(data), w, { schedule: r.config.schedule, maxSteps: r.config.steps, divergeAbove: r.config.divergeAbove });
+    assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
+  }
 });

@@ -196,7 +196,16 @@ function start(): void {
     b.addEventListener('click', () => { fillForm(form, p.cfg); apply(p.cfg); });
     $('presets').append(b);
   }
-  form.addEventListener('change', () => { updateVisibility(form); });
+  form.addEventListener('change', (ev) => {
+    updateVisibility(form);
+    // A real data set fixes d_0 and d_N: the widths' ends follow it (hidden widths stay as typed).
+    const id = (ev.target as HTMLElement).id;
+    if (id !== 'data' && id !== 'pca') return;
+    const name = $<HTMLSelectElement>('data').value, k = $<HTMLInputElement>('pca').value.trim();
+    const ends = name === 'cars' ? [5, 4] : name === 'penguins' ? [4, 2] : name === 'mnist' && /^\d+$/.test(k) ? [Number(k), 10] : null;
+    const dims = $<HTMLInputElement>('dims'), parts = dims.value.split(',').map((p) => p.trim());
+    if (ends !== null && parts.length >= 2) dims.value = [ends[0], ...parts.slice(1, -1), ends[1]].join(',');
+  });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     try { apply(readForm(form)); } catch (e) { if (e instanceof InputError) configError.textContent = e.message; else throw e; }

@@ -153,6 +153,21 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
     }
   });
 
+  test('choosing a real data set in the menu sets the widths\' ends, and the run starts on it', async () => {
+    const page = await open('');
+    const setups = (await probe(page)).setups;
+    await page.selectOption('#data', 'cars');
+    assert.equal(await page.inputValue('#dims'), '5,4,4,4');
+    await page.click('#apply');
+    await page.waitForFunction((n) => (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground.setups > n, setups, { timeout: 30000 });
+    const p = await probe(page);
+    assert.deepEqual([p.info?.dx, p.info?.dy, p.info?.m], [5, 4, 392]);
+    assert.equal(await page.textContent('#config-error'), '');
+    assert.match(new URL(page.url()).search, /data=cars/);
+    await page.selectOption('#data', 'mnist');
+    assert.equal(await page.inputValue('#dims'), '50,4,4,10');
+  });
+
   test('the report\'s ▶ link opens the bundled playground on the figure\'s run, which ends at the experiment\'s loss bit for bit; from disk it points at dln playground', async () => {
     const rep = join(dir, 'report');
     // On the page's kernels (WASM) the bits are the same; on others the same to rounding.

@@ -140,5 +140,7 @@ export const mnistPlateaus: Experiment<MnistPlateausConfig> = {
   defaults: { train: 8000, pca: 50, hidden: [16, 16], initScale: 0.003, maxSteps: 60000, runs: 3 },
   quick: { train: 8000, pca: 50, hidden: [16, 16], initScale: 0.01, maxSteps: 20000, runs: 1 },
   long: true,
+  // 2: the figure carries its run for the report's playground link.
+  version: 2,
   run: runMnistPlateaus,
 };

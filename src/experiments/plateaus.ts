@@ -34,6 +34,8 @@ export const plateaus: Experiment<PlateausConfig> = {
   question: 'Started near the origin, does gradient descent on a 5-4-4-5 linear network stall on plateaus, and are the plateau losses exactly the critical values c_r = ½(tr Σ_YY − Σ_{i≤r} λ_i)?',
   defaults: { samples: 1000, initStds: [0.05, 5e-4], runsPerStd: 10, maxSteps: 300000 },
   quick: { samples: 1000, initStds: [0.05, 5e-4], runsPerStd: 1, maxSteps: 200000 },
+  // 2: the figure carries its run for the report's playground link.
+  version: 2,
   run: runPlateaus,
 };
 

@@ -5,7 +5,7 @@ import { Rng } from '../linalg/rng.ts';
 import { type Mat, zeros, fromRows, transposed } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { statsFromData } from '../model/stats.ts';
-import { InputError, PremiseError, ShapeError } from '../errors.ts';
+import { ArgumentError, PremiseError, ShapeError } from '../errors.ts';
 import { dataSpectrum } from './spectrum.ts';
 import { bestRankR } from './bestRankR.ts';
 import { svd } from '../linalg/svd.ts';
@@ -180,6 +180,6 @@ test('no random or nearby rank-r product beats bestRankR', () => {
 
 test('bestRankR rejects a rank outside 0..d_y', () => {
   const stats = statsFromData(randomData(5, 4, 30, new Rng(3)));
-  assert.throws(() => bestRankR(stats, 5), (e: unknown) => e instanceof InputError && /0..d_y = 4, got 5/.test(e.message));
-  assert.throws(() => bestRankR(stats, -1), InputError);
+  assert.throws(() => bestRankR(stats, 5), (e: unknown) => e instanceof ArgumentError && /0..d_y = 4, got 5/.test(e.message));
+  assert.throws(() => bestRankR(stats, -1), ArgumentError);
 });

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, type Run, dlnHere, workDir } from '../helpers/cli.ts';
@@ -404,3 +404,44 @@ test('case 11: output folders get ordinary permissions (0777 under the umask), a
     w.remove();
   }
 });
+
+/** Runs dln as a user who cannot write into folders of mode 0555: the test's own user, or, for root (who writes anywhere), nobody through setpriv. */
+function dlnUnprivileged(args: readonly string[], cwd: string): Promise<Run> {
+  if (process.getuid?.() !== 0) return dln(args, cwd);
+  return new Promise((resolve, reject) => {
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args],
+      { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: cwd } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const noSetpriv = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status !== 0;
+
+test('a sweep folder the user cannot write (status, export, resume): one line, exit 2, nothing written',
+  { skip: noSetpriv ? 'root writes anywhere, and setpriv is missing' : false }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dln-unwritable-'));
+    try {
+      chmodSync(root, 0o755);
+      mkdirSync(join(root, 'w'));
+      mkdirSync(join(root, 'ro'));
+      if (process.getuid?.() === 0) chownSync(join(root, 'w'), 65534, 65534);
+      writeFileSync(join(root, 'grid.json'), JSON.stringify({ name: 'g', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1] } }));
+      const made = await dln(['sweep', 'run', 'grid.json', '--out', 'ro/sw', '--jobs', '1', '--no-progress'], root);
+      assert.equal(made.code, 0, made.stderr);
+      chmodSync(join(root, 'ro', 'sw'), 0o555);
+      chmodSync(join(root, 'ro'), 0o555);
+      const before = tree(root);
+      for (const [args, message] of [
+        [['sweep', 'status', 'ro/sw'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing \(SQLITE_READONLY\w*\), which SQLite needs even to read it: run as the owner of \S+\/ro\/sw or copy that folder somewhere writable$/],
+        [['sweep', 'export', 'ro/sw', '--csv', 'w/cells.csv'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing/],
+        [['sweep', 'resume', 'ro/sw', '--no-progress'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing/],
+      ] as [string[], RegExp][]) refusedHere(await dlnUnprivileged(args, root), root, before, message);
+    } finally {
+      chmodSync(join(root, 'ro'), 0o755);
+      chmodSync(join(root, 'ro', 'sw'), 0o755);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });

@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng, transposed } from '../linalg/index.ts';
@@ -11,6 +10,7 @@ import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { integerAtLeast, oneOf } from './flagParsers.ts';
 import { addGeneratorOptions, generated, generatorFlags, refuseGeneratorFlags } from './dataFlags.ts';
 import type { GeneratorParams } from '../data/index.ts';
+import { checkOutputFile } from './outputFile.ts';
 import { printResult } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
@@ -26,12 +26,10 @@ function encodeSamples(path: string, a: Mat, names: readonly string[] | undefine
   return encodeCsv(names ?? Array.from({ length: a.rows }, (_, i) => `${i + 1}`), rows);
 }
 
-/** An output file that may be written: .npy or .csv, in an existing directory, not there yet unless --force. */
+/** An output file that may be written: .npy or .csv, in an existing writable folder, not there yet unless --force. */
 function checkTarget(path: string, flag: string, force: boolean): void {
   if (!['.npy', '.csv'].includes(extname(path))) throw new InputError(`${flag} ${path}: the file must end in .npy or .csv`);
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`${flag} ${path}: no such directory ${dir}`);
-  if (existsSync(path) && !force) throw new InputError(`${flag} ${path} already exists (dln does not overwrite files; add --force to replace it)`);
+  checkOutputFile(path, flag, { force });
 }
 
 /** The named data set as dln's commands see it: a generator drawn with the seed, or real data prepared like --data. */

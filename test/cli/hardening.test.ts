@@ -420,7 +420,7 @@ function dlnUnprivileged(args: readonly string[], cwd: string): Promise<Run> {
 }
 const noSetpriv = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status !== 0;
 
-test('a sweep folder the user cannot write (status, export, resume): one line, exit 2, nothing written',
+test('a sweep folder the user cannot write (status, export, resume) and a data export whose second file cannot be written: one line, exit 2, nothing written',
   { skip: noSetpriv ? 'root writes anywhere, and setpriv is missing' : false }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'dln-unwritable-'));
     try {
@@ -438,6 +438,8 @@ test('a sweep folder the user cannot write (status, export, resume): one line, e
         [['sweep', 'status', 'ro/sw'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing \(SQLITE_READONLY\w*\), which SQLite needs even to read it: run as the owner of \S+\/ro\/sw or copy that folder somewhere writable$/],
         [['sweep', 'export', 'ro/sw', '--csv', 'w/cells.csv'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing/],
         [['sweep', 'resume', 'ro/sw', '--no-progress'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing/],
+        // Before, X.npy was written and then Y.npy failed with "cannot write ro/Y.npy": half an export.
+        [['data', 'export', 'report-sec4', '--x', 'w/X.npy', '--y', 'ro/Y.npy'], /^dln: --y ro\/Y\.npy: the folder \S+\/ro is not writable; choose another path$/],
       ] as [string[], RegExp][]) refusedHere(await dlnUnprivileged(args, root), root, before, message);
     } finally {
       chmodSync(join(root, 'ro'), 0o755);

@@ -447,3 +447,23 @@ test('a sweep folder the user cannot write (status, export, resume) and a data e
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+test('case 3: dln sweep export --csv/--json refuses an existing file unless --force, and the sweep\'s own files', async () => {
+  const w = workDir('sweep-export'), root = w.work;
+  try {
+    writeFileSync(join(root, 'grid.json'), JSON.stringify({ name: 'g', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1, 2] } }));
+    assert.equal((await dlnHere(['sweep', 'run', 'grid.json', '--out', 'sw', '--jobs', '1', '--no-progress'], root)).code, 0);
+    writeFileSync(join(root, 'cells.csv'), 'my own notes\n');
+    const before = tree(root);
+    // Before, the user's cells.csv was replaced without a word.
+    refusedHere(await dlnHere(['sweep', 'export', 'sw', '--csv', 'cells.csv'], root), root, before,
+      /^dln: --csv cells\.csv already exists \(dln does not overwrite files; add --force to replace it\)$/);
+    refusedHere(await dlnHere(['sweep', 'export', 'sw', '--json', 'sw/sweep.sqlite', '--force'], root), root, before,
+      /^dln: --json sw\/sweep\.sqlite is one of this command's input files; write the result to another file$/);
+    const forced = await dlnHere(['sweep', 'export', 'sw', '--csv', 'cells.csv', '--force'], root);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(readFileSync(join(root, 'cells.csv'), 'utf8').trim().split('\n').length, 3);
+  } finally {
+    w.remove();
+  }
+});

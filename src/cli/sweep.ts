@@ -4,7 +4,7 @@ import { type Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { type SweepSpec, builtinSweepSpec, builtinSweepNames } from '../experiments/sweep/index.ts';
 import {
-  type RunOutcome, REDIS_GRACE_SECONDS, RedisLostError, STORE_FILE, SweepStore, cellsToCsv, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
+  type RunOutcome, REDIS_GRACE_SECONDS, RedisLostError, STORE_FILE, SweepStore, cellsToCsv, connectRedis, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
   runQueueWorker,
 } from '../sweep/index.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
@@ -84,6 +84,8 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
     const spec = specFromArg(specArg, flags.quick === true);
     const dir = flags.out ?? `sweeps/${spec.name}`;
     checkDirWritable(dir, flags.out !== undefined ? '--out' : 'the sweep directory');
+    // A bad or unreachable --queue is refused before the sweep directory is made.
+    if (flags.queue !== undefined) (await connectRedis(flags.queue)).disconnect();
     ctx.exitCode = await execute(ctx, createSweep(dir, spec, dlnVersion()), dir, flags);
   });
   const resume = sweep.command('resume <dir>').description('continue a sweep after a crash or Ctrl-C (recomputes nothing stored)')

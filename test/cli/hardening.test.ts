@@ -467,3 +467,18 @@ test('case 3: dln sweep export --csv/--json refuses an existing file unless --fo
     w.remove();
   }
 });
+
+test('dln sweep run with a bad or unreachable --queue makes no sweep directory (a rerun with the right URL is not refused as "already exists")', async () => {
+  const w = workDir('sweep-queue'), root = w.work;
+  try {
+    writeFileSync(join(root, 'grid.json'), JSON.stringify({ name: 'g', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1] } }));
+    const before = tree(root);
+    refusedHere(await dlnHere(['sweep', 'run', 'grid.json', '--out', 'sw', '--queue', 'notaurl', '--no-progress'], root), root, before,
+      /^dln: --queue notaurl is not a URL; write redis:\/\/HOST:PORT\/DB$/);
+    // Port 1 on the loopback: nothing listens there.
+    refusedHere(await dlnHere(['sweep', 'run', 'grid.json', '--out', 'sw', '--queue', 'redis://127.0.0.1:1/0', '--no-progress'], root), root, before,
+      /^dln: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0 \(.+\); start redis-server there, or check --queue$/);
+  } finally {
+    w.remove();
+  }
+});

@@ -4,7 +4,7 @@ import { type Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { type SweepSpec, builtinSweepSpec, builtinSweepNames } from '../experiments/sweep/index.ts';
 import {
-  type RunOutcome, SweepStore, cellsToCsv, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
+  type RunOutcome, REDIS_GRACE_SECONDS, RedisLostError, SweepStore, cellsToCsv, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
   runQueueWorker,
 } from '../sweep/index.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
@@ -13,8 +13,9 @@ import { addJsonOption } from './commonOptions.ts';
 import { checkDirWritable } from './outputFile.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 
-interface RunFlags { out?: string; jobs: number; queue?: string; quick?: true; progress: boolean; json?: true }
+interface RunFlags { out?: string; jobs: number; queue?: string; redisGrace?: number; quick?: true; progress: boolean; json?: true }
 
+const graceOption = (cmd: Command): Command => cmd.option('--redis-grace <s>', `with --queue: give up once Redis has been unreachable this long (default ${REDIS_GRACE_SECONDS})`, positiveNumber('--redis-grace'));
 const jobsOption = (cmd: Command): Command => cmd.option('--jobs <n>', 'threads (default: the cores available)', integerAtLeast('--jobs', 1), availableParallelism());
 
 function specFromArg(arg: string, quick: boolean): SweepSpec {
@@ -25,10 +26,14 @@ function specFromArg(arg: string, quick: boolean): SweepSpec {
 
 async function execute(ctx: CliContext, store: SweepStore, dir: string, flags: RunFlags): Promise<number> {
   const io = ctx.io, dln = dlnVersion();
-  const opts = { jobs: flags.jobs, stderr: io.stderr, progress: flags.progress, onInterrupt: (stop: () => void) => io.onInterrupt(stop) };
+  const opts = { jobs: flags.jobs, stderr: io.stderr, progress: flags.progress, onInterrupt: (stop: () => void) => io.onInterrupt(stop), redisGraceSeconds: flags.redisGrace };
   let out: RunOutcome;
   try {
     out = flags.queue !== undefined ? await runQueued(store, dln, flags.queue, opts) : await runLocal(store, dln, opts);
+  } catch (e) {
+    if (!(e instanceof RedisLostError)) throw e;
+    const stored = store.doneIndices().size;
+    throw new RedisLostError(`${e.message}; ${stored}/${store.meta.total} cells are stored in ${dir}; once Redis is back: dln sweep resume ${dir} --queue ${flags.queue}`);
   } finally {
     store.close();
   }
@@ -52,12 +57,13 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   dln sweep grid.json --out sweeps/grid                 (all cores; Ctrl-C stops, resume continues)
   dln sweep resume sweeps/grid
-  dln sweep divergence-phase --quick --out sweeps/div
-  dln sweep grid.json --out sweeps/grid --queue redis://10.0.0.1:6379/0
-  dln sweep worker --queue redis://10.0.0.1:6379/0      (on every machine that helps)
   dln sweep status sweeps/grid
   dln sweep export sweeps/grid --csv cells.csv
   dln sweep plot sweeps/grid --x lrMultiple --y depth
+  dln sweep divergence-phase --quick --out sweeps/div
+
+Across machines, through Redis: dln sweep grid.json --out sweeps/grid --queue redis://HOST:6379/0
+here, and dln sweep worker --queue redis://HOST:6379/0 on every machine that helps.
 
 A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMultiple": {"from": 0.5,
 "to": 1e6, "count": 12, "scale": "log"}, "depth": [2, 3, 4]}}; see README "Sweeps".`);
@@ -67,6 +73,7 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
     .option('--quick', 'the built-in sweep, smaller')
     .option('--no-progress', 'no progress display on stderr');
   jobsOption(run);
+  graceOption(run);
   addJsonOption(run).action(async (specArg: string, flags: RunFlags) => {
     const spec = specFromArg(specArg, flags.quick === true);
     const dir = flags.out ?? `sweeps/${spec.name}`;
@@ -76,6 +83,7 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
   const resume = sweep.command('resume <dir>').description('continue a sweep after a crash or Ctrl-C (recomputes nothing stored)')
     .option('--queue <url>', 'continue through Redis').option('--no-progress', 'no progress display on stderr');
   jobsOption(resume);
+  graceOption(resume);
   addJsonOption(resume).action(async (dir: string, flags: RunFlags) => {
     ctx.exitCode = await execute(ctx, SweepStore.open(dir), dir, flags);
   });
@@ -83,8 +91,9 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
     .requiredOption('--queue <url>', 'the Redis of the sweep, e.g. redis://HOST:6379/0')
     .option('--lock-seconds <s>', 'a chunk whose worker is silent this long is handed to another', positiveNumber('--lock-seconds'), 30)
     .option('--exit-when-idle <s>', 'exit after this many seconds without work (default: run until Ctrl-C)', positiveNumber('--exit-when-idle'));
-  jobsOption(worker).action(async (flags: { queue: string; jobs: number; lockSeconds: number; exitWhenIdle?: number }) => {
-    ctx.exitCode = await runQueueWorker({ ...flags, dln: dlnVersion(), stderr: ctx.io.stderr, onInterrupt: (f: () => void) => ctx.io.onInterrupt(f) });
+  graceOption(worker);
+  jobsOption(worker).action(async (flags: { queue: string; jobs: number; lockSeconds: number; exitWhenIdle?: number; redisGrace?: number }) => {
+    ctx.exitCode = await runQueueWorker({ ...flags, redisGraceSeconds: flags.redisGrace, dln: dlnVersion(), stderr: ctx.io.stderr, onInterrupt: (f: () => void) => ctx.io.onInterrupt(f) });
   });
   addJsonOption(sweep.command('status <dir>').description('cells done / failed / pending, rate and ETA')).action((dir: string, flags: { json?: true }) => {
     const store = SweepStore.open(dir);

@@ -4,6 +4,7 @@ import { Rng } from './rng.ts';
 import { zeros } from './mat.ts';
 import { eigvalsh } from './eigh.ts';
 import { lanczosExtreme } from './lanczos.ts';
+import { runNumpy } from '../../test/helpers/numpy.ts';
 
 const EPS = 2.220446049250313e-16;
 
@@ -52,6 +53,24 @@ test('lanczosExtreme gives identical bits for the same seed', () => {
   const a = lanczosExtreme(mv, p, { seed: 7 }), b = lanczosExtreme(mv, p, { seed: 7 });
   assert.equal(a.min, b.min);
   assert.equal(a.max, b.max);
+});
+
+test('lanczosExtreme matches numpy.linalg.eigh: extreme eigenvalues and the eigenvector of the smallest, on a graded matrix', (t) => {
+  const p = 40, rng = new Rng(11), a = zeros(p, p);
+  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) { const v = rng.normal() * (i === j ? 1 + i : 0.3); a.data[i * p + j] = v; a.data[j * p + i] = v; }
+  const ref = runNumpy('w, v = np.linalg.eigh(np.array(data["a"]).reshape(data["p"], data["p"]))\nemit([float(w[0]), float(w[-1]), [float(x) for x in v[:, 0]]])', { a: Array.from(a.data), p }) as [number, number, number[]] | null;
+  if (ref === null) { t.skip('python3 with numpy is not available'); return; }
+  const mv = (v: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < p; i++) { let s = 0; for (let j = 0; j < p; j++) s += a.data[i * p + j] * v[j]; out[i] = s; }
+  };
+  const res = lanczosExtreme(mv, p, { tol: 1e-12 });
+  const scale = Math.max(Math.abs(ref[0]), Math.abs(ref[1]));
+  assert.ok(res.converged);
+  assert.ok(Math.abs(res.min - ref[0]) <= 1e2 * p * EPS * scale, `min ${res.min} vs numpy ${ref[0]}`);
+  assert.ok(Math.abs(res.max - ref[1]) <= 1e2 * p * EPS * scale, `max ${res.max} vs numpy ${ref[1]}`);
+  let dot = 0;
+  for (let i = 0; i < p; i++) dot += res.minVector[i] * ref[2][i];
+  assert.ok(Math.abs(Math.abs(dot) - 1) <= 1e-9, `|<y_min, v_numpy>| = ${Math.abs(dot)}`);
 });
 
 test('lanczosExtreme stops when shouldStop says so, with Ritz values inside [λ_min, λ_max] and stopped set', () => {

@@ -42,3 +42,23 @@ test('haarOrthogonal matches Haar moments: E[tr Q] = 0, E[Q_11²] = 1/n, P(det Q
   assert.ok(Math.abs(q11sq / draws - 1 / n) <= 5 * Math.sqrt(2 * (n - 1) / (n * n * (n + 2)) / draws), `E[Q11²] ${q11sq / draws}`);
   assert.ok(Math.abs(positive / draws - 0.5) <= 5 * 0.5 / Math.sqrt(draws), `P(det = 1) ${positive / draws}`);
 });
+
+test('Rng.fillNormal gives the bits and the final state of as many normal() calls, from any spare state', () => {
+  for (const [seed, n, pre] of [[1, 0, 0], [2, 1, 0], [3, 2, 1], [4, 7, 1], [5, 1000, 0], [6, 1001, 3]] as const) {
+    const a = new Rng(seed), b = new Rng(seed);
+    for (let k = 0; k < pre; k++) { a.normal(); b.normal(); }
+    const got = a.fillNormal(new Float64Array(n), 0.3, -2);
+    const want = Float64Array.from({ length: n }, () => -2 + 0.3 * b.normal());
+    assert.deepEqual(Array.from(got), Array.from(want), `seed ${seed}, n ${n}`);
+    assert.deepEqual(a.state(), b.state(), `state after seed ${seed}, n ${n}`);
+    assert.equal(a.normal(), b.normal());
+  }
+});
+
+test('Rng.fillNormal draws the stream it drew before it was unrolled (pinned hash of 1001 normals, seed 2024)', () => {
+  const r = new Rng(2024), a = r.fillNormal(new Float64Array(1001), 0.1, 3);
+  let h = 0n;
+  for (const x of new BigUint64Array(a.buffer)) h = (h * 1000003n + x) & ((1n << 64n) - 1n);
+  assert.equal(h.toString(16), 'ae17ebae673c1a0');
+  assert.deepEqual(r.state(), [1722085967, 1289816517, 1755339413, -1347177940, 1, -1.378795172778599]);
+});

@@ -14,12 +14,17 @@ export class ChunkPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private dead = false;
+  private markReady: () => void = () => {};
+  private failReady: (e: Error) => void = () => {};
+  /** Resolves once the first thread has loaded the engine and can take a chunk (rejects when a thread fails first). */
+  readonly ready = new Promise<void>((resolve, reject) => { this.markReady = resolve; this.failReady = reject; });
 
   constructor(readonly threads: number, private readonly dln: string) {
+    this.ready.catch(() => undefined);
     for (let i = 0; i < threads; i++) {
       const w = new Worker(new URL('./chunkWorker.mjs', import.meta.url));
       w.on('message', (m: { ready?: true; id: number; records?: CellRecord[]; error?: string }) => {
-        if (m.ready === true) { this.release(w); return; }
+        if (m.ready === true) { this.markReady(); this.release(w); return; }
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         this.release(w);
@@ -38,6 +43,7 @@ export class ChunkPool {
   }
 
   private failAll(e: Error): void {
+    this.failReady(e);
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }

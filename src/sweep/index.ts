@@ -5,7 +5,7 @@ export { ChunkPool } from './chunkPool.ts';
 export { type RunLocalOptions, type RunOutcome, runLocal } from './runLocal.ts';
 export { SweepProgress, formatSeconds, progressLine } from './sweepProgress.ts';
 export { cellsToCsv, cellsToJson } from './exportCells.ts';
-export { type ChunkJob, QUEUE_NAME, chunkJobId, checkQueueUrl, connectRedis } from './redisQueue.ts';
+export { type ChunkJob, QUEUE_NAME, REDIS_GRACE_SECONDS, RedisLostError, chunkJobId, checkQueueUrl, connectRedis, watchRedis } from './redisQueue.ts';
 export { runQueued } from './runQueued.ts';
 export { type QueueWorkerOptions, refusal, runQueueWorker } from './queueWorker.ts';
 export { plotSweep } from './plotSweep.ts';

@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { SWEEP_FORMAT } from '../experiments/sweep/index.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { encodeExactJson } from '../node/exactJson.ts';
-import { type ChunkJob, QUEUE_NAME, connectRedis } from './redisQueue.ts';
+import { type ChunkJob, QUEUE_NAME, REDIS_GRACE_SECONDS, connectRedis, settleWithin, watchRedis } from './redisQueue.ts';
 
 /** Options of runQueueWorker. */
 export interface QueueWorkerOptions {
@@ -14,6 +14,8 @@ export interface QueueWorkerOptions {
   lockSeconds: number;
   /** Exit after this many seconds without a chunk (default: never). */
   exitWhenIdle?: number;
+  /** Give up (RedisLostError) once Redis has been unreachable this long (default REDIS_GRACE_SECONDS). */
+  redisGraceSeconds?: number;
   stderr: NodeJS.WritableStream;
   onInterrupt(handler: () => void): () => void;
 }
@@ -29,10 +31,15 @@ export function refusal(job: Pick<ChunkJob, 'format' | 'dln'>, format = SWEEP_FO
  * `dln sweep worker`: takes chunks of any sweep from the BullMQ queue, `jobs` at a time, evaluates them
  * on threads (the event loop stays free to renew the chunk locks) and returns their records. Refuses a
  * chunk of an incompatible sweep format with a clear message. Ctrl-C finishes the running chunks.
+ * When Redis stays unreachable for redisGraceSeconds it stops with a RedisLostError: the chunks it
+ * held were never acknowledged, so they go to another worker (or back to the queue when resumed).
  */
 export async function runQueueWorker(o: QueueWorkerOptions): Promise<number> {
   const connection = await connectRedis(o.queue);
+  const watch = watchRedis(connection, o.queue, o.redisGraceSeconds ?? REDIS_GRACE_SECONDS);
   const pool = new ChunkPool(o.jobs, o.dln);
+  // Take chunks only once a thread can compute them: a chunk held while the engine loads waits for nothing.
+  await Promise.race([pool.ready, watch.lost]).catch(async (e: unknown) => { watch.stop(); await pool.close(); connection.disconnect(); throw e; });
   const me = `${hostname()}:${process.pid}`;
   let active = 0, idleSince = Date.now();
   const worker = new Worker<ChunkJob, string>(QUEUE_NAME, async (job) => {
@@ -52,17 +59,29 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<number> {
     connection, concurrency: o.jobs, name: me, lockDuration: o.lockSeconds * 1000, stalledInterval: Math.max(500, (o.lockSeconds * 1000) / 2),
     maxStalledCount: 5,
   });
-  worker.on('error', (e) => { o.stderr.write(`dln sweep worker: ${e.message}\n`); });
+  // Lost connections are the watch's to report, once; other errors are written as they come.
+  worker.on('error', (e) => { if (connection.status === 'ready') o.stderr.write(`dln sweep worker: ${e.message}\n`); });
   o.stderr.write(`dln sweep worker ${me}: taking chunks from ${o.queue} with ${o.jobs} thread(s)\n`);
-  await new Promise<void>((resolve) => {
-    const off = o.onInterrupt(() => { off(); resolve(); });
+  let idleTimer: NodeJS.Timeout | undefined;
+  let off = (): void => {};
+  const stopped = new Promise<void>((resolve) => {
+    off = o.onInterrupt(() => { resolve(); });
     if (o.exitWhenIdle !== undefined) {
       const limit = o.exitWhenIdle * 1000;
-      const t = setInterval(() => { if (active === 0 && Date.now() - idleSince > limit) { clearInterval(t); off(); resolve(); } }, 200);
+      idleTimer = setInterval(() => { if (active === 0 && Date.now() - idleSince > limit) resolve(); }, 200);
     }
   });
-  await worker.close();
-  await pool.close();
-  connection.disconnect();
+  try {
+    await Promise.race([stopped, watch.lost]);
+  } finally {
+    off();
+    clearInterval(idleTimer);
+    watch.stop();
+    const gone = connection.status !== 'ready';
+    if (gone) connection.disconnect();
+    await (gone ? settleWithin(worker.close(true), 1000) : worker.close());
+    await pool.close();
+    connection.disconnect();
+  }
   return 0;
 }

@@ -39,3 +39,42 @@ export async function connectRedis(url: string): Promise<Redis> {
   }
   return conn;
 }
+
+/** How long Redis may be unreachable in the middle of a sweep before dln gives up (a restart or a network blip shorter than this is ridden out). */
+export const REDIS_GRACE_SECONDS = 10;
+
+/** Redis went away in the middle of a sweep (an InputError: one line, exit code 2). */
+export class RedisLostError extends InputError {}
+
+/**
+ * Watches a connection made by connectRedis: `lost` rejects with a RedisLostError once the connection
+ * has been down for graceSeconds without coming back (ioredis keeps reconnecting meanwhile, and the
+ * commands issued wait for it). Race every Redis call of a long-running loop against `lost`.
+ */
+export function watchRedis(conn: Redis, url: string, graceSeconds: number): { lost: Promise<never>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let reject: (e: Error) => void = () => {};
+  const lost = new Promise<never>((_, r) => { reject = r; });
+  lost.catch(() => undefined);
+  const down = (): void => {
+    timer ??= setTimeout(() => reject(new RedisLostError(`lost the connection to Redis at ${url} (unreachable for ${graceSeconds} s)`)), graceSeconds * 1000);
+  };
+  const up = (): void => { clearTimeout(timer); timer = undefined; };
+  conn.on('close', down);
+  conn.on('reconnecting', down);
+  conn.on('end', down);
+  conn.on('ready', up);
+  if (conn.status !== 'ready') down();
+  return {
+    lost,
+    stop() { up(); conn.off('close', down); conn.off('reconnecting', down); conn.off('end', down); conn.off('ready', up); },
+  };
+}
+
+/** Resolves after ms, or when p settles (closing a BullMQ queue or worker waits for Redis, which may be gone). */
+export function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.then(() => { clearTimeout(t); resolve(); }, () => { clearTimeout(t); resolve(); });
+  });
+}

@@ -23,8 +23,8 @@ writeFileSync(fineSpecPath, JSON.stringify({ ...JSON.parse(readFileSync(specPath
 // Every process a test starts is killed at the end, whatever failed.
 const started: ChildProcess[] = [];
 after(() => { for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); });
-const dln = (args: string[]): ChildProcess => {
-  const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DLN_BACKEND: 'ts' } });
+const dln = (args: string[], backend = 'ts'): ChildProcess => {
+  const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DLN_BACKEND: backend } });
   started.push(c);
   return c;
 };
@@ -79,6 +79,15 @@ print(c.execute('pragma integrity_check').fetchone()[0], c.execute('pragma journ
   assert.equal(JSON.parse(st.out).pending, 0);
 });
 
+test('the calling thread evaluates cells with the kernels of the threads whatever the backend chosen: --jobs 1 on WASM gives the same records', async () => {
+  const dir = join(root, 'wasm-main');
+  const r = await finish(dln(['sweep', specPath, '--out', dir, '--jobs', '1', '--no-progress'], 'wasm'));
+  assert.equal(r.code, 0, r.err);
+  const workersSeen = execFileSync('python3', ['-c', `import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(distinct worker) from cells').fetchone()[0])`, join(dir, STORE_FILE)]).toString().trim();
+  assert.equal(workersSeen, '1');
+  assert.deepEqual(records(dir), records(local));
+});
+
 test('a malformed spec gets one clear line naming the field, exit code 2', async () => {
   const bad = join(root, 'bad.json');
   writeFileSync(bad, JSON.stringify({ base: { data: 'report-sec5', lr: -1 }, axes: { seed: '3..1' } }));
@@ -128,8 +137,10 @@ test('through Redis with two workers, a worker SIGKILLed and the coordinator kil
   try {
     await until(() => { try { execFileSync('redis-cli', ['-p', String(port), 'ping']); return true; } catch { return false; } }, 'redis-server', 20);
     const worker = () => { const w = dln(['sweep', 'worker', '--queue', url, '--jobs', '1', '--lock-seconds', '2']); workers.push(w); return w; };
-    // Two workers, a clean distributed run.
+    // Two workers, a clean distributed run, once both can compute (they say so when their threads have loaded dln).
     const w1 = worker(), w2 = worker();
+    const ready = [w1, w2].map((w) => { let text = ''; w.stderr?.on('data', (d) => { text += d; }); return () => text.includes('taking chunks'); });
+    await until(() => ready.every((r) => r()), 'both workers');
     const q1 = join(root, 'queued');
     const r1 = await finish(dln(['sweep', specPath, '--out', q1, '--queue', url, '--no-progress']));
     assert.equal(r1.code, 0, r1.err);
@@ -160,5 +171,51 @@ test('through Redis with two workers, a worker SIGKILLed and the coordinator kil
   } finally {
     for (const w of workers) w.kill('SIGKILL');
     redis.kill('SIGTERM');
+  }
+});
+
+test('Redis killed mid-sweep: coordinator and worker each say so in one line and exit 2, nothing stored is lost, and resume completes with the local bits', { skip: hasRedis ? false : 'redis-server is not installed (apt-get install -y redis-server)' }, async () => {
+  const slowSpec = join(root, 'slow.json');
+  writeFileSync(slowSpec, JSON.stringify({
+    name: 'slow', chunkSize: 1,
+    base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 20000 },
+    axes: { seed: '0..29', lrMultiple: [0.5, 1, 3] },
+  }));
+  const ref = join(root, 'slow-local');
+  assert.equal((await finish(dln(['sweep', slowSpec, '--out', ref, '--jobs', '1', '--no-progress']))).code, 0);
+  const port = await freePort();
+  const redisUp = async (): Promise<ChildProcess> => {
+    const r = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    started.push(r);
+    await until(() => { try { execFileSync('redis-cli', ['-p', String(port), 'ping']); return true; } catch { return false; } }, 'redis-server', 20);
+    return r;
+  };
+  const url = `redis://127.0.0.1:${port}/0`;
+  let redis = await redisUp();
+  try {
+    const w = finish(dln(['sweep', 'worker', '--queue', url, '--jobs', '1', '--redis-grace', '2']));
+    const dir = join(root, 'redis-lost');
+    const coord = finish(dln(['sweep', slowSpec, '--out', dir, '--queue', url, '--no-progress', '--redis-grace', '2']));
+    await until(() => stored(dir) >= 1, 'the first stored chunk');
+    redis.kill('SIGKILL');
+    const [c, wr] = await Promise.all([coord, w]);
+    const n = stored(dir);
+    assert.ok(n >= 1 && n < 90, `${n} of 90 cells stored when Redis went away`);
+    assert.equal(c.code, 2, c.err);
+    assert.deepEqual(c.err.trim().split('\n'), [`dln: lost the connection to Redis at ${url} (unreachable for 2 s); ${n}/90 cells are stored in ${dir}; once Redis is back: dln sweep resume ${dir} --queue ${url}`]);
+    assert.equal(wr.code, 2, wr.err);
+    const lines = wr.err.trim().split('\n');
+    assert.match(lines[0], /^dln sweep worker .*: taking chunks from /);
+    assert.deepEqual(lines.slice(1), [`dln: lost the connection to Redis at ${url} (unreachable for 2 s)`]);
+    assert.equal(integrity(dir), 'ok 0');
+    // Redis back (empty: it kept nothing), one worker, resume.
+    redis = await redisUp();
+    const w2 = dln(['sweep', 'worker', '--queue', url, '--jobs', '1']);
+    const r = await finish(dln(['sweep', 'resume', dir, '--queue', url, '--no-progress']));
+    w2.kill('SIGTERM');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(records(dir), records(ref));
+  } finally {
+    redis.kill('SIGKILL');
   }
 });

@@ -11,7 +11,7 @@ import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.t
 import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from './flagParsers.ts';
 import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { fmt, printResult, warn } from './printResult.ts';
-import { explanationJson, explanationLine } from './explainResult.ts';
+import { explanationJson, explanationLine } from '../landscape/index.ts';
 import { checkOutputFile } from './outputFile.ts';
 import { planFromConfig } from './trainConfig.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';

@@ -170,7 +170,7 @@ export function generatorParamsProblems(name: BuiltinName, params: GeneratorPara
 
 /**
  * A built-in data set with some of its settings changed (THEORY §8); with none it is exactly
- * builtinData[name](rng), bit for bit. An InputError names the first setting that does not fit.
+ * `builtinData[name](rng)`, bit for bit. An InputError names the first setting that does not fit.
  */
 export function generateData(name: BuiltinName, rng: Rng, params: GeneratorParams = {}): GeneratedData {
   const problems = generatorParamsProblems(name, params);

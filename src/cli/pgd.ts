@@ -62,6 +62,7 @@ perturbed-GD run of a playground export's config.json, bit for bit.
 Examples:
   dln pgd --data ln-pgd --dims 2,2,2 --init zero --epsilon 1e-3 --out w.npz      (escapes the origin)
   dln pgd --data ln-pgd --dims 2,2,2,2 --init zero --epsilon 1e-3 --json         (returns the origin)
+  dln pgd --config run/config.json --out again.npz      (a playground export, bit for bit)
 
 JSON fields: status (returned, max-iterations, diverged or interrupted), iterations, perturbations, loss,
 gradNorm, constants {d, beta, rho, epsilon, c, delta, deltaF, chi, eta, r, gThres, fThres, tThres,

@@ -7,7 +7,7 @@ import { builtinData, builtinNames, type BuiltinName, encodeCsv, encodeNpy, load
 import { packageRealData } from '../node/realDataFiles.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
-import { integerAtLeast, oneOf } from './flagParsers.ts';
+import { integerAtLeast, integerIn, oneOf } from './flagParsers.ts';
 import { addGeneratorOptions, generated, generatorFlags, refuseGeneratorFlags } from './dataFlags.ts';
 import type { GeneratorParams } from '../data/index.ts';
 import { checkOutputFile } from './outputFile.ts';
@@ -83,7 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--test-y <file>', 'mnist: also write the test split\'s targets')
     .option('--pca <k>', 'mnist: principal components kept (0: all 784 pixels)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets')
-    .option('--train-samples <n>', 'mnist: digits in the training split', integerAtLeast('--train-samples', 1), 8000)
+    .option('--train-samples <n>', 'mnist: digits in the training split', integerIn('--train-samples', 1, 10000, "the mnist package's 10,000 digits"), 8000)
     .option('--force', 'replace output files that exist');
   addGeneratorOptions(cmd);
   addSeedOption(cmd);

@@ -48,6 +48,7 @@ function exportCommand(name: string, flags: ExportFlags, io: CliIO): number {
   const dataName = oneOf('NAME', [...builtinNames, ...realDataNames])(name);
   if ((flags.testX === undefined) !== (flags.testY === undefined)) throw new InputError('--test-x and --test-y go together');
   if (flags.testX !== undefined && dataName !== 'mnist') throw new InputError('--test-x/--test-y: only mnist has a test split');
+  if (flags.testX !== undefined && flags.trainSamples >= 10000) throw new InputError(`--test-x/--test-y: --train-samples ${flags.trainSamples} leaves no digits for the test split; give fewer training samples`);
   const targets: [string, string][] = [[flags.x, '--x'], [flags.y, '--y']];
   if (flags.testX !== undefined && flags.testY !== undefined) targets.push([flags.testX, '--test-x'], [flags.testY, '--test-y']);
   const paths = targets.map(([p]) => resolve(p));

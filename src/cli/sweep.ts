@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { type Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { type SweepSpec, builtinSweepSpec, builtinSweepNames } from '../experiments/sweep/index.ts';
@@ -83,6 +83,10 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
   addJsonOption(run).action(async (specArg: string, flags: RunFlags) => {
     const spec = specFromArg(specArg, flags.quick === true);
     const dir = flags.out ?? `sweeps/${spec.name}`;
+    // The default folder stays inside sweeps/ (a spec named "../../x" would write elsewhere).
+    if (flags.out === undefined && !resolve(dir).startsWith(resolve('sweeps') + sep)) {
+      throw new InputError(`the sweep's name ${JSON.stringify(spec.name)} would put its default folder sweeps/NAME outside sweeps/; give --out DIR, or a name without ".."`);
+    }
     checkDirWritable(dir, flags.out !== undefined ? '--out' : 'the sweep directory');
     // A bad or unreachable --queue is refused before the sweep directory is made.
     if (flags.queue !== undefined) (await connectRedis(flags.queue)).disconnect();

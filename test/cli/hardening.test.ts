@@ -482,3 +482,17 @@ test('dln sweep run with a bad or unreachable --queue makes no sweep directory (
     w.remove();
   }
 });
+
+test('a sweep spec named "../x" cannot put its default folder (sweeps/NAME) outside sweeps/', async () => {
+  const w = workDir('sweep-name'), root = w.work;
+  try {
+    mkdirSync(join(root, 'here'));
+    writeFileSync(join(root, 'here', 'grid.json'), JSON.stringify({ name: '../../escaped', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1] } }));
+    const before = tree(root);
+    // Before, the sweep was written to ../escaped beside the working folder.
+    refusedHere(await dlnHere(['sweep', 'run', 'grid.json', '--jobs', '1', '--no-progress'], join(root, 'here')), root, before,
+      /^dln: the sweep's name "\.\.\/\.\.\/escaped" would put its default folder sweeps\/NAME outside sweeps\/; give --out DIR, or a name without "\.\."$/);
+  } finally {
+    w.remove();
+  }
+});

@@ -47,7 +47,7 @@ every step size η_k ≤ η_max = 2(1−α)δ / (4L(W(0)) + (1−α)δB_δ), wit
 The initial weights are drawn exactly as \`dln train\` draws them for the same flags and --seed.
 
 Examples:
-  dln bound --data report-sec5 --dims 5,5,5,5 --init gaussian --init-std 0.2 --seed 1
+  dln bound --data report-sec5 --dims 5,5,5,5 --init gaussian --init-std 0.05 --seed 1
   dln bound --data nrt --dims 10,12,12,8 --init balanced --c-n N-1 --delta optimal --json
   dln bound --x X.npy --y Y.npy --init-weights W0.npz --delta 0.5
 

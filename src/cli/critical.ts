@@ -25,7 +25,7 @@ critical point with product U_SU_SᵀΣ_YXΣ_XX⁻¹ and loss ½(tr Σ_YY − Σ
 
 Examples:
   dln critical --data report-sec4 --dims 5,4,4,5
-  dln critical --x X.npy --y Y.npy --dims 5,3,3,4 --json
+  dln critical --x X.npy --y Y.npy --dims 5,3,3,5 --json
 
 JSON fields: dims, rMax, eigenvalues (of Σ, descending), trSigmaYY, lossOLS, criticalPoints
 [{subset, rank, loss}] sorted by loss, globalMinimum {subset, rank, loss}, plateaus (best rank-r

@@ -94,7 +94,7 @@ flags), so that dln can be checked against one's own numpy code:
 
 Examples:
   dln data export report-sec4 --x X.npy --y Y.npy --seed 1
-  dln data export mnist --x X.npy --y Y.npy --test-x Xtest.npy --test-y Ytest.npy
+  dln data export mnist --x mnist-x.npy --y mnist-y.npy --test-x mnist-xtest.npy --test-y mnist-ytest.npy
   dln data export cars --x cars-x.csv --y cars-y.csv --json`)
     .action((name: string, flags: ExportFlags) => { ctx.exitCode = exportCommand(name, flags, ctx.io); });
 }

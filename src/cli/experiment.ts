@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError, PremiseError } from '../errors.ts';
+import { InputError, PremiseError, isBadInput } from '../errors.ts';
 import { experiments, getExperiment } from '../experiments/registry.ts';
 import type { Experiment } from '../experiments/types.ts';
 import { onInterrupts } from '../node/jobRunner.ts';
@@ -71,8 +71,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', `
 Examples:
   dln experiment --list
-  dln experiment NAME --quick
-  dln experiment NAME --seed 2 --out runs/NAME-seed2 --json
+  dln experiment step-size-bound --quick
+  dln experiment step-size-bound --quick --seed 2 --out runs/step-size-bound-seed2 --json
 
 An existing --out directory is replaced only when it holds a result of the same experiment.
 Exit codes: 0 done (whatever the verdict), 2 bad input, 130 interrupted by Ctrl-C (nothing written).`)
@@ -118,7 +118,7 @@ async function experimentCommand(name: string | undefined, flags: ExperimentFlag
     progress.stop();
   }
   if (end.state === 'failed') {
-    if (!(end.error instanceof InputError || end.error instanceof PremiseError)) end.error.message = `experiment ${e.name} failed: ${end.error.message}`;
+    if (!(isBadInput(end.error) || end.error instanceof PremiseError)) end.error.message = `experiment ${e.name} failed: ${end.error.message}`;
     throw end.error;
   }
   if (end.state !== 'done' || summary === null) return EXIT_INTERRUPTED;

@@ -1,15 +1,18 @@
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
+import { encodeNpy } from '../data/npy.ts';
 import { assertFitsData, parameterCount } from '../model/network.ts';
 import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
 import { readWeightsFile } from '../node/dataFiles.ts';
 import { HESSIAN_STAGES, type HessianJobInput, type HessianOutcome } from '../node/hessianJob.ts';
 import { runJob } from '../node/jobRunner.ts';
+import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { oneOf, positiveNumber } from './flagParsers.ts';
+import { checkOutputFile } from './outputFile.ts';
 import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, setText, warn } from './printResult.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
@@ -17,11 +20,15 @@ import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
 /** The most parameters for which the dense Hessian (and --eigenvalues all) is used; Lanczos above. */
 const DENSE_LIMIT = 3000;
 
+/** How many of the smallest and of the largest eigenvalues the text summary of --eigenvalues all shows. */
+const EXTREMES_SHOWN = 5;
+
 /** From this many parameters on, the Hessian's stages are shown on stderr (below, it takes well under a second). */
 const PROGRESS_MIN_PARAMETERS = 1000;
 
 interface HessianFlags extends TheoryDataFlags {
   weights: string; eigenvalues: 'all' | 'extreme'; gradientTol: number; signTol: number; requireCritical?: true; progress: boolean;
+  out?: string; force?: true;
 }
 
 /** Adds `dln hessian` to program. */
@@ -38,6 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
       .argParser(positiveNumber('--sign-tol')).default(DEFAULT_SIGN_TOL, String(DEFAULT_SIGN_TOL)))
     .option('--require-critical', 'fail (exit 2) unless the weights are a first-order critical point');
   addSeedOption(cmd);
+  cmd.option('--out <file>', 'also write the result to this new file: .json (the fields of --json) or .npy (the eigenvalues, ascending; needs --eigenvalues all)');
+  cmd.option('--force', '--out may replace an existing file (never one of the inputs)');
   addJsonOption(cmd);
   cmd.option('--no-progress', 'no progress display on stderr');
   cmd.addHelpText('after', `
@@ -50,9 +59,14 @@ Weights that are not a first-order critical point are classified 'not-critical' 
 any weights, e.g. from dln train, can be inspected. A classification needs a critical point: with
 --require-critical such weights are an error (exit 2) instead.
 
+With --eigenvalues all the text output summarises the spectrum (how many eigenvalues are negative,
+zero within the tolerance and positive, and the ${EXTREMES_SHOWN} smallest and largest); the full list is in the
+output of --json and in --out.
+
 Examples:
   dln critical-point --data report-sec4 --dims 5,4,4,5 --subset 1,2,3 --kind strict --out s.npz
   dln hessian --data report-sec4 --weights s.npz --eigenvalues all --json
+  dln hessian --data report-sec4 --weights s.npz --eigenvalues all --out spectrum.npy
 
 JSON fields: status (complete, or interrupted: Lanczos stopped by Ctrl-C), weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
 lanczos), eigenvalues (all, ascending, or {min, max}), negative, zero (counts, null with Lanczos),
@@ -69,7 +83,37 @@ Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with -
     .action(async (flags: HessianFlags) => { ctx.exitCode = await hessianCommand(flags, ctx.io); });
 }
 
+/** The format of --out from its extension; checked, with the path, before any work. */
+function outFormat(flags: HessianFlags): 'json' | 'npy' | null {
+  if (flags.out === undefined) return null;
+  const ext = extname(flags.out).toLowerCase();
+  if (ext !== '.json' && ext !== '.npy') throw new InputError(`--out ${flags.out}: give a .json file (the result) or a .npy file (the eigenvalues)`);
+  if (ext === '.npy' && flags.eigenvalues !== 'all') throw new InputError(`--out ${flags.out}: a .npy file holds every eigenvalue, which needs --eigenvalues all; or give a .json file`);
+  checkOutputFile(flags.out, '--out', { force: flags.force === true, inputs: [flags.weights, flags.x, flags.y] });
+  return ext === '.json' ? 'json' : 'npy';
+}
+
+/** Numbers for the terminal, separated by two spaces. */
+const numbers = (values: ArrayLike<number>): string => Array.from(values, fmt).join('  ');
+
+/**
+ * The text summary of every eigenvalue: how many, the counts by sign at the tolerance, the smallest
+ * and largest few (all of them when they are few), and where the full list is (unless in --out).
+ */
+function spectrumLines(values: Float64Array, tolerance: number, negative: number, zero: number, written: boolean): string[] {
+  const n = values.length;
+  const lines = [`  Hessian eigenvalues     ${n} (dense): ${negative} negative, ${zero} zero (|λ| ≤ ${tolerance.toExponential(2)}), ${n - negative - zero} positive`];
+  if (n <= 2 * EXTREMES_SHOWN) return [...lines, `    ascending             ${numbers(values)}`];
+  return [
+    ...lines,
+    `    ${EXTREMES_SHOWN} smallest            ${numbers(values.subarray(0, EXTREMES_SHOWN))}`,
+    `    ${EXTREMES_SHOWN} largest             ${numbers(values.subarray(n - EXTREMES_SHOWN))}`,
+    ...(written ? [] : ['    full list             with --json, or --out FILE.json / FILE.npy']),
+  ];
+}
+
 async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
+  const format = outFormat(flags);
   const weights = readWeightsFile(flags.weights);
   const { stats } = loadStats(flags);
   const dims = assertFitsData(weights, stats.dx, stats.dy, flags.weights);
@@ -109,6 +153,11 @@ async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
     theorem7: t7.type, tightened: t7.tightened, hessianVerdict: h.verdict, agree: c.agree,
     reasons: { theorem7: t7.reason, hessian: h.reason }, ...(h.lanczos !== null ? { lanczos: h.lanczos } : {}), warnings: t7.warnings,
   };
+  if (format !== null && flags.out !== undefined) {
+    writeFileAtomic(resolve(flags.out), format === 'npy'
+      ? encodeNpy({ rows: p, cols: 1, data: h.eigenvalues ?? new Float64Array(0) }, [p])
+      : `${JSON.stringify(result, null, 2)}\n`);
+  }
   if (!c.agree) warn(io, [`the verdicts disagree: Theorem 7 says ${t7.type} (${t7.reason}), the Hessian ${h.verdict} (${h.reason})`]);
   const counts = h.negativeCount !== null ? `${h.negativeCount} negative, ${h.zeroCount} zero (|λ| ≤ ${h.tolerance.toExponential(2)})` : 'no counts (Lanczos finds λ_min and λ_max only)';
   printResult(io, flags.json === true, result, () => [
@@ -116,11 +165,13 @@ async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
     `${flags.weights}: widths ${dims.join(',')}, ${p} parameters`,
     `  loss                    ${fmt(crit.loss)}${subset !== null ? `   (S = ${setText(subset)}, rank ${t7.rank}, r_max = ${t7.rMax})` : ''}`,
     `  gradient norm           ${fmt(crit.gradNorm)}   (relative ${crit.relative.toExponential(2)}, ${crit.critical ? 'critical' : 'not critical'})`,
-    `  Hessian eigenvalues     λ_min = ${fmt(h.lambdaMin)}, λ_max = ${fmt(h.lambdaMax)} (${h.method}); ${counts}`,
-    ...(h.eigenvalues !== null ? [`  all eigenvalues         ${Array.from(h.eigenvalues, fmt).join(' ')}`] : []),
+    ...(h.eigenvalues !== null
+      ? spectrumLines(h.eigenvalues, h.tolerance, h.negativeCount ?? 0, h.zeroCount ?? 0, format !== null)
+      : [`  Hessian eigenvalues     λ_min = ${fmt(h.lambdaMin)}, λ_max = ${fmt(h.lambdaMax)} (${h.method}); ${counts}`]),
     `  Theorem 7               ${t7.type}: ${t7.reason}`,
     `  Hessian verdict         ${h.verdict}: ${h.reason}`,
     `  agree                   ${c.agree ? 'yes' : 'NO'}`,
+    ...(flags.out !== undefined ? [`  ${format === 'npy' ? 'eigenvalues in' : 'result in     '}          ${flags.out}`] : []),
     '',
   ].join('\n'));
   return outcome.status === 'interrupted' ? EXIT_INTERRUPTED : 0;

@@ -36,9 +36,9 @@ N·max_{‖v‖=1} ‖P*Σ_XX^{1/2}v‖^{2(N−1)/N}‖Σ_XX^{1/2}v‖^{2/N} is 
 without a bottleneck; the search minimises λ_max(∇²L) over the gauges W_j → G_jW_jG_{j−1}^{−1}.
 
 Examples:
-  dln minima --data report-sec5 --dims 5,5,5,5
+  dln minima --data report-sec5 --dims 5,5,5,5 --starts 0        (the closed form only, no search)
   dln minima --data report-sec5 --dims 5,2,2,5 --starts 8 --json
-  dln minima --data report-sec4 --dims 5,4,4,5 --weights runs/demo/weights.npz
+  dln minima --data report-sec4 --dims 5,4,4,5 --weights W0.npz   (and the sharpness of these weights)
 
 JSON fields: dims, globalMinimumLoss, plateaus (best rank-r losses), bottleneck, unique,
 closedForm {lambdaFlat, etaFlat, upper, proven}, balancedSharpness, search {lambdaFlat, etaFlat,

@@ -24,9 +24,10 @@ The page trains in a Web Worker on dln's WASM kernels (the same bits as dln trai
 nothing from outside the server it came from. Ctrl-C stops the server.
 
 Examples:
-  dln playground --open
-  dln playground --port 9000
+  dln playground --port 0           (any free port; the address is printed, Ctrl-C stops)
   dln playground --export site/playground
+
+dln playground alone serves on http://127.0.0.1:8080; --open also opens the page in a browser.
 
 Exit codes: 0 stopped by Ctrl-C (or exported), 2 bad input (port taken, folder not empty).`)
     .action(async (flags: PlaygroundFlags) => { ctx.exitCode = await playgroundCommand(flags, ctx.io); });

@@ -37,10 +37,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print what the report holds as JSON on stdout: report, experiments, verdicts, failed, notStarted')
     .addHelpText('after', `
 Examples:
-  dln reproduce --quick                 (every experiment, smaller: a few minutes)
-  dln reproduce                         (the full runs)
-  dln reproduce --only NAME,NAME --force --jobs 2
+  dln reproduce --only step-size-bound,nrt-decreasing-steps --quick --jobs 2
+  dln reproduce --only step-size-bound --quick --force
 
+dln reproduce alone runs every experiment in full (about 14 minutes on two cores); with --quick,
+the same experiments smaller (about a minute). dln experiment --list names them.
 Resumable: an experiment whose folder already holds a complete result for the same configuration
 (seed, --quick, dln version) is skipped. Ctrl-C starts no further experiment and lets the running
 ones finish; a second Ctrl-C aborts them. Finished folders stay, none is ever half-written.

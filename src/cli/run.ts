@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
-import { InputError, PremiseError, ShapeError } from '../errors.ts';
+import { PremiseError, isBadInput } from '../errors.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_INTERRUPTED = 130;
@@ -78,7 +78,7 @@ function writeJsonError(io: CliIO, error: JsonError): void {
 
 /**
  * The exit code for an error thrown by a command, after reporting it: user errors (InputError, the
- * engine's ShapeError, command-line parse errors) → 2, failed premises → 3, help and version → 0,
+ * engine's ShapeError, ArgumentError and DataError: isBadInput; command-line parse errors) → 2, failed premises → 3, help and version → 0,
  * anything else → 1 (stack trace only with DLN_DEBUG=1). The message is one line on stderr; with
  * json, stdout also carries `{error, exitCode, premise?}` for exit codes 2 and 3.
  */
@@ -92,9 +92,10 @@ export function reportError(e: unknown, io: CliIO, json: boolean): number {
     if (json) writeJsonError(io, { error: message, exitCode: 2 });
     return 2;
   }
-  if (e instanceof InputError || e instanceof ShapeError) {
-    io.stderr.write(`dln: ${oneLine(e.message)}\n`);
-    if (json) writeJsonError(io, { error: oneLine(e.message), exitCode: 2 });
+  if (isBadInput(e)) {
+    const message = oneLine((e as Error).message);
+    io.stderr.write(`dln: ${message}\n`);
+    if (json) writeJsonError(io, { error: message, exitCode: 2 });
     return 2;
   }
   if (e instanceof PremiseError) {

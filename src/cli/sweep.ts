@@ -57,12 +57,13 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   dln sweep grid.json --out sweeps/grid                 (all cores; Ctrl-C stops, resume continues)
   dln sweep resume sweeps/grid
-  dln sweep divergence-phase --quick --out sweeps/div
-  dln sweep grid.json --out sweeps/grid --queue redis://10.0.0.1:6379/0
-  dln sweep worker --queue redis://10.0.0.1:6379/0      (on every machine that helps)
   dln sweep status sweeps/grid
   dln sweep export sweeps/grid --csv cells.csv
   dln sweep plot sweeps/grid --x lrMultiple --y depth
+  dln sweep divergence-phase --quick --out sweeps/div
+
+Across machines, through Redis: dln sweep grid.json --out sweeps/grid --queue redis://HOST:6379/0
+here, and dln sweep worker --queue redis://HOST:6379/0 on every machine that helps.
 
 A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMultiple": {"from": 0.5,
 "to": 1e6, "count": 12, "scale": "log"}, "depth": [2, 3, 4]}}; see README "Sweeps".`);

@@ -90,9 +90,9 @@ Examples:
   dln train --x X.npy --y Y.npy --dims 5,4,4,5 --init balanced --lr 1e-4 --schedule power --power-p 0.5 --json
   dln train --data nrt --dims 10,12,12,8 --init balanced --flow --t-end 50
   dln train --data nrt --dims 10,12,12,8 --lr 0.05 --steps 3000 --record-sharpness 10 --out runs/eos
-  dln train --resume runs/sec4        (after Ctrl-C: continue to the original --steps)
   dln train --config runs/sec4/config.json --out runs/again
 
+After Ctrl-C, dln train --resume runs/sec4 continues the run to its original --steps.
 Files hold one sample per row (.npy or .csv). Exit codes: 0 done (see "status"), 2 bad input,
 130 interrupted by Ctrl-C (results so far are written, with a checkpoint for --resume).`)
     .action(async (flags: TrainFlags, command: Command) => {

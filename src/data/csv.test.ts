@@ -67,7 +67,7 @@ test('parseCsv accepts CRLF, a byte-order mark, comments, blank lines, spaces ar
   assert.deepEqual(toRows(parseCsv('1\t 2\n3 \t4\n')), [[1, 2], [3, 4]]);
 });
 
-test('parseCsv rejects ragged rows, non-numbers, empty fields and ambiguous delimiters with one-line InputErrors', () => {
+test('parseCsv rejects ragged rows, non-numbers, empty fields and ambiguous delimiters with one-line DataErrors', () => {
   const ragged = ['1,2,3,4,5', '1,2,3,4,5', '1,2,3,4,5', '1,2,3,4,5', '1,2,3,4,5', '1,2,3,4,5', '1,2,3,4'].join('\n');
   const cases: [string, string][] = [
     [ragged, 'X.csv: row 7 has 4 values, expected 5'],
@@ -79,7 +79,7 @@ test('parseCsv rejects ragged rows, non-numbers, empty fields and ambiguous deli
     ['', 'X.csv: no data rows'],
     ['x,y\n\n', 'X.csv: no data rows'],
   ];
-  for (const [text, message] of cases) assert.throws(() => parseCsv(text, 'X.csv'), { name: 'InputError', message });
+  for (const [text, message] of cases) assert.throws(() => parseCsv(text, 'X.csv'), { name: 'DataError', message });
   assert.throws(() => parseCsv('1,x\n'), { message: "CSV: row 1, column 2: 'x' is not a number" });
 });
 

@@ -1,5 +1,5 @@
 import { type Mat, toRows } from '../linalg/mat.ts';
-import { InputError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 
 /** A parsed delimited text table: the optional header row and the numbers, one sample per row. */
 export interface CsvTable {
@@ -38,7 +38,7 @@ function unquote(field: string): string {
 function detectDelimiter(lines: readonly string[], name: string): string | null {
   const has = (c: string): boolean => lines.some((l) => l.includes(c));
   const comma = has(','), semicolon = has(';');
-  if (comma && semicolon) throw new InputError(`${name}: ambiguous delimiter (both ',' and ';' occur)`);
+  if (comma && semicolon) throw new DataError(`${name}: ambiguous delimiter (both ',' and ';' occur)`);
   return comma ? ',' : semicolon ? ';' : has('\t') ? '\t' : null;
 }
 
@@ -63,7 +63,7 @@ export function parseCsvTable(text: string, name = 'CSV'): CsvTable {
     const fields = split(lines[0]);
     if (!fields.some((f) => NUMBER.test(f))) { header = fields.map(unquote); first = 1; }
   }
-  if (lines.length === first) throw new InputError(`${name}: no data rows`);
+  if (lines.length === first) throw new DataError(`${name}: no data rows`);
 
   const cols = header?.length ?? split(lines[0]).length;
   const rows = lines.length - first;
@@ -72,11 +72,11 @@ export function parseCsvTable(text: string, name = 'CSV'): CsvTable {
     const lineNo = lineNos[first + r];
     const where = lineNo === r + 1 ? `row ${r + 1}` : `row ${r + 1} (line ${lineNo})`;
     const fields = split(lines[first + r]);
-    if (fields.length !== cols) throw new InputError(`${name}: ${where} has ${fields.length} values, expected ${cols}`);
+    if (fields.length !== cols) throw new DataError(`${name}: ${where} has ${fields.length} values, expected ${cols}`);
     for (let c = 0; c < cols; c++) {
       const f = unquote(fields[c]).trim();
-      if (f === '') throw new InputError(`${name}: ${where}, column ${c + 1} is empty`);
-      if (!NUMBER.test(f)) throw new InputError(`${name}: ${where}, column ${c + 1}: '${f}' is not a number`);
+      if (f === '') throw new DataError(`${name}: ${where}, column ${c + 1} is empty`);
+      if (!NUMBER.test(f)) throw new DataError(`${name}: ${where}, column ${c + 1}: '${f}' is not a number`);
       data[r * cols + c] = toNumber(f);
     }
   }

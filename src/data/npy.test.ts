@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNpy, encodeNpy, matFromNpy, halfToNumber } from './npy.ts';
 import { fromRows } from '../linalg/mat.ts';
-import { InputError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 import { hasNumpy, python } from '../../test/helpers/numpy.ts';
 
 /** A version-1.0 .npy file with the given header dict text and body bytes (header not padded). */
@@ -85,6 +85,18 @@ test('encodeNpy writes byte for byte what numpy.save writes, NaN, ±Inf, -0 and 
   }
 });
 
+test('encodeNpy with a shape of one axis writes the bytes numpy.save writes for a vector; a shape of the wrong size is a RangeError', { skip: !hasNumpy() && 'numpy not available' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
+  try {
+    const v = [-1.5, 0, 2 ** -1074, 7.25e300];
+    python(`
+import numpy as np, sys
+np.save(sys.argv[1], np.array([-1.5, 0, 5e-324, 7.25e300], dtype='<f8'))`, join(dir, 'v.npy'));
+    assert.deepEqual(Buffer.from(encodeNpy({ rows: 4, cols: 1, data: Float64Array.from(v) }, [4])), readFileSync(join(dir, 'v.npy')));
+    assert.throws(() => encodeNpy({ rows: 4, cols: 1, data: Float64Array.from(v) }, [5]), /encodeNpy: shape \(5,\) does not hold the 4 entries/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('numpy.load reads what encodeNpy writes', { skip: !hasNumpy() && 'numpy not available' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dln-npy-'));
   try {
@@ -118,10 +130,10 @@ test('matFromNpy takes a 1-D array as a column and rejects 3-D arrays', () => {
   const col = matFromNpy(parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", new Uint8Array(new Float64Array([1, 2, 3]).buffer))));
   assert.deepEqual([col.rows, col.cols, Array.from(col.data)], [3, 1, [1, 2, 3]]);
   const cube = parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1), }", new Uint8Array(8)));
-  assert.throws(() => matFromNpy(cube, 'X.npy'), { name: 'InputError', message: 'X.npy: expected a 1-D or 2-D array, got shape (1, 1, 1)' });
+  assert.throws(() => matFromNpy(cube, 'X.npy'), { name: 'DataError', message: 'X.npy: expected a 1-D or 2-D array, got shape (1, 1, 1)' });
 });
 
-test('parseNpy rejects bad input with a one-line InputError naming the file and the problem', () => {
+test('parseNpy rejects bad input with a one-line DataError naming the file and the problem', () => {
   const cases: [Uint8Array, string][] = [
     [new TextEncoder().encode('a,b\n1,2\n'), 'X.npy: not a .npy file (bad magic)'],
     [new Uint8Array(3), 'X.npy: not a .npy file (bad magic)'],
@@ -135,7 +147,7 @@ test('parseNpy rejects bad input with a one-line InputError naming the file and 
     [rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }").subarray(0, 20), 'X.npy: truncated .npy header'],
   ];
   for (const [bytes, message] of cases) {
-    assert.throws(() => parseNpy(bytes, 'X.npy'), (e: unknown) => e instanceof InputError && e.message === message && !message.includes('\n'), message);
+    assert.throws(() => parseNpy(bytes, 'X.npy'), (e: unknown) => e instanceof DataError && e.message === message && !message.includes('\n'), message);
   }
   assert.throws(() => parseNpy(new Uint8Array(3)), { message: 'not a .npy file (bad magic)' });
 });

@@ -1,5 +1,5 @@
 import { type Mat } from '../linalg/mat.ts';
-import { InputError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 
 /** An array read from a .npy file: shape, values as float64 in C (row-major) order, and the file's memory order. */
 export interface ParsedNpy {
@@ -42,10 +42,10 @@ const READERS: Record<string, [size: number, read: Reader]> = {
 /**
  * Parses a .npy file (format versions 1.0, 2.0, 3.0) of float64/float32/float16/(u)int8–64/bool, either byte
  * order, C or Fortran order. Values come back as float64 in C order (int64 beyond 2⁵³ rounds).
- * `name` prefixes every InputError message ("X.npy: unsupported dtype '<c16'").
+ * `name` prefixes every DataError message ("X.npy: unsupported dtype '<c16'").
  */
 export function parseNpy(bytes: Uint8Array, name?: string): ParsedNpy {
-  const fail: (msg: string) => never = (msg) => { throw new InputError(name === undefined ? msg : `${name}: ${msg}`); };
+  const fail: (msg: string) => never = (msg) => { throw new DataError(name === undefined ? msg : `${name}: ${msg}`); };
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (bad magic)');
   const major = bytes[6];
   if (major !== 1 && major !== 2 && major !== 3) fail(`unsupported .npy format version ${major}.${bytes[7]}`);
@@ -105,11 +105,11 @@ function fortranToC(src: Float64Array, shape: number[]): Float64Array {
   return out;
 }
 
-/** The parsed array as a matrix: 2-D as is, 1-D as a column (m samples of one feature); other ranks are an InputError. */
+/** The parsed array as a matrix: 2-D as is, 1-D as a column (m samples of one feature); other ranks are a DataError. */
 export function matFromNpy(p: ParsedNpy, name = 'array'): Mat {
   if (p.shape.length === 2) return { rows: p.shape[0], cols: p.shape[1], data: p.data };
   if (p.shape.length === 1) return { rows: p.shape[0], cols: 1, data: p.data };
-  throw new InputError(`${name}: expected a 1-D or 2-D array, got shape ${pyShape(p.shape)}`);
+  throw new DataError(`${name}: expected a 1-D or 2-D array, got shape ${pyShape(p.shape)}`);
 }
 
 /** A shape written as Python does: (3,), (3, 4), (). */
@@ -117,9 +117,14 @@ export function pyShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-/** m as a .npy file: '<f8', C order, version 1.0, header padded to 64 bytes exactly as numpy.save writes it. */
-export function encodeNpy(m: Mat): Uint8Array {
-  const shape = [m.rows, m.cols];
+/**
+ * m as a .npy file: '<f8', C order, version 1.0, header padded to 64 bytes exactly as numpy.save writes it.
+ * shape (default [rows, cols]) may give another one of as many entries, e.g. [n] for a vector.
+ */
+export function encodeNpy(m: Mat, shape: readonly number[] = [m.rows, m.cols]): Uint8Array {
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 0) || shape.reduce((a, d) => a * d, 1) !== m.data.length) {
+    throw new RangeError(`encodeNpy: shape ${pyShape(shape)} does not hold the ${m.data.length} entries of a ${m.rows}×${m.cols} matrix`);
+  }
   let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${pyShape(shape)}, }`;
   // numpy leaves room for the first axis to grow to 21 digits (format.GROWTH_AXIS_MAX_DIGITS).
   dict += ' '.repeat(21 - String(shape[0]).length);

@@ -115,7 +115,7 @@ test('parseNpz skips members that are not .npy files', () => {
   assert.deepEqual([...parseNpz(zip).keys()], ['A']);
 });
 
-test('parseNpz and decodeWeights reject bad archives with a one-line InputError naming the file', () => {
+test('parseNpz and decodeWeights reject bad archives with a one-line DataError naming the file', () => {
   const npy = (rows: number[][]): Uint8Array => encodeNpy(fromRows(rows));
   const zip = (members: Record<string, Uint8Array>): Uint8Array => zipSync(members);
   const one = [[1, 2]];
@@ -129,9 +129,9 @@ test('parseNpz and decodeWeights reject bad archives with a one-line InputError 
     [zip({ 'W1.npy': npy([[1, 2], [3, 4]]), 'W2.npy': npy([[1, 2, 3]]) }), 'w.npz: W2 has 3 columns but W1 has 2 rows'],
     [zip({ 'W1.npy': npy([[1, Number.NaN]]) }), 'w.npz: W1: value at row 1, column 2 is NaN'],
   ];
-  for (const [bytes, message] of cases) assert.throws(() => decodeWeights(bytes, 'w.npz'), { name: 'InputError', message });
+  for (const [bytes, message] of cases) assert.throws(() => decodeWeights(bytes, 'w.npz'), { name: 'DataError', message });
   const vector = new Uint8Array(encodeNpy(fromRows([[1, 2, 3]])));
   const text = new TextDecoder('latin1').decode(vector).replace("'shape': (1, 3), ", "'shape': (3,),   ");
   const bytes1d = Uint8Array.from(text, (c) => c.charCodeAt(0));
-  assert.throws(() => decodeWeights(zip({ 'W1.npy': bytes1d }), 'w.npz'), { name: 'InputError', message: 'w.npz: W1 must be 2-D, got shape (3,)' });
+  assert.throws(() => decodeWeights(zip({ 'W1.npy': bytes1d }), 'w.npz'), { name: 'DataError', message: 'w.npz: W1 must be 2-D, got shape (3,)' });
 });

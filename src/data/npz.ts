@@ -1,6 +1,6 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { type Mat } from '../linalg/mat.ts';
-import { InputError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 import { type ParsedNpy, parseNpy, encodeNpy, pyShape } from './npy.ts';
 import { assertFinite } from './validate.ts';
 
@@ -22,14 +22,14 @@ export function parseNpz(bytes: Uint8Array, name = 'npz'): Map<string, ParsedNpy
   try {
     members = unzipSync(bytes);
   } catch (e) {
-    throw new InputError(`${name}: not a .npz file (${(e as Error).message})`);
+    throw new DataError(`${name}: not a .npz file (${(e as Error).message})`);
   }
   const out = new Map<string, ParsedNpy>();
   for (const [member, data] of Object.entries(members)) {
     if (!member.endsWith('.npy')) continue;
     out.set(member.slice(0, -4), parseNpy(data, `${name}: ${member}`));
   }
-  if (out.size === 0) throw new InputError(`${name}: contains no arrays`);
+  if (out.size === 0) throw new DataError(`${name}: contains no arrays`);
   return out;
 }
 
@@ -56,14 +56,14 @@ export function encodeWeights(weights: readonly Mat[], options: EncodeNpzOptions
 
 /**
  * Reads a weights file: exactly the arrays W1..WN (N ≥ 1, no gaps, no other arrays), each 2-D and
- * finite, with W_{j+1} having as many columns as W_j has rows. Anything else is an InputError.
+ * finite, with W_{j+1} having as many columns as W_j has rows. Anything else is a DataError.
  */
 export function decodeWeights(bytes: Uint8Array, name = 'weights'): Mat[] {
   const arrays = parseNpz(bytes, name);
   const byIndex = new Map<number, ParsedNpy>();
   for (const [key, p] of arrays) {
     const match = /^W([1-9]\d*)$/.exec(key);
-    if (match === null) throw new InputError(`${name}: unexpected array '${key}' (a weights file holds W1..WN)`);
+    if (match === null) throw new DataError(`${name}: unexpected array '${key}' (a weights file holds W1..WN)`);
     byIndex.set(Number(match[1]), p);
   }
   const n = byIndex.size;
@@ -71,12 +71,12 @@ export function decodeWeights(bytes: Uint8Array, name = 'weights'): Mat[] {
   const weights: Mat[] = [];
   for (let j = 1; j <= n; j++) {
     const p = byIndex.get(j);
-    if (p === undefined) throw new InputError(`${name}: W${j} is missing (found ${found})`);
-    if (p.shape.length !== 2) throw new InputError(`${name}: W${j} must be 2-D, got shape ${pyShape(p.shape)}`);
+    if (p === undefined) throw new DataError(`${name}: W${j} is missing (found ${found})`);
+    if (p.shape.length !== 2) throw new DataError(`${name}: W${j} must be 2-D, got shape ${pyShape(p.shape)}`);
     const w: Mat = { rows: p.shape[0], cols: p.shape[1], data: p.data };
     assertFinite(w, `${name}: W${j}`);
     if (j > 1 && w.cols !== weights[j - 2].rows) {
-      throw new InputError(`${name}: W${j} has ${w.cols} columns but W${j - 1} has ${weights[j - 2].rows} rows`);
+      throw new DataError(`${name}: W${j} has ${w.cols} columns but W${j - 1} has ${weights[j - 2].rows} rows`);
     }
     weights.push(w);
   }

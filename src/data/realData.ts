@@ -1,6 +1,6 @@
 import { type Mat, zeros } from '../linalg/index.ts';
 import type { Dataset } from '../model/index.ts';
-import { InputError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 
 /** The real data sets dln ships (read offline from the mnist and vega-datasets packages). */
 export type RealDataName = 'mnist' | 'cars' | 'penguins';
@@ -55,16 +55,16 @@ function columnValues(record: Readonly<Record<string, unknown>>, spec: ColumnSpe
   const v = record[spec.field];
   if (v === null || v === undefined || v === '') return null;
   if (spec.kind === 'number') {
-    if (typeof v !== 'number') throw new InputError(`${where}: field "${spec.field}" is ${JSON.stringify(v)}, not a number`);
+    if (typeof v !== 'number') throw new DataError(`${where}: field "${spec.field}" is ${JSON.stringify(v)}, not a number`);
     return Number.isFinite(v) ? [v] : null;
   }
   if (spec.kind === 'year') {
     const year = typeof v === 'string' ? Number.parseInt(v.slice(0, 4), 10) : Number.NaN;
-    if (!Number.isFinite(year)) throw new InputError(`${where}: field "${spec.field}" is ${JSON.stringify(v)}, not a date`);
+    if (!Number.isFinite(year)) throw new DataError(`${where}: field "${spec.field}" is ${JSON.stringify(v)}, not a date`);
     return [year];
   }
   const level = spec.levels.indexOf(String(v));
-  if (level < 0) throw new InputError(`${where}: field "${spec.field}" is ${JSON.stringify(v)}, not one of ${spec.levels.join(', ')}`);
+  if (level < 0) throw new DataError(`${where}: field "${spec.field}" is ${JSON.stringify(v)}, not one of ${spec.levels.join(', ')}`);
   return spec.levels.slice(1).map((_, k) => (k + 1 === level ? 1 : 0));
 }
 
@@ -79,7 +79,7 @@ function standardiseRows(a: Mat, names: readonly string[], where: string): { mea
     let ss = 0;
     for (let j = 0; j < m; j++) { const d = a.data[i * m + j] - mean; ss += d * d; }
     const scale = Math.sqrt(ss / m);
-    if (!(scale > 0)) throw new InputError(`${where}: column "${names[i]}" is constant over the kept rows and cannot be standardised`);
+    if (!(scale > 0)) throw new DataError(`${where}: column "${names[i]}" is constant over the kept rows and cannot be standardised`);
     for (let j = 0; j < m; j++) a.data[i * m + j] = (a.data[i * m + j] - mean) / scale;
     means.push(mean); scales.push(scale);
   }
@@ -92,12 +92,12 @@ function standardiseRows(a: Mat, names: readonly string[], where: string): { mea
  * means and scales are returned so that predictions can be mapped back (y = scale·ŷ + mean).
  */
 export function tableData(records: unknown, spec: TableSpec, name: RealDataName, source: string): RealData {
-  if (!Array.isArray(records)) throw new InputError(`${source}: expected a JSON array of records`);
+  if (!Array.isArray(records)) throw new DataError(`${source}: expected a JSON array of records`);
   const xNames = columnNames(spec.inputs), yNames = columnNames(spec.outputs);
   const xs: number[][] = [], ys: number[][] = [];
   let dropped = 0;
   records.forEach((r: unknown, k) => {
-    if (typeof r !== 'object' || r === null) throw new InputError(`${source}: record ${k + 1} is not an object`);
+    if (typeof r !== 'object' || r === null) throw new DataError(`${source}: record ${k + 1} is not an object`);
     const where = `${source}, record ${k + 1}`;
     const rec = r as Record<string, unknown>;
     const xv = spec.inputs.map((c) => columnValues(rec, c, where));
@@ -106,7 +106,7 @@ export function tableData(records: unknown, spec: TableSpec, name: RealDataName,
     xs.push((xv as number[][]).flat()); ys.push((yv as number[][]).flat());
   });
   const m = xs.length;
-  if (m < 2) throw new InputError(`${source}: fewer than two complete records`);
+  if (m < 2) throw new DataError(`${source}: fewer than two complete records`);
   const toMat = (rows: number[][], d: number): Mat => {
     const a = zeros(d, m);
     rows.forEach((row, j) => row.forEach((v, i) => { a.data[i * m + j] = v; }));

@@ -10,7 +10,7 @@ test('matrixFromSamples returns the transpose: samples become columns (THEORY §
 
 test('matrixFromSamples names the first non-finite value by 1-based row and column', () => {
   const nan = fromRows([[1, 2], [3, 4], [5, Number.NaN]]);
-  assert.throws(() => matrixFromSamples(nan, 'X.npy'), { name: 'InputError', message: 'X.npy: value at row 3, column 2 is NaN' });
+  assert.throws(() => matrixFromSamples(nan, 'X.npy'), { name: 'DataError', message: 'X.npy: value at row 3, column 2 is NaN' });
   const inf = fromRows([[1, Number.POSITIVE_INFINITY], [Number.NEGATIVE_INFINITY, 4]]);
   assert.throws(() => matrixFromSamples(inf, 'Y.csv'), { message: 'Y.csv: value at row 1, column 2 is inf' });
   assert.throws(() => assertFinite(fromRows([[0], [Number.NEGATIVE_INFINITY]]), 'W1'), { message: 'W1: value at row 2, column 1 is -inf' });
@@ -18,11 +18,11 @@ test('matrixFromSamples names the first non-finite value by 1-based row and colu
 });
 
 test('matrixFromSamples rejects a file without samples or without features', () => {
-  assert.throws(() => matrixFromSamples(zeros(0, 3), 'X.npy'), { name: 'InputError', message: 'X.npy: no samples (0 rows)' });
-  assert.throws(() => matrixFromSamples(zeros(4, 0), 'X.npy'), { name: 'InputError', message: 'X.npy: no features (0 columns)' });
+  assert.throws(() => matrixFromSamples(zeros(0, 3), 'X.npy'), { name: 'DataError', message: 'X.npy: no samples (0 rows)' });
+  assert.throws(() => matrixFromSamples(zeros(4, 0), 'X.npy'), { name: 'DataError', message: 'X.npy: no features (0 columns)' });
 });
 
 test('checkPair rejects X and Y with different sample counts', () => {
-  assert.throws(() => checkPair(zeros(5, 1000), zeros(3, 999)), { name: 'InputError', message: 'X has 1000 samples but Y has 999' });
+  assert.throws(() => checkPair(zeros(5, 1000), zeros(3, 999)), { name: 'DataError', message: 'X has 1000 samples but Y has 999' });
   assert.doesNotThrow(() => checkPair(zeros(5, 10), zeros(3, 10)));
 });

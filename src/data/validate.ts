@@ -1,5 +1,5 @@
 import { type Mat, transposed } from '../linalg/mat.ts';
-import { InputError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 
 /** Text for a non-finite value as numpy prints it: NaN, inf, -inf. */
 function describe(v: number): string {
@@ -7,7 +7,7 @@ function describe(v: number): string {
 }
 
 /**
- * Throws an InputError at the first non-finite entry: "X.npy: value at row 3, column 2 is NaN".
+ * Throws a DataError at the first non-finite entry: "X.npy: value at row 3, column 2 is NaN".
  * Rows and columns count from 1.
  */
 export function assertFinite(a: Mat, name: string): void {
@@ -15,7 +15,7 @@ export function assertFinite(a: Mat, name: string): void {
   for (let k = 0; k < d.length; k++) {
     if (Number.isFinite(d[k])) continue;
     const i = Math.floor(k / a.cols), j = k - i * a.cols;
-    throw new InputError(`${name}: value at row ${i + 1}, column ${j + 1} is ${describe(d[k])}`);
+    throw new DataError(`${name}: value at row ${i + 1}, column ${j + 1} is ${describe(d[k])}`);
   }
 }
 
@@ -24,13 +24,13 @@ export function assertFinite(a: Mat, name: string): void {
  * after checking that every value is finite and that there is at least one sample and one feature.
  */
 export function matrixFromSamples(rowsBySample: Mat, name: string): Mat {
-  if (rowsBySample.rows === 0) throw new InputError(`${name}: no samples (0 rows)`);
-  if (rowsBySample.cols === 0) throw new InputError(`${name}: no features (0 columns)`);
+  if (rowsBySample.rows === 0) throw new DataError(`${name}: no samples (0 rows)`);
+  if (rowsBySample.cols === 0) throw new DataError(`${name}: no features (0 columns)`);
   assertFinite(rowsBySample, name);
   return transposed(rowsBySample);
 }
 
 /** Checks that X (d_x×m) and Y (d_y×m) hold the same number m of samples. */
 export function checkPair(x: Mat, y: Mat): void {
-  if (x.cols !== y.cols) throw new InputError(`X has ${x.cols} samples but Y has ${y.cols}`);
+  if (x.cols !== y.cols) throw new DataError(`X has ${x.cols} samples but Y has ${y.cols}`);
 }

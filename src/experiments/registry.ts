@@ -1,4 +1,4 @@
-import { InputError } from '../errors.ts';
+import { ArgumentError } from '../errors.ts';
 import type { Experiment } from './types.ts';
 import { smoke, smokeLong } from './smoke.ts';
 import { plateaus } from './plateaus.ts';
@@ -59,25 +59,25 @@ function validNames(): string {
   return experiments.length === 0 ? 'none registered yet' : experiments.map((e) => e.name).join(', ');
 }
 
-/** The experiment called name (listed or hidden); an InputError listing the valid names otherwise. */
+/** The experiment called name (listed or hidden); an ArgumentError listing the valid names otherwise. */
 export function getExperiment(name: string): Experiment<any> {
   const found = experiments.find((e) => e.name === name) ?? hiddenExperiments.find((e) => e.name === name);
-  if (found === undefined) throw new InputError(`unknown experiment '${name}'; valid names: ${validNames()}`);
+  if (found === undefined) throw new ArgumentError(`unknown experiment '${name}'; valid names: ${validNames()}`);
   return found;
 }
 
 /**
  * The experiments that a comma-separated --only list names, in the order given (duplicates once);
- * every listed experiment when only is undefined. Unknown names are one InputError naming them all.
+ * every listed experiment when only is undefined. Unknown names are one ArgumentError naming them all.
  */
 export function selectExperiments(only?: string): Experiment<any>[] {
   if (only === undefined) return [...experiments];
   const names = [...new Set(only.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
-  if (names.length === 0) throw new InputError(`--only needs at least one experiment name; valid names: ${validNames()}`);
+  if (names.length === 0) throw new ArgumentError(`--only needs at least one experiment name; valid names: ${validNames()}`);
   const unknown = names.filter((n) => !experiments.some((e) => e.name === n) && !isHidden(n));
   if (unknown.length > 0) {
     const list = unknown.map((n) => `'${n}'`).join(', ');
-    throw new InputError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${list}; valid names: ${validNames()}`);
+    throw new ArgumentError(`unknown experiment${unknown.length > 1 ? 's' : ''} ${list}; valid names: ${validNames()}`);
   }
   return names.map(getExperiment);
 }

@@ -1,6 +1,6 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
-import { InputError } from '../errors.ts';
+import { ArgumentError } from '../errors.ts';
 import { REPEATED_GAP, criticalProduct, criticalValueOf, dataSpectrum } from './spectrum.ts';
 
 /** The best product of rank ≤ r (THEORY §5.4). */
@@ -16,7 +16,7 @@ export interface BestRankResult {
 /** argmin_{rank R ≤ r} ½‖RX − Y‖_F² (Baldi–Hornik / reduced-rank regression, THEORY §5.4). */
 export function bestRankR(stats: Stats, r: number): BestRankResult {
   if (!Number.isInteger(r) || r < 0 || r > stats.dy) {
-    throw new InputError(`bestRankR: the rank r must be an integer in 0..d_y = ${stats.dy}, got ${r}`);
+    throw new ArgumentError(`the rank r of a best rank-r map must be an integer in 0..d_y = ${stats.dy}, got ${r}`);
   }
   const spec = dataSpectrum(stats);
   const subset = Array.from({ length: r }, (_, i) => i + 1);

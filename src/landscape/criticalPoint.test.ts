@@ -5,7 +5,7 @@ import { type Mat, zeros } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { singularValues } from '../linalg/svd.ts';
 import { statsFromData } from '../model/stats.ts';
-import { InputError, ShapeError } from '../errors.ts';
+import { ArgumentError, ShapeError } from '../errors.ts';
 import { buildCriticalPoint } from './criticalPoint.ts';
 import { criticality } from './criticality.ts';
 import { dataSpectrum, criticalProduct } from './spectrum.ts';
@@ -81,7 +81,7 @@ test('buildCriticalPoint accepts custom Z blocks that give a critical point and 
   assert.equal(ok.expected, null);
   const bad = [gaussian(3, 5, rng), gaussian(3, 3, rng), zeros(3, 3)];
   assert.throws(() => buildCriticalPoint(stats, dims, [1], { kind: 'custom', z: bad }),
-    (e: unknown) => e instanceof InputError && /do not give a critical point .*Proposition 10/.test(e.message));
+    (e: unknown) => e instanceof ArgumentError && /do not give a critical point .*Proposition 10/.test(e.message));
   assert.throws(() => buildCriticalPoint(stats, dims, [1], { kind: 'custom', z: [zeros(3, 5), zeros(2, 3), zeros(3, 3)] }), /Z_2 must be 3×3 for \|S\| = 1, got 2×3/);
   assert.throws(() => buildCriticalPoint(stats, dims, [1], { kind: 'custom' }), /needs z with 3 blocks/);
 });
@@ -96,7 +96,7 @@ test('buildCriticalPoint rejects a bad index set with a message naming the probl
     [[5, 3, 2, 4], [1, 2, 3], /\|S\| = 3 exceeds r_max = 2/],
   ];
   for (const [dims, s, re] of cases) {
-    assert.throws(() => buildCriticalPoint(stats, dims, s, { kind: 'strict' }), (e: unknown) => e instanceof InputError && e.exitCode === 2 && re.test(e.message), `S = [${s}]`);
+    assert.throws(() => buildCriticalPoint(stats, dims, s, { kind: 'strict' }), (e: unknown) => e instanceof ArgumentError && e instanceof RangeError && re.test(e.message), `S = [${s}]`);
   }
   assert.throws(() => buildCriticalPoint(stats, [4, 3, 4], [1], { kind: 'strict' }),
     (e: unknown) => e instanceof ShapeError && e.message === 'the network of widths 4,3,4 starts with 4, but X has 5 features');
@@ -107,7 +107,7 @@ test('buildCriticalPoint rejects a bad index set with a message naming the probl
 test('buildCriticalPoint refuses non-strict saddles where Theorem 7 says none exist', () => {
   const stats = statsFromData(randomData(5, 4, 30, new Rng(8)));
   assert.throws(() => buildCriticalPoint(stats, [5, 3, 4], [1], { kind: 'non-strict' }),
-    (e: unknown) => e instanceof InputError && /N = 2.*Theorem 7.*2-layer/.test(e.message));
+    (e: unknown) => e instanceof ArgumentError && /N = 2.*Theorem 7.*2-layer/.test(e.message));
   assert.throws(() => buildCriticalPoint(stats, [5, 4, 4, 4], [2], { kind: 'non-strict' }), /S = \{2\}.*strict saddle/);
   const full = buildCriticalPoint(stats, [5, 3, 4], [1, 2, 3], { kind: 'non-strict' });
   assert.equal(full.expected, 'global-minimum', 'at r = r_max the kind is irrelevant');

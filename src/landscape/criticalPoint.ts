@@ -4,7 +4,7 @@ import type { Rng } from '../linalg/rng.ts';
 import { haarOrthogonal } from '../linalg/random.ts';
 import type { Stats } from '../model/stats.ts';
 import { assertFitsData, maxRank } from '../model/network.ts';
-import { InputError } from '../errors.ts';
+import { ArgumentError } from '../errors.ts';
 import { dataSpectrum, criticalValueOf } from './spectrum.ts';
 import { criticality } from './criticality.ts';
 import { expectedType, type CriticalType } from './theorem7.ts';
@@ -40,11 +40,11 @@ export interface CriticalPointResult {
 function checkSubset(subset: readonly number[], dy: number, rMax: number): number[] {
   const seen = new Set<number>();
   for (const s of subset) {
-    if (!Number.isInteger(s) || s < 1 || s > dy) throw new InputError(`subset entry ${s} is not an index in 1..d_y = ${dy}`);
-    if (seen.has(s)) throw new InputError(`subset lists ${s} more than once`);
+    if (!Number.isInteger(s) || s < 1 || s > dy) throw new ArgumentError(`subset entry ${s} is not an index in 1..d_y = ${dy}`);
+    if (seen.has(s)) throw new ArgumentError(`subset lists ${s} more than once`);
     seen.add(s);
   }
-  if (subset.length > rMax) throw new InputError(`|S| = ${subset.length} exceeds r_max = ${rMax} (the narrowest width): no critical point has a product of that rank`);
+  if (subset.length > rMax) throw new ArgumentError(`|S| = ${subset.length} exceeds r_max = ${rMax} (the narrowest width): no critical point has a product of that rank`);
   return [...subset].sort((a, b) => a - b);
 }
 
@@ -71,31 +71,31 @@ function presetZ(h: number, n: number, rows: number, cols: number, strict: boole
 /**
  * A first-order critical point associated with S (THEORY §5.7; AMG Props 8, 10): W_1 = D_1[U_SᵀA; Z_1],
  * W_h = D_h[I_r 0; 0 Z_h]D_{h−1}^{−1}, W_N = [U_S, U_QZ_N]D_{N−1}^{−1}, A = Σ_YXΣ_XX^{−1}.
- * InputError for a bad S, a non-strict request where none exists, or custom Z that are not critical.
+ * ArgumentError for a bad S, a non-strict request where none exists, or custom Z that are not critical.
  */
 export function buildCriticalPoint(stats: Stats, dims: readonly number[], subset: readonly number[], options: CriticalPointOptions): CriticalPointResult {
   assertFitsData(dims, stats.dx, stats.dy);
   const n = dims.length - 1, dy = stats.dy, dx = stats.dx, rMax = maxRank(dims);
-  if (n < 2) throw new InputError('buildCriticalPoint needs depth N ≥ 2 (a one-layer network has the least-squares map as its only critical point)');
+  if (n < 2) throw new ArgumentError('a critical point of this kind needs depth N ≥ 2 (a one-layer network has the least-squares map as its only critical point)');
   const s = checkSubset(subset, dy, rMax);
   const r = s.length;
   const top = s.every((v, i) => v === i + 1);
   if (options.kind === 'non-strict' && r < rMax) {
-    if (n === 2) throw new InputError('no non-strict saddle exists for N = 2: by Theorem 7 every critical point of a 2-layer network with r < r_max is a strict saddle');
-    if (!top) throw new InputError(`no non-strict saddle is associated with S = {${s.join(',')}}: by Theorem 7 a critical point with S ≠ {1..r} is a strict saddle`);
+    if (n === 2) throw new ArgumentError('no non-strict saddle exists for N = 2: by Theorem 7 every critical point of a 2-layer network with r < r_max is a strict saddle');
+    if (!top) throw new ArgumentError(`no non-strict saddle is associated with S = {${s.join(',')}}: by Theorem 7 a critical point with S ≠ {1..r} is a strict saddle`);
   }
   const gauge = options.gauge ?? 'identity';
   const cond = options.gaugeCond ?? 10;
-  if (gauge === 'random' && options.rng === undefined) throw new InputError("gauge 'random' needs an rng");
-  if (!(cond >= 1) || !Number.isFinite(cond)) throw new InputError(`gaugeCond must be a finite number ≥ 1, got ${cond}`);
+  if (gauge === 'random' && options.rng === undefined) throw new RangeError("buildCriticalPoint: gauge 'random' needs an rng");
+  if (!(cond >= 1) || !Number.isFinite(cond)) throw new ArgumentError(`gaugeCond must be a finite number ≥ 1, got ${cond}`);
   const zShape = (h: number): [number, number] => h === 1 ? [dims[1] - r, dx] : [dims[h] - r, dims[h - 1] - r];
   const z: Mat[] = [];
   for (let h = 1; h <= n; h++) {
     const [rows, cols] = zShape(h);
     if (options.kind === 'custom') {
-      if (options.z === undefined || options.z.length !== n) throw new InputError(`kind 'custom' needs z with ${n} blocks Z_1..Z_${n}`);
+      if (options.z === undefined || options.z.length !== n) throw new ArgumentError(`kind 'custom' needs z with ${n} blocks Z_1..Z_${n}`);
       const given = options.z[h - 1];
-      if (given.rows !== rows || given.cols !== cols) throw new InputError(`Z_${h} must be ${rows}×${cols} for |S| = ${r}, got ${shapeOf(given)}`);
+      if (given.rows !== rows || given.cols !== cols) throw new ArgumentError(`Z_${h} must be ${rows}×${cols} for |S| = ${r}, got ${shapeOf(given)}`);
       z.push(given);
     } else z.push(presetZ(h, n, rows, cols, options.kind === 'strict' && r < rMax));
   }
@@ -141,7 +141,7 @@ export function buildCriticalPoint(stats: Stats, dims: readonly number[], subset
   if (options.kind === 'custom' && r < rMax) {
     const c = criticality(weights, stats);
     if (!c.critical) {
-      throw new InputError(`the given Z blocks do not give a critical point (relative gradient norm ${c.relative.toExponential(2)}); Proposition 10 needs r = r_max or at least two zero blocks Z_h`);
+      throw new ArgumentError(`the given Z blocks do not give a critical point (relative gradient norm ${c.relative.toExponential(2)}); Proposition 10 needs r = r_max or at least two zero blocks Z_h`);
     }
   }
   const kind = options.kind === 'custom' ? null : options.kind;

@@ -5,7 +5,7 @@ import type { Stats } from '../model/stats.ts';
 import { assertFitsData, maxRank, parameterCount } from '../model/network.ts';
 import { hessian } from '../model/hessian.ts';
 import { hessianVectorProduct, createHvpWorkspace } from '../model/hessianVectorProduct.ts';
-import { InputError, StoppedError } from '../errors.ts';
+import { ArgumentError, StoppedError } from '../errors.ts';
 import { criticality, DEFAULT_GRADIENT_TOL } from './criticality.ts';
 import { dataSpectrum } from './spectrum.ts';
 import { lanczosExtreme, type LanczosOptions } from '../linalg/lanczos.ts';
@@ -75,7 +75,7 @@ export function hessianVerdict(weights: readonly Mat[], stats: Stats, options: H
   const dims = assertFitsData(weights, stats.dx, stats.dy), p = parameterCount(dims);
   const denseLimit = options.denseLimit ?? 3000, signTol = options.signTol ?? DEFAULT_SIGN_TOL;
   const all = (options.eigenvalues ?? 'extreme') === 'all';
-  if (all && p > denseLimit) throw new InputError(`eigenvalues 'all' needs the dense Hessian, but p = ${p} exceeds denseLimit = ${denseLimit}`);
+  if (all && p > denseLimit) throw new ArgumentError(`eigenvalues 'all' needs the dense Hessian, but p = ${p} exceeds denseLimit = ${denseLimit}`);
   const crit = criticality(weights, stats, options.gradientTol ?? DEFAULT_GRADIENT_TOL);
   let lambdaMin: number, lambdaMax: number, values: Float64Array | null = null;
   let lanczos: HessianVerdictResult['lanczos'] = null;

@@ -2,7 +2,7 @@ import { type Mat, zeros } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { assertFitsData } from '../model/network.ts';
 import { lossAndGrad, createGradWorkspace } from '../model/lossAndGrad.ts';
-import { InputError, ShapeError } from '../errors.ts';
+import { ArgumentError, ShapeError } from '../errors.ts';
 
 /** Loss on a grid along one direction (a line) or two (a plane) through W. */
 export interface LossSliceResult {
@@ -31,9 +31,9 @@ export function lossSlice(weights: readonly Mat[], stats: Stats, directions: rea
   const [d1, d2] = directions;
   checkDirection('direction 1', d1, weights);
   if (d2 !== undefined) checkDirection('direction 2', d2, weights);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`lossSlice: the number of points must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`the number of points of a loss slice must be a positive integer, got ${n}`);
   const [from, to] = range;
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new InputError(`lossSlice: range [${from}, ${to}] must be finite`);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new ArgumentError(`the range [${from}, ${to}] of a loss slice must be finite`);
   const coords = new Float64Array(n);
   for (let k = 0; k < n; k++) coords[k] = n === 1 ? from : from + ((to - from) * k) / (n - 1);
   const cols = d2 === undefined ? 1 : n;

@@ -5,7 +5,7 @@ import { Rng } from '../linalg/rng.ts';
 import { type Mat, zeros, fromRows, transposed } from '../linalg/mat.ts';
 import { matmul } from '../linalg/matmul.ts';
 import { statsFromData } from '../model/stats.ts';
-import { InputError, PremiseError, ShapeError } from '../errors.ts';
+import { ArgumentError, PremiseError, ShapeError } from '../errors.ts';
 import { dataSpectrum } from './spectrum.ts';
 import { bestRankR } from './bestRankR.ts';
 import { svd } from '../linalg/svd.ts';
@@ -54,7 +54,7 @@ test('dataSpectrum rejects a singular Σ_XX with a PremiseError naming its rank'
   const x = matmul(zeros(5, 30), gaussian(5, 3, rng), gaussian(3, 30, rng));
   const stats = statsFromData({ x, y: gaussian(2, 30, rng) });
   assert.throws(() => dataSpectrum(stats), (e: unknown) => e instanceof PremiseError && e.exitCode === 3 && e.premise === 'sigma-xx-singular'
-    && e.message === 'Σ_XX = XXᵀ is singular (rank 3 < d_x = 5); the spectrum Σ of the critical values needs Σ_XX invertible (Assumption 1, THEORY §5.1)');
+    && e.message === 'Σ_XX = XXᵀ is singular (rank 3 < d_x = 5); the spectrum Σ of the critical values needs Σ_XX invertible (Assumption 1, THEORY §5.1): drop the input features that are linear combinations of the others');
   assert.throws(() => criticalValues(stats, [5, 2, 2]), PremiseError);
 });
 
@@ -180,6 +180,6 @@ test('no random or nearby rank-r product beats bestRankR', () => {
 
 test('bestRankR rejects a rank outside 0..d_y', () => {
   const stats = statsFromData(randomData(5, 4, 30, new Rng(3)));
-  assert.throws(() => bestRankR(stats, 5), (e: unknown) => e instanceof InputError && /0..d_y = 4, got 5/.test(e.message));
-  assert.throws(() => bestRankR(stats, -1), InputError);
+  assert.throws(() => bestRankR(stats, 5), (e: unknown) => e instanceof ArgumentError && /0..d_y = 4, got 5/.test(e.message));
+  assert.throws(() => bestRankR(stats, -1), ArgumentError);
 });

@@ -41,8 +41,9 @@ export const SIGMA_XX_SINGULAR = 'sigma-xx-singular';
 export function requireInvertibleSigmaXX(stats: Stats, what: string, premise = 'Assumption 1, THEORY §5.1', invertible = stats.rankXX === stats.dx): void {
   if (invertible) return;
   const few = stats.m < stats.dx ? `, only m = ${stats.m} samples for d_x = ${stats.dx} features` : '';
+  const remedy = stats.m < stats.dx ? `give at least ${stats.dx} samples` : 'drop the input features that are linear combinations of the others';
   throw new PremiseError(SIGMA_XX_SINGULAR,
-    `Σ_XX = XXᵀ is singular (rank ${stats.rankXX} < d_x = ${stats.dx}${few}); ${what} needs Σ_XX invertible (${premise})`);
+    `Σ_XX = XXᵀ is singular (rank ${stats.rankXX} < d_x = ${stats.dx}${few}); ${what} needs Σ_XX invertible (${premise}): ${remedy}`);
 }
 
 /** Statistics of a data set; cost O(m d²) once, after which no step depends on m. */

@@ -27,20 +27,20 @@ test('readMatrixFile reads .npy, .npz (the array a key names, or its only one), 
   assert.throws(() => readMatrixFile(join(dir, 'a.npz'), 'a.npz'), { message: 'a.npz holds the arrays first, second: say which is the data with --x-key NAME' });
 }));
 
-test('readMatrixFile reports missing, unreadable, unknown and malformed files as one-line InputErrors', () => withDir((dir) => {
+test('readMatrixFile reports missing, unreadable, unknown and malformed files as one-line errors (InputError for the file system, DataError for the content)', () => withDir((dir) => {
   const p = (f: string): string => join(dir, f);
   assert.throws(() => readMatrixFile(p('X.npy')), { name: 'InputError', message: `cannot read ${p('X.npy')}: no such file` });
   assert.throws(() => readMatrixFile(p('X.npy'), 'X.npy'), { message: 'cannot read X.npy: no such file' });
   mkdirSync(p('d.csv'));
   assert.throws(() => readMatrixFile(p('d.csv')), { name: 'InputError', message: `cannot read ${p('d.csv')}: is a directory` });
   writeFileSync(p('X.mat'), 'x');
-  assert.throws(() => readMatrixFile(p('X.mat'), 'X.mat'), { name: 'InputError', message: "X.mat: unknown file type '.mat' (expected .npy, .npz, .csv, .tsv or .txt)" });
+  assert.throws(() => readMatrixFile(p('X.mat'), 'X.mat'), { name: 'DataError', message: "X.mat: unknown file type '.mat' (expected .npy, .npz, .csv, .tsv or .txt)" });
   writeFileSync(p('X.npy'), '1,2\n');
-  assert.throws(() => readMatrixFile(p('X.npy'), 'X.npy'), { name: 'InputError', message: 'X.npy: not a .npy file (bad magic)' });
+  assert.throws(() => readMatrixFile(p('X.npy'), 'X.npy'), { name: 'DataError', message: 'X.npy: not a .npy file (bad magic)' });
   writeFileSync(p('X.csv'), Uint8Array.from([0x31, 0x2c, 0xff, 0x0a]));
-  assert.throws(() => readMatrixFile(p('X.csv'), 'X.csv'), { name: 'InputError', message: 'X.csv: not UTF-8 text' });
+  assert.throws(() => readMatrixFile(p('X.csv'), 'X.csv'), { name: 'DataError', message: 'X.csv: not UTF-8 text' });
   writeFileSync(p('X.npz'), 'not a zip');
-  assert.throws(() => readMatrixFile(p('X.npz'), 'X.npz'), { name: 'InputError', message: /^X\.npz: not a \.npz file \(/ });
+  assert.throws(() => readMatrixFile(p('X.npz'), 'X.npz'), { name: 'DataError', message: /^X\.npz: not a \.npz file \(/ });
 }));
 
 test('readMatrixFile reports a file it may not read as permission denied', { skip: process.getuid?.() === 0 && 'root reads every file' }, () => withDir((dir) => {
@@ -60,9 +60,9 @@ test('loadDataset transposes files (rows are samples) into x: d_xÃ—m and y: d_yÃ
 test('loadDataset rejects unequal sample counts and non-finite values, naming the file', () => withDir((dir) => {
   writeFileSync(join(dir, 'X.npy'), encodeNpy(M));
   writeFileSync(join(dir, 'Y.csv'), '7\n8\n');
-  assert.throws(() => loadDataset(join(dir, 'X.npy'), join(dir, 'Y.csv')), { name: 'InputError', message: 'X has 3 samples but Y has 2' });
+  assert.throws(() => loadDataset(join(dir, 'X.npy'), join(dir, 'Y.csv')), { name: 'DataError', message: 'X has 3 samples but Y has 2' });
   writeFileSync(join(dir, 'Y.csv'), '7\n8\nnan\n');
-  assert.throws(() => loadDataset(join(dir, 'X.npy'), join(dir, 'Y.csv')), { name: 'InputError', message: `${join(dir, 'Y.csv')}: value at row 3, column 1 is NaN` });
+  assert.throws(() => loadDataset(join(dir, 'X.npy'), join(dir, 'Y.csv')), { name: 'DataError', message: `${join(dir, 'Y.csv')}: value at row 3, column 1 is NaN` });
   assert.throws(() => loadDataset(join(dir, 'X.npy'), join(dir, 'none.csv')), { message: `cannot read ${join(dir, 'none.csv')}: no such file` });
 }));
 
@@ -72,5 +72,5 @@ test('readWeightsFile reads W1..WN and reports missing or malformed files', () =
   assert.deepEqual(readWeightsFile(join(dir, 'w.npz')).map(toRows), w.map(toRows));
   assert.throws(() => readWeightsFile(join(dir, 'none.npz')), { name: 'InputError', message: `cannot read ${join(dir, 'none.npz')}: no such file` });
   writeFileSync(join(dir, 'bad.npz'), encodeNpz({ W2: M }));
-  assert.throws(() => readWeightsFile(join(dir, 'bad.npz')), { name: 'InputError', message: `${join(dir, 'bad.npz')}: W1 is missing (found W2)` });
+  assert.throws(() => readWeightsFile(join(dir, 'bad.npz')), { name: 'DataError', message: `${join(dir, 'bad.npz')}: W1 is missing (found W2)` });
 }));

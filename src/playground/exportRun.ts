@@ -84,7 +84,7 @@ export async function exportFiles(s: Session, backend: string, version: string):
   const c0 = invariants(s.setup.w0);
   // dln train's summary: where the loss sits among the critical values, and `converged` at a gradient at rounding level.
   const x = explainNow(s);
-  const stopped = s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status;
+  const stopped = s.status === 'paused' || s.status === 'ready' ? (method === 'pgd' ? 'max-iterations' : 'max-steps') : s.status;
   files['summary.json'] = json({
     status: stopped === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : stopped, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
     ...(x !== null ? { criticalValue: { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding } } : {}),

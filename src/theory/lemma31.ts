@@ -13,6 +13,6 @@ export function lemma31Bound(data: Stats | BoundData, w: Mat): number {
 /** Lemma 3.1 for the product (THEORY §4.1): ‖W_N⋯W_1‖ ≤ (√(2L(W)) + ‖Y‖)/σ_min(X); needs Σ_XX invertible. */
 export function productNormBound(data: Stats | BoundData, weights: readonly Mat[]): number {
   const bd = asBoundData(data);
-  assertSigmaXXInvertible('productNormBound', bd);
+  assertSigmaXXInvertible('the norm bound of Lemma 3.1', bd);
   return lemmaM(lossAndGrad(weights, bd.stats, null, createGradWorkspace(dimsOf(weights))), bd.normY, bd.sigmaMinX);
 }

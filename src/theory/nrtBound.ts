@@ -5,7 +5,7 @@ import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
 import { type BalanceNorm, balancedness } from '../model/invariants.ts';
 import { type BoundData, type NormYSource, asBoundData, assertSigmaXXInvertible } from './boundData.ts';
 import { deltaSearch } from './deltaSearch.ts';
-import { InputError, PremiseError } from '../errors.ts';
+import { ArgumentError, PremiseError } from '../errors.ts';
 
 /** The constant c_N of Prop. 3.2 in K_δ = M^{2/N} + c_N δ (THEORY §4.2): the theorem's (N+1)², or the conjectured sharp N − 1. */
 export type CNChoice = '(N+1)^2' | 'N-1';
@@ -68,7 +68,7 @@ export interface NrtInputs {
 export function cNValue(choice: CNChoice, N: number): number {
   if (choice === '(N+1)^2') return (N + 1) * (N + 1);
   if (choice === 'N-1') return N - 1;
-  throw new InputError(`unknown c_N choice ${String(choice)} (use '(N+1)^2' or 'N-1')`);
+  throw new ArgumentError(`unknown c_N choice ${String(choice)} (use '(N+1)^2' or 'N-1')`);
 }
 
 /** M = (√(2L) + ‖Y‖)/σ_min(X), Lemma 3.1 applied to the product (THEORY §4.1, (2.11)). */
@@ -86,9 +86,9 @@ export function nrtStepBound(c: NrtInputs, delta: number): { K: number; B: numbe
   return { K, B, alpha, etaMax };
 }
 
-/** δ* = M^{2/N}/(N c_N), NRT Remark 2.5(b) (THEORY §4.4); InputError when c_N = 0 (N = 1 with 'N-1'). */
+/** δ* = M^{2/N}/(N c_N), NRT Remark 2.5(b) (THEORY §4.4); ArgumentError when c_N = 0 (N = 1 with 'N-1'). */
 export function remarkDelta(M: number, N: number, cN: number): number {
-  if (!(cN > 0)) throw new InputError(`Remark 2.5(b)'s δ = M^{2/N}/(N c_N) needs c_N > 0, got c_N = ${cN} at depth N = ${N}; give δ or use 'optimal'`);
+  if (!(cN > 0)) throw new ArgumentError(`Remark 2.5(b)'s δ = M^{2/N}/(N c_N) needs c_N > 0, got c_N = ${cN} at depth N = ${N}; give δ or use 'optimal'`);
   return Math.pow(M, 2 / N) / (N * cN);
 }
 
@@ -96,9 +96,9 @@ export function remarkDelta(M: number, N: number, cN: number): number {
 export function nrtInputs(data: BoundData, weights: readonly Mat[], cN: CNChoice = '(N+1)^2', norm: BalanceNorm = 'spectral'): NrtInputs {
   const { stats } = data;
   const dims = assertFitsData(weights, stats.dx, stats.dy);
-  assertSigmaXXInvertible('nrtBound', data);
+  assertSigmaXXInvertible('the step-size bound of Theorem 2.4', data);
   const L0 = lossAndGrad(weights, stats, null, createGradWorkspace(dims));
-  if (!Number.isFinite(L0)) throw new InputError(`the loss at the initial weights is not finite (${L0}); start from finite weights of a smaller scale`);
+  if (!Number.isFinite(L0)) throw new ArgumentError(`the loss at the initial weights is not finite (${L0}); start from finite weights of a smaller scale`);
   const N = weights.length;
   return {
     N, cN: cNValue(cN, N), L0, M: lemmaM(L0, data.normY, data.sigmaMinX),
@@ -137,7 +137,7 @@ export function nrtBound(data: Stats | BoundData, weights: readonly Mat[], optio
     delta = optimalDelta(inputs);
     deltaChoice = 'optimal';
   } else {
-    throw new InputError(`--delta must be remark, optimal or a positive number, got ${String(choice)}`);
+    throw new ArgumentError(`δ must be 'remark', 'optimal' or a positive number, got ${String(choice)}`);
   }
   assertAlphaBelowOne(inputs.balancedness, delta);
   const { K, B, alpha, etaMax } = nrtStepBound(inputs, delta);

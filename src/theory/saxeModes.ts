@@ -1,8 +1,8 @@
-import { InputError } from '../errors.ts';
+import { ArgumentError } from '../errors.ts';
 
 function checkMode(fn: string, s: number, n: number): void {
-  if (!(Number.isFinite(s) && s > 0)) throw new InputError(`${fn}: the target singular value s must be positive and finite, got ${s}`);
-  if (!(Number.isInteger(n) && n >= 1)) throw new InputError(`${fn}: the depth N must be an integer ≥ 1, got ${n}`);
+  if (!(Number.isFinite(s) && s > 0)) throw new ArgumentError(`${fn}: the target singular value s must be positive and finite, got ${s}`);
+  if (!(Number.isInteger(n) && n >= 1)) throw new ArgumentError(`${fn}: the depth N must be an integer ≥ 1, got ${n}`);
 }
 
 /**
@@ -49,7 +49,7 @@ function quad(f: (x: number) => number, lo: number, hi: number): number {
 export function saxeFlowTime(sigma0: number, sigma: number, s: number, n: number): number {
   checkMode('saxeFlowTime', s, n);
   if (!(sigma0 > 0 && sigma > 0) || (sigma0 - s) * (sigma - s) <= 0) {
-    throw new InputError(`saxeFlowTime: σ0 = ${sigma0} and σ = ${sigma} must be positive and on the same side of s = ${s}`);
+    throw new ArgumentError(`saxeFlowTime: σ0 = ${sigma0} and σ = ${sigma} must be positive and on the same side of s = ${s}`);
   }
   if (n === 2) return Math.log((sigma * (s - sigma0)) / (sigma0 * (s - sigma))) / (2 * s);
   const a0 = sigma0 ** (1 / n), a = sigma ** (1 / n), r = s ** (1 / n);
@@ -66,7 +66,7 @@ export function saxeFlowTime(sigma0: number, sigma: number, s: number, n: number
  */
 export function saxeFlowValue(sigma0: number, s: number, n: number, t: number): number {
   checkMode('saxeFlowValue', s, n);
-  if (!(sigma0 > 0) || !(t >= 0)) throw new InputError(`saxeFlowValue: needs σ0 > 0 and t ≥ 0, got σ0 = ${sigma0}, t = ${t}`);
+  if (!(sigma0 > 0) || !(t >= 0)) throw new ArgumentError(`saxeFlowValue: needs σ0 > 0 and t ≥ 0, got σ0 = ${sigma0}, t = ${t}`);
   if (sigma0 === s || t === 0) return sigma0;
   if (n === 2) {
     const e = Math.exp(-2 * s * t);

@@ -10,7 +10,7 @@ import { balancedness } from '../model/invariants.ts';
 import { boundData } from './boundData.ts';
 import { nrtBound, lemmaM } from './nrtBound.ts';
 import { uniformBound } from './uniformBound.ts';
-import { InputError, PremiseError } from '../errors.ts';
+import { ArgumentError, PremiseError, ShapeError } from '../errors.ts';
 
 function randomData(dx: number, dy: number, m: number, rng: Rng): Dataset {
   const x = zeros(dx, m), y = zeros(dy, m);
@@ -86,6 +86,6 @@ test("premises fail by name: 'alpha-below-one', 'balancedness-within-alpha-delta
 });
 
 test('an empty Ω or tuples of different shapes are input errors', () => {
-  assert.throws(() => uniformBound(bd, [], { delta }), InputError);
-  assert.throws(() => uniformBound(bd, [omega[0], initGaussian([3, 5, 4, 2], rng, 0.1)], { delta }), InputError);
+  assert.throws(() => uniformBound(bd, [], { delta }), ArgumentError);
+  assert.throws(() => uniformBound(bd, [omega[0], initGaussian([3, 5, 4, 2], rng, 0.1)], { delta }), ShapeError);
 });

@@ -3,7 +3,7 @@ import type { Stats } from '../model/stats.ts';
 import type { BalanceNorm } from '../model/invariants.ts';
 import { type BoundData, asBoundData } from './boundData.ts';
 import { type CNChoice, nrtInputs, nrtStepBound, lemmaM } from './nrtBound.ts';
-import { InputError, PremiseError } from '../errors.ts';
+import { ArgumentError, PremiseError, ShapeError } from '../errors.ts';
 
 /** Options of uniformBound; every optional field states its default. */
 export interface UniformBoundOptions {
@@ -46,7 +46,7 @@ export interface UniformBoundResult {
  * bal(W) > αδ).
  */
 export function uniformBound(data: Stats | BoundData, omega: readonly (readonly Mat[])[], options: UniformBoundOptions): UniformBoundResult {
-  if (omega.length === 0) throw new InputError('uniformBound: the set of initialisations is empty');
+  if (omega.length === 0) throw new ArgumentError('the uniform bound needs at least one initialisation, got none');
   const { delta } = options;
   if (!(Number.isFinite(delta) && delta > 0)) throw new PremiseError('delta-positive', `uniformBound: δ must be a finite number > 0, got ${delta}`);
   const bd = asBoundData(data);
@@ -56,7 +56,7 @@ export function uniformBound(data: Stats | BoundData, omega: readonly (readonly 
   let first: ReturnType<typeof nrtInputs> | undefined;
   omega.forEach((weights, i) => {
     if (weights.map((w) => `${w.rows}×${w.cols}`).join(',') !== shape) {
-      throw new InputError(`uniformBound: initialisation ${i} has layer shapes different from initialisation 0 (${shape})`);
+      throw new ShapeError(`uniform bound: initialisation ${i} has layer shapes different from initialisation 0 (${shape})`);
     }
     const inp = nrtInputs(bd, weights, cN, norm);
     first ??= inp;

@@ -5,6 +5,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, type Run, dlnHere, workDir } from '../helpers/cli.ts';
+// The cases of dln's hardening catalogue (inputs that once crashed, overwrote or stalled), one or more
+// tests each: 1 widths too large for memory, 2 --steps too many to record, 3 --out FILE over a user's
+// file, 4 reproduce --out over a user's folder, 5–6 an unwritable output folder found only after the
+// work, 7 an .npz as data, 8 messages with internal names, 9 --help examples that fail (helpExamples.test.ts),
+// 10 the README's claims, 11 the permissions of output folders.
 import { encodeNpy } from '../../src/data/npy.ts';
 import { encodeNpz } from '../../src/data/npz.ts';
 import { type Mat, zeros } from '../../src/linalg/mat.ts';
@@ -38,7 +43,7 @@ function refused(r: Run, ...patterns: RegExp[]): void {
 
 const train = ['train', '--data', 'report-sec4', '--lr', '1e-5', '--no-progress'];
 
-test('a network too large for the memory limit is refused before any work, naming size, estimate, limit and way out', async () => {
+test('case 1: a network too large for the memory limit is refused before any work, naming size, estimate, limit and way out', async () => {
   refused(await dln([...train, '--dims', '5,100000,5', '--steps', '10', '--out', 'run'], dir, { DLN_MEMORY_LIMIT: '20M' }),
     /--dims 5,100000,5/, /needs about \d+(\.\d+)? MB of memory \(weights 8\.00 MB/, /limit of 20\.0 MB \(DLN_MEMORY_LIMIT\)/, /use smaller widths/);
   refused(await dln([...train, '--dims', '5,1000000000,5', '--steps', '10'], dir),
@@ -46,7 +51,7 @@ test('a network too large for the memory limit is refused before any work, namin
   refused(await dln([...train, '--dims', '5,4,5', '--steps', '10'], dir, { DLN_MEMORY_LIMIT: 'lots' }), /DLN_MEMORY_LIMIT must be a size such as 8G/);
 });
 
-test('--steps 1e15 is refused for its trajectory.csv on disk (with --record-every as the way out), GD and flow alike; in memory it fits', async () => {
+test('case 2: --steps 1e15 is refused for its trajectory.csv on disk (with --record-every as the way out), GD and flow alike; in memory it fits', async () => {
   refused(await dln([...train, '--dims', '5,4,5', '--steps', '1e15', '--out', 'run'], dir),
     /1000000000000000 steps records 100000000000002 rows into trajectory\.csv, about \d+(\.\d+)? PB, more than the .* free on the disk of/, /--record-every \d+ or more/);
   const flow = ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--flow', '--t-end', '1', '--steps', '1e15', '--no-progress'];
@@ -58,7 +63,7 @@ test('--steps 1e15 is refused for its trajectory.csv on disk (with --record-ever
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('--dims 5,30000,5 trains (wide layers cost their parameters) and 5,10000,5 is not refused', async () => {
+test('case 1: --dims 5,30000,5 trains (wide layers cost their parameters) and 5,10000,5 is not refused', async () => {
   const r = await dln([...train, '--dims', '5,30000,5', '--steps', '3', '--record-every', '1', '--json'], dir);
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout) as { steps: number; balancedness: number; drift: number };
@@ -82,7 +87,7 @@ test('the summary names the critical value the loss reached and says converged a
   assert.match(text.stdout, /where {10}(on a plateau|at no critical value)/);
 });
 
-test('an .npz given as data needs --x-key/--y-key unless it holds one array, and the message lists its arrays', async () => {
+test('case 7: an .npz given as data needs --x-key/--y-key unless it holds one array, and the message lists its arrays', async () => {
   const files = mkdtempSync(join(tmpdir(), 'dln-npz-'));
   try {
     const rng = new Rng(4), x: Mat = zeros(40, 3), y: Mat = zeros(40, 2);
@@ -113,7 +118,7 @@ test('an .npz given as data needs --x-key/--y-key unless it holds one array, and
   }
 });
 
-test('an --out file never overwrites what dln did not write: existing files need --force, inputs never, a path under a file is refused', async () => {
+test('case 3: an --out file never overwrites what dln did not write: existing files need --force, inputs never, a path under a file is refused', async () => {
   const files = mkdtempSync(join(tmpdir(), 'dln-out-'));
   try {
     const rng = new Rng(5), x: Mat = zeros(30, 3), y: Mat = zeros(30, 2);
@@ -168,7 +173,7 @@ function refusedHere(r: Run, root: string, before: Record<string, string>, ...pa
   assert.deepEqual(tree(root), before);
 }
 
-test('reproduce --out refuses a folder it did not create, and recognises its own report (finished or stopped before the report)', async () => {
+test('case 4: reproduce --out refuses a folder it did not create, and recognises its own report (finished or stopped before the report)', async () => {
   const w = workDir('rep-out'), root = w.work;
   try {
     mkdirSync(join(root, 'mysite'));
@@ -203,7 +208,7 @@ test('reproduce --out refuses a folder it did not create, and recognises its own
   }
 });
 
-test('an output folder under a file is refused before any work by experiment, reproduce, train and sweep', async () => {
+test('cases 5 and 6: an output folder under a file is refused before any work by experiment, reproduce, train and sweep', async () => {
   const w = workDir('out-dir'), root = w.work;
   try {
     writeFileSync(join(root, 'file'), 'not a folder');
@@ -221,7 +226,7 @@ test('an output folder under a file is refused before any work by experiment, re
   }
 });
 
-test('an output folder under a read-only folder is refused before any work (not after it, not as EACCES)',
+test('cases 5 and 6: an output folder under a read-only folder is refused before any work (not after it, not as EACCES)',
   { skip: process.getuid?.() === 0 ? 'root writes into any folder' : false }, async () => {
     const w = workDir('ro'), root = w.work;
     try {
@@ -233,7 +238,7 @@ test('an output folder under a read-only folder is refused before any work (not 
         ['reproduce', '--only', 'smoke-long', '--out', 'ro/rep'],
         ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--steps', '10', '--out', 'ro/run', '--no-progress'],
         ['sweep', 'divergence-phase', '--quick', '--out', 'ro/sw', '--no-progress'],
-      ]) refusedHere(await dlnHere(args, root), root, before, /^dln: --out ro\/\S+: the folder \S+ro is not writable; choose another path$/);
+      ]) refusedHere(await dlnHere(args, root), root, before, /^dln: --out (\S+\/)?ro\/\S+: the folder \S+\/ro is not writable; choose another path$/);
     } finally {
       chmodSync(join(root, 'ro'), 0o755);
       w.remove();
@@ -288,6 +293,113 @@ test('with --json, exit codes 2 and 3 put one {error, exitCode} object on stdout
     assert.equal(pg.code, 2, pg.stderr);
     assert.equal(pg.stdout, '');
     assert.deepEqual(readdirSync(root), []);
+  } finally {
+    w.remove();
+  }
+});
+
+/** Samples-as-rows float16 .npy bytes of small integers (exact in float16), as numpy writes them. */
+function float16Npy(rows: number, cols: number, values: (i: number) => number): Uint8Array {
+  let header = `{'descr': '<f2', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const bytes = new Uint8Array(10 + header.length + 2 * rows * cols), view = new DataView(bytes.buffer);
+  bytes.set([0x93, ...Buffer.from('NUMPY'), 1, 0]);
+  view.setUint16(8, header.length, true);
+  bytes.set(Buffer.from(header, 'latin1'), 10);
+  for (let i = 0; i < rows * cols; i++) {
+    const v = values(i), a = Math.abs(v);
+    assert.ok(Number.isInteger(v) && a < 2048);
+    const e = a === 0 ? 0 : Math.floor(Math.log2(a));
+    const bits = a === 0 ? 0 : ((v < 0 ? 1 : 0) << 15) | ((e + 15) << 10) | Math.round((a / 2 ** e - 1) * 1024);
+    view.setUint16(10 + header.length + 2 * i, bits, true);
+  }
+  return bytes;
+}
+
+test('case 8: messages name no internal function and say what to do (Σ_XX singular, too many index sets)', async () => {
+  const w = workDir('messages'), root = w.work;
+  try {
+    const rng = new Rng(8), few: Mat = zeros(3, 5), fewY: Mat = zeros(3, 5), wide: Mat = zeros(40, 25), wideY: Mat = zeros(40, 25);
+    for (const m of [few, fewY, wide, wideY]) rng.fillNormal(m.data);
+    writeFileSync(join(root, 'Xfew.npy'), encodeNpy(few));
+    writeFileSync(join(root, 'Yfew.npy'), encodeNpy(fewY));
+    writeFileSync(join(root, 'X25.npy'), encodeNpy(wide));
+    writeFileSync(join(root, 'Y25.npy'), encodeNpy(wideY));
+    const before = tree(root);
+    const internal = /\b(nrtBound|criticalValues|estimateTrainMemory|lossAndGrad|trainGD|gradientFlow)\b/;
+    const singular = await dlnHere(['bound', '--x', 'Xfew.npy', '--y', 'Yfew.npy', '--dims', '5,4,5'], root);
+    assert.equal(singular.code, 3, singular.stderr);
+    assert.equal(singular.stderr.trimEnd().split('\n').length, 1);
+    assert.match(singular.stderr, /^dln: premise failed \(sigma-xx-singular\): Σ_XX = XXᵀ is singular/);
+    assert.match(singular.stderr, /only m = 3 samples for d_x = 5 features\); the step-size bound of Theorem 2\.4 needs Σ_XX invertible \(σ_min\(X\) > 0, THEORY §4\.1\): give at least 5 samples\n$/);
+    assert.doesNotMatch(singular.stderr, internal);
+    const many = await dlnHere(['critical', '--x', 'X25.npy', '--y', 'Y25.npy', '--dims', '25,25,25'], root);
+    refusedHere(many, root, before, /33554432 index sets/, /use smaller widths/);
+    assert.doesNotMatch(many.stderr, internal);
+  } finally {
+    w.remove();
+  }
+});
+
+test('case 10: the README states which commands take --json, as their --help does, and a float16 .npy is read', async () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  const sentence = /`--json` \(the result as JSON on stdout\) is taken by every command that prints a result: ([^;]+); not by ([^.]+)\./.exec(readme);
+  assert.ok(sentence !== null, 'the README says which commands take --json');
+  const program = (await import('../../src/cli/main.ts')).createProgram({ io: {} as never, argv: [], exitCode: 0 });
+  const leaves: { path: string; json: boolean }[] = [];
+  const walk = (cmd: typeof program, path: string[]): void => {
+    for (const sub of cmd.commands) {
+      if (sub.name() === 'help') continue;
+      if (sub.commands.length > 0) walk(sub, [...path, sub.name()]);
+      else leaves.push({ path: [...path, sub.name()].join(' '), json: sub.options.some((o) => o.long === '--json' && !o.required && !o.optional) });
+    }
+  };
+  walk(program, []);
+  const named = (text: string): Set<string> => {
+    const out = new Set<string>();
+    for (const part of text.replace(/\([^)]*\)/g, '').split(/,\s*|\s+and\s+|\s+or\s+/)) {
+      const words = part.trim().replace(/^and /, '').split(' ');
+      // "sweep run, resume and status": a group's name carries over to the names after it.
+      out.add(words.length === 1 && out.size > 0 && [...out].at(-1)!.startsWith('sweep ') && !leaves.some((l) => l.path === words[0]) ? `sweep ${words[0]}` : words.join(' '));
+    }
+    return out;
+  };
+  const takes = named(sentence[1]), not = named(sentence[2]);
+  for (const leaf of leaves) assert.ok(leaf.json ? takes.has(leaf.path) : not.has(leaf.path), `${leaf.path} (--json: ${leaf.json}) in the README: takes ${[...takes].join('|')}; not ${[...not].join('|')}`);
+  assert.equal(takes.size + not.size, leaves.length);
+
+  const w = workDir('float16'), root = w.work;
+  try {
+    writeFileSync(join(root, 'X16.npy'), float16Npy(30, 3, (i) => ((i * 7919) % 17) - 8));
+    writeFileSync(join(root, 'Y16.npy'), float16Npy(30, 2, (i) => ((i * 104729) % 13) - 6));
+    const r = await dlnHere(['critical', '--x', 'X16.npy', '--y', 'Y16.npy', '--dims', '3,2,2', '--json'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok((JSON.parse(r.stdout) as { criticalPoints: unknown[] }).criticalPoints.length > 0);
+  } finally {
+    w.remove();
+  }
+});
+
+test('case 11: output folders get ordinary permissions (0777 under the umask), and an existing empty --out keeps its mode', async () => {
+  const w = workDir('modes'), root = w.work;
+  try {
+    const probe = join(root, 'probe');
+    mkdirSync(probe);
+    const ordinary = statSync(probe).mode & 0o777;
+    assert.notEqual(ordinary, 0o700, 'the test needs a umask that lets others read folders');
+    mkdirSync(join(root, 'mine'));
+    chmodSync(join(root, 'mine'), 0o750);
+    const trainArgs = ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--lr', '1e-5', '--steps', '10', '--no-progress'];
+    for (const out of ['new/run', 'mine']) {
+      const r = await dlnHere([...trainArgs, '--out', out], root);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.equal(statSync(join(root, 'new')).mode & 0o777, ordinary);
+    assert.equal(statSync(join(root, 'new', 'run')).mode & 0o777, ordinary);
+    assert.equal(statSync(join(root, 'mine')).mode & 0o777, 0o750);
+    const e = await dlnHere(['experiment', 'smoke', '--quick', '--out', 'exp', '--no-progress'], root);
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(statSync(join(root, 'exp')).mode & 0o777, ordinary);
   } finally {
     w.remove();
   }

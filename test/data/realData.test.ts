@@ -131,7 +131,7 @@ test('tableData drops and counts incomplete records, codes categories against th
 });
 
 test('tableData names the record and field of a malformed value', () => {
-  assert.throws(() => tableData([{ a: 'x', kind: 'p', b: 1 }], spec, 'cars', 't.json'), /^InputError: t\.json, record 1: field "a" is "x", not a number$/);
+  assert.throws(() => tableData([{ a: 'x', kind: 'p', b: 1 }], spec, 'cars', 't.json'), /^DataError: t\.json, record 1: field "a" is "x", not a number$/);
   assert.throws(() => tableData([{ a: 1, kind: 's', b: 1 }], spec, 'cars', 't.json'), /field "kind" is "s", not one of p, q, r/);
   assert.throws(() => tableData({ a: 1 }, spec, 'cars', 't.json'), /expected a JSON array of records/);
   assert.throws(() => tableData([{ a: 1, kind: 'p', b: 1 }, { a: 1, kind: 'q', b: 2 }, { a: 1, kind: 'r', b: 2 }], spec, 'cars', 't.json'), /column "a" is constant/);

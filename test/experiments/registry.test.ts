@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../../src/errors.ts';
+import { ArgumentError, isBadInput } from '../../src/errors.ts';
 import { experiments, getExperiment, hiddenExperiments, registryProblems, selectExperiments } from '../../src/experiments/registry.ts';
 import { smoke } from '../../src/experiments/smoke.ts';
 import {
@@ -22,10 +22,10 @@ describe('registry', () => {
     for (const e of experiments) assert.equal(getExperiment(e.name), e);
   });
 
-  test('getExperiment of an unknown name throws an InputError (exit 2) naming it and the valid names', () => {
+  test('getExperiment of an unknown name throws an ArgumentError (exit 2 at the CLI) naming it and the valid names', () => {
     assert.throws(() => getExperiment('no-such'), (e: unknown) => {
-      assert.ok(e instanceof InputError);
-      assert.equal(e.exitCode, 2);
+      assert.ok(e instanceof ArgumentError);
+      assert.ok(isBadInput(e), 'reported as bad input');
       assert.match(e.message, /^unknown experiment 'no-such'; valid names: /);
       for (const x of experiments) assert.ok(e.message.includes(x.name));
       assert.ok(!e.message.includes('smoke'), 'hidden experiments are not offered');

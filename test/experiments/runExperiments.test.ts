@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../../src/errors.ts';
+import { ArgumentError } from '../../src/errors.ts';
 import { type ExperimentTask, runExperiments } from '../../src/node/runExperiments.ts';
 import { smoke } from '../../src/experiments/smoke.ts';
 import { useBackend } from '../../src/linalg/backends/selectBackend.ts';
@@ -12,7 +12,7 @@ test('a task that throws ends failed with its error class and message, and the n
   assert.deepEqual(order, ['start no-such', 'failed no-such', 'start smoke', 'done smoke']);
   const [bad, good] = ends;
   assert.equal(bad.state, 'failed');
-  assert.ok(bad.state === 'failed' && bad.error instanceof InputError && /^unknown experiment 'no-such'/.test(bad.error.message));
+  assert.ok(bad.state === 'failed' && bad.error instanceof ArgumentError && /^unknown experiment 'no-such'/.test(bad.error.message));
   assert.ok(good.state === 'done');
   // The same kernels as the worker (DLN_BACKEND, else the fastest available, one BLAS thread).
   useBackend(undefined, { threads: 1 });

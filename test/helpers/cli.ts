@@ -42,20 +42,38 @@ export function startDln(args: readonly string[], cwd: string): Started {
  * Runs `dln args…` in this process (no start-up of a new Node: a tenth of the time), with in-memory
  * stdout and stderr, in the working directory cwd (restored afterwards). Jobs still run on worker
  * threads, which resolve the test runner's `--import tsx` from the working directory: make cwd with
- * workDir. Calls must not overlap (the working directory is the process's).
+ * workDir. With ctrlCOn, a Ctrl-C is sent once stdout matches it (to stop a server as a user would).
+ * Calls must not overlap (the working directory is the process's).
  */
-export async function dlnHere(args: readonly string[], cwd = process.cwd()): Promise<Run> {
+export async function dlnHere(args: readonly string[], cwd = process.cwd(), options: { ctrlCOn?: RegExp } = {}): Promise<Run> {
   const { main } = await import('../../src/cli/main.ts');
-  let stdout = '', stderr = '';
+  let stdout = '', stderr = '', due = false;
+  const handlers = new Set<() => void>();
+  const interrupt = (): void => { for (const h of [...handlers]) setImmediate(h); };
   const sink = (append: (s: string) => void): Writable => new Writable({ write(c: Buffer | string, _e, cb) { append(c.toString()); cb(); } });
-  const io = { stdout: sink((s) => { stdout += s; }), stderr: sink((s) => { stderr += s; }), env: {}, onInterrupt: () => () => {} };
-  const before = process.cwd();
+  const io = {
+    stdout: sink((s) => {
+      stdout += s;
+      if (!due && options.ctrlCOn?.test(stdout) === true) { due = true; interrupt(); }
+    }),
+    stderr: sink((s) => { stderr += s; }),
+    env: {},
+    onInterrupt: (h: () => void) => {
+      handlers.add(h);
+      if (due) setImmediate(h);
+      return () => { handlers.delete(h); };
+    },
+  };
+  const before = process.cwd(), backend = process.env.DLN_BACKEND;
   process.chdir(cwd);
   try {
     const code = await main(args, io);
     return { code, stdout, stderr };
   } finally {
     process.chdir(before);
+    // A command puts its kernel backend into DLN_BACKEND (for its worker threads); the next one chooses afresh, as a new process would.
+    if (backend === undefined) delete process.env.DLN_BACKEND;
+    else process.env.DLN_BACKEND = backend;
   }
 }
 

@@ -75,7 +75,7 @@ test('uploads get the CLI\'s messages and a size cap', () => {
     let cli = '';
     try { loadDataset(join(dir, 'X.csv'), join(dir, 'Y.csv')); } catch (e) { cli = (e as Error).message; }
     assert.ok(cli.length > 0);
-    assert.throws(() => datasetFromUploads({ x: { name: join(dir, 'X.csv'), bytes: bad }, y: { name: join(dir, 'Y.csv'), bytes: good } }), { name: 'InputError', message: cli });
+    assert.throws(() => datasetFromUploads({ x: { name: join(dir, 'X.csv'), bytes: bad }, y: { name: join(dir, 'Y.csv'), bytes: good } }), { name: 'DataError', message: cli });
     const huge = new Uint8Array(16 * 1024 * 1024 + 1);
     assert.throws(() => datasetFromUploads({ x: { name: 'X.npy', bytes: huge }, y: { name: 'Y.csv', bytes: good } }), /X\.npy: 16\.0 MiB is more than the page accepts \(16 MiB\)/);
   } finally {

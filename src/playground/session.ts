@@ -72,10 +72,11 @@ export function advance(s: Session, steps: number, deadline = Infinity, onRecord
   const common = { maxSteps: s.cfg.steps, recordEvery: s.cfg.recordEvery, shouldStop, onRecord };
   const resume = s.resume === null ? undefined : s.resume;
   if (s.cfg.optimizer === 'gd' || s.cfg.optimizer === 'power') {
-    const r = trainGD(s.stats, s.weights, { ...common, schedule: scheduleOf(s) }, resume === undefined ? undefined : { ...(resume as TrainResume), trajectory: s.trajectory });
+    // The resume state carries the recording's counters, so the records so far need not be passed (and copied) again.
+    const r = trainGD(s.stats, s.weights, { ...common, schedule: scheduleOf(s) }, resume as TrainResume | undefined);
     s.step = r.steps;
-    s.trajectory = r.trajectory;
-    s.resume = { step: r.steps, trajectory: [], c0: r.c0 };
+    for (const rec of r.trajectory) s.trajectory.push(rec);
+    s.resume = { step: r.steps, trajectory: [], c0: r.c0, recording: r.recording };
     s.status = r.status === 'interrupted' ? 'paused' : r.status;
   } else if (s.cfg.optimizer === 'flow') {
     const r = gradientFlow(s.stats, s.weights, { ...common, tEnd: s.cfg.tEnd }, resume === undefined ? undefined : { ...(resume as FlowResume), trajectory: s.trajectory });

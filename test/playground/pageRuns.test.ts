@@ -168,6 +168,31 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
     assert.equal(await page.inputValue('#dims'), '50,4,4,10');
   });
 
+  test('a static --export on a plain web server: cars trains from the bundled file, MNIST says it needs dln playground', async () => {
+    const site = join(dir, 'site');
+    const r = await dln(['playground', '--export', site], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const py = spawn('python3', ['-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        const seen = (d: Buffer): void => { out += d.toString(); const m = /port (\d+)/.exec(out); if (m !== null) resolve(Number(m[1])); };
+        py.stdout.on('data', seen); py.stderr.on('data', seen);
+        py.on('exit', (code) => { reject(new Error(`python3 -m http.server exited with ${code}: ${out}`)); });
+      });
+      const lp = await openLoopbackPage(browser);
+      await lp.page.goto(`http://127.0.0.1:${port}/index.html?dims=5,4,4,4&data=cars&seed=4`);
+      await lp.page.waitForFunction(() => (window as unknown as { dlnPlayground?: PageProbe }).dlnPlayground?.info?.m === 392, null, { timeout: 60000 });
+      await lp.page.goto(`http://127.0.0.1:${port}/index.html?dims=50,4,10&data=mnist`);
+      await lp.page.waitForFunction(() => (document.getElementById('config-error')?.textContent ?? '') !== '', null, { timeout: 60000 });
+      assert.equal(await lp.page.textContent('#config-error'), 'MNIST is prepared by the server of dln playground (the seeded split and the principal components); this copy of the page has none: run npx dln playground');
+      assert.deepEqual(lp.blocked, []);
+      await lp.context.close();
+    } finally {
+      py.kill();
+    }
+  });
+
   test('the report\'s ▶ link opens the bundled playground on the figure\'s run, which ends at the experiment\'s loss bit for bit; from disk it points at dln playground', async () => {
     const rep = join(dir, 'report');
     // On the page's kernels (WASM) the bits are the same; on others the same to rounding.

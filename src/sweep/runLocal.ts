@@ -32,7 +32,7 @@ export const MAIN_THREAD_PIECE = { cells: 32, cellSteps: 1 << 16 };
  * left would take it more than remainingSeconds (a thread takes 0.2 s to load the compiled engine,
  * 1–2 s through tsx, and that time is spent on a core the sweep shares).
  */
-export const THREAD_START = { afterSeconds: 0.25, remainingSeconds: 1 };
+export const THREAD_START = { afterSeconds: 1, remainingSeconds: 3 };
 
 /**
  * Evaluates the sweep's missing cells on `jobs` threads and stores each chunk (or piece of one) in one

@@ -33,14 +33,14 @@ before(() => {
 after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 /** An in-memory CliIO whose Ctrl-C the test presses; main() runs in this process (the work still runs in a worker thread). */
-function memoryIO(): { io: CliIO; err: () => string; out: () => string; press: () => void } {
+function memoryIO(env: NodeJS.ProcessEnv = {}): { io: CliIO; err: () => string; out: () => string; press: () => void } {
   let out = '', err = '';
   const handlers: (() => void)[] = [];
   const sink = (append: (s: string) => void): Writable => new Writable({ write(c: Buffer | string, _e, cb) { append(c.toString()); cb(); } });
   const io: CliIO = {
     stdout: sink((s) => { out += s; }),
     stderr: sink((s) => { err += s; }),
-    env: {},
+    env,
     onInterrupt(h) { handlers.push(h); return () => { handlers.splice(handlers.indexOf(h), 1); }; },
   };
   return { io, out: () => out, err: () => err, press: () => { for (const h of [...handlers]) h(); } };
@@ -68,6 +68,14 @@ describe('dln hessian progress', { concurrency: 1, timeout: 300000 }, () => {
     assert.equal(quiet.stderr, '');
     assert.equal(quiet.stdout, r.stdout, 'the display changes nothing in the result');
   });
+});
+
+test('weights whose Hessian does not fit the memory limit are refused before any work: one line with the estimate, the limit and the way out', async () => {
+  const m = memoryIO({ DLN_MEMORY_LIMIT: '100M' });
+  assert.equal(await main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz')], m.io), 2);
+  // Lanczos: 201 Krylov vectors of 93000 numbers.
+  assert.equal(m.err(), `dln: the Hessian of ${join(dir, 'wide.npz')} (93000 parameters, by Lanczos) needs about 155 MB of memory (Krylov vectors 150 MB, workspaces 5.95 MB; mostly Krylov vectors), more than the limit of 100 MB (DLN_MEMORY_LIMIT); use weights of smaller widths, or set DLN_MEMORY_LIMIT higher if the machine has the memory\n`);
+  assert.equal(m.out(), '');
 });
 
 describe('dln hessian under Ctrl-C', { concurrency: 1, timeout: 300000 }, () => {

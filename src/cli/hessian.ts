@@ -71,7 +71,8 @@ Examples:
   dln hessian --data report-sec4 --weights s.npz --eigenvalues all --json
   dln hessian --data report-sec4 --weights s.npz --eigenvalues all --out spectrum.npy
 
-JSON fields: status (complete, or interrupted: Lanczos stopped by Ctrl-C), weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
+JSON fields: status (complete; interrupted: Lanczos stopped by Ctrl-C, the fields as usual; stopped:
+the dense path stopped by Ctrl-C, then only stage, done and total), weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
 lanczos), eigenvalues (all, ascending, or {min, max}), negative, zero (counts, null with Lanczos),
 tolerance (the absolute threshold used for the counts), subset (1-based S, when critical), rank,
 rMax, criticalValue, theorem7, tightened, hessianVerdict (each global-minimum, strict-saddle,
@@ -143,6 +144,7 @@ async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
     const st = HESSIAN_STAGES[outcome.stage](p);
     const where = outcome.total > 0 ? ` (${st.unit} ${outcome.done} of ${outcome.total})` : '';
     io.stderr.write(`dln: stopped while ${st.label}${where}: the dense path has no partial result, so nothing is reported\n`);
+    if (flags.json === true) io.stdout.write(`${JSON.stringify({ status: 'stopped', stage: outcome.stage, done: outcome.done, total: outcome.total }, null, 2)}\n`);
     return EXIT_INTERRUPTED;
   }
   const c = outcome.classification;

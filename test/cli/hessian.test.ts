@@ -94,21 +94,25 @@ describe('dln hessian under Ctrl-C', { concurrency: 1, timeout: 300000 }, () => 
     rmSync(join(dir, 'wide.json'));
   });
 
-  test('SIGINT while the dense path reduces the Hessian (TypeScript kernels): exit 130, one line saying where it stopped, no result', async () => {
-    const run = startDln(['--backend', 'ts', 'hessian', ...SEC4, '--weights', 'dense.npz', '--eigenvalues', 'all', '--out', 'dense.npy'], dir);
+  test('SIGINT while the dense path reduces the Hessian (TypeScript kernels): exit 130, one line saying where it stopped, no result (--json: status stopped), nothing written', async () => {
+    const run = startDln(['--backend', 'ts', 'hessian', ...SEC4, '--weights', 'dense.npz', '--eigenvalues', 'all', '--out', 'dense.npy', '--json'], dir);
     await run.stderrHas('hessian (computing the eigenvalues of the 3000×3000 Hessian): column');
     run.child.kill('SIGINT');
     const r = await run.done;
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /^dln: stopped while computing the eigenvalues of the 3000×3000 Hessian \(column \d+ of 2999\): the dense path has no partial result, so nothing is reported$/m);
-    assert.equal(r.stdout, '');
+    const json = JSON.parse(r.stdout) as { status: string; stage: string; done: number; total: number };
+    assert.deepEqual([json.status, json.stage, json.total], ['stopped', 'eigenvalues', 2999]);
+    assert.ok(json.done >= 1 && json.done < 2999 && r.stderr.includes(`(column ${json.done} of 2999)`));
     assert.ok(!readdirSync(dir).some((f) => f.startsWith('dense.npy') || f.startsWith('.dense.npy')), 'nothing written for --out');
   });
 
   test('a second Ctrl-C quits at once: exit 130, nothing on stdout', async () => {
     const m = memoryIO();
-    const running = main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io);
-    while (!m.err().includes('running Lanczos')) await new Promise((r) => setTimeout(r, 10));
+    let finished = false;
+    const running = main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io).finally(() => { finished = true; });
+    while (!m.err().includes('running Lanczos') && !finished) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(!finished, `finished before Lanczos began: ${m.err()}`);
     m.press();
     m.press();
     assert.equal(await running, 130);

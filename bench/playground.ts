@@ -1,6 +1,7 @@
 // The browser playground in headless Chromium: GD steps per second in the page's worker (while the
 // charts redraw) beside the same session code in Node on the same (WASM) backend, chart frame rate,
-// time to first chart, the longest main-thread block and the bundle size.
+// time to first chart, the longest main-thread block and the bundle size. Alone:
+// `npm run bench:playground` (bench/run.ts --only P), which prints the load average before and after.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -76,8 +77,8 @@ async function measure(ctx: BenchContext): Promise<BenchRow[]> {
         note: `Node, same session code and backend: ${node.toPrecision(4)} steps/s; page/Node = ${(web / node).toFixed(2)} (goal ≥ 0.67)`,
       });
       rows.push({
-        id: `${net.id}f`, workload: `chart frame rate during the ${dims.length - 1}-layer run`, backend: 'uPlot canvas', threads: 1, dln: rate((b.frames - a.frames) / dt, 'frames/s'),
-        note: `goal ≥ 30; main-thread time of a redraw: ${b.redrawLastMs.toFixed(1)} ms (slowest ${b.redrawMaxMs.toFixed(1)} ms)`,
+        id: `${net.id}f`, workload: `chart frame rate during the ${dims.length - 1}-layer run (redraws with new data)`, backend: 'uPlot canvas', threads: 1, dln: rate((b.frames - a.frames) / dt, 'frames/s'),
+        note: `goal ≥ 30; main-thread time of a redraw: ${b.redrawLastMs.toFixed(1)} ms (slowest ${b.redrawMaxMs.toFixed(1)} ms); the page painted ${((b.animationFrames - a.animationFrames) / dt).toFixed(1)} animation frames/s`,
       });
       if (net.id === 'P1') rows.push({ id: 'P3', workload: 'time to first chart (navigation → charts with the critical values drawn)', backend: 'page', threads: 1, dln: seconds(first / 1000), note: 'localhost; goal < 1 s' });
       worstGap = Math.max(worstGap, b.maxFrameGapMs);

@@ -9,10 +9,12 @@ import { packageRealData } from '../node/realDataFiles.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { integerAtLeast, oneOf } from './flagParsers.ts';
+import { addGeneratorOptions, generated, generatorFlags, refuseGeneratorFlags } from './dataFlags.ts';
+import type { GeneratorParams } from '../data/index.ts';
 import { printResult } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
-interface ExportFlags {
+interface ExportFlags extends GeneratorParams {
   x: string; y: string; testX?: string; testY?: string; seed: number; force?: true; json?: true;
   pca: number; center: boolean; trainSamples: number;
 }
@@ -36,10 +38,11 @@ function checkTarget(path: string, flag: string, force: boolean): void {
 function dataFor(name: BuiltinName | RealDataName, flags: ExportFlags): { train: Dataset; test?: Dataset; describe: string; real?: RealData } {
   const rng = new Rng(flags.seed);
   if ((realDataNames as readonly string[]).includes(name)) {
+    refuseGeneratorFlags(generatorFlags(flags));
     const real = loadRealData(name as RealDataName, packageRealData, rng, { train: flags.trainSamples, test: 10000 - flags.trainSamples, pca: flags.pca, center: flags.center });
     return { train: real.train, ...(real.test ? { test: real.test } : {}), describe: real.describe, real };
   }
-  const gen = builtinData[name as BuiltinName](rng);
+  const gen = generated(name as BuiltinName, generatorFlags(flags), rng);
   return { train: gen, describe: gen.describe };
 }
 
@@ -84,6 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets')
     .option('--train-samples <n>', 'mnist: digits in the training split', integerAtLeast('--train-samples', 1), 8000)
     .option('--force', 'replace output files that exist');
+  addGeneratorOptions(cmd);
   addSeedOption(cmd);
   addJsonOption(cmd);
   cmd.addHelpText('after', `
@@ -94,6 +98,7 @@ flags), so that dln can be checked against one's own numpy code:
 
 Examples:
   dln data export report-sec4 --x X.npy --y Y.npy --seed 1
+  dln data export nrt --rank 2 --condition 10 --samples 100 --x nrt-x.npy --y nrt-y.npy
   dln data export mnist --x mnist-x.npy --y mnist-y.npy --test-x mnist-xtest.npy --test-y mnist-ytest.npy
   dln data export cars --x cars-x.csv --y cars-y.csv --json`)
     .action((name: string, flags: ExportFlags) => { ctx.exitCode = exportCommand(name, flags, ctx.io); });

@@ -15,9 +15,20 @@ export function builtinDataNames(): readonly (BuiltinName | RealDataName)[] {
   return [...builtinNames, ...realDataNames];
 }
 
+/** Adds the generators' settings: --samples, --noise, --dx, --dy, --rank, --condition (THEORY §8). */
+export function addGeneratorOptions(cmd: Command): Command {
+  return cmd
+    .option('--samples <m>', 'generators: number of samples m (report-sec4 1000, report-sec5 5, nrt 30, amg-escape 100)', integerAtLeast('--samples', 1))
+    .option('--noise <std>', 'report-sec4, report-sec5: standard deviation of the noise E (default 0.1)', nonNegativeNumber('--noise'))
+    .option('--dx <d>', 'nrt, amg-escape: input dimension d_x (default 10)', integerAtLeast('--dx', 1))
+    .option('--dy <d>', 'nrt, amg-escape: output dimension d_y (nrt 8, amg-escape 4)', integerAtLeast('--dy', 1))
+    .option('--rank <r>', 'nrt: rank of the target map (default 4)', integerAtLeast('--rank', 1))
+    .option('--condition <k>', "nrt: σ_1/σ_r of the target map's singular values, spaced linearly from 2 to 2/k (default 2)", positiveNumber('--condition'));
+}
+
 /** Adds --x, --y (files with one sample per row), --data (a built-in generator or real data set) and MNIST's preparation. */
 export function addDataOptions(cmd: Command): Command {
-  return cmd
+  return addGeneratorOptions(cmd)
     .option('--x <file>', 'inputs, one sample per row (.npy, .npz, .csv, .tsv or .txt)')
     .option('--y <file>', 'targets, one sample per row (.npy, .npz, .csv, .tsv or .txt)')
     .option('--x-key <name>', 'the array of an --x .npz holding the inputs (needed unless it holds exactly one)')
@@ -26,12 +37,6 @@ export function addDataOptions(cmd: Command): Command {
     .option('--pca <k>', 'mnist: project the pixels onto the top k principal components (0: all 784 pixels, whose Σ_XX is singular)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets (default: centred on the training means)')
     .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerAtLeast('--train-samples', 1), 8000)
-    .option('--samples <m>', 'generators: number of samples m (report-sec4 1000, report-sec5 5, nrt 30, amg-escape 100)', integerAtLeast('--samples', 1))
-    .option('--noise <std>', 'report-sec4, report-sec5: standard deviation of the noise E (default 0.1)', nonNegativeNumber('--noise'))
-    .option('--dx <d>', 'nrt, amg-escape: input dimension d_x (default 10)', integerAtLeast('--dx', 1))
-    .option('--dy <d>', 'nrt, amg-escape: output dimension d_y (nrt 8, amg-escape 4)', integerAtLeast('--dy', 1))
-    .option('--rank <r>', "nrt: rank of the target map (default 4)", integerAtLeast('--rank', 1))
-    .option('--condition <k>', "nrt: σ_1/σ_r of the target map's singular values, spaced linearly from 2 to 2/k (default 2)", positiveNumber('--condition'))
     .option('--whiten', 'whiten the inputs: X ← Σ_XX^{−1/2}X, so that Σ_XX = I (THEORY §14.1)');
 }
 
@@ -47,12 +52,12 @@ export interface DataFlags extends GeneratorParams { x?: string; y?: string; dat
 const flagOf = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The generator settings given (--samples, --noise, --dx, --dy, --rank, --condition). */
-function generatorFlags(flags: DataFlags): GeneratorParams {
+export function generatorFlags(flags: DataFlags): GeneratorParams {
   return Object.fromEntries(generatorParamNames.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]])) as GeneratorParams;
 }
 
 /** A built-in data set with the generator settings given; each setting that does not fit named by its flag. */
-function generated(name: BuiltinName, params: GeneratorParams, rng: Rng) {
+export function generated(name: BuiltinName, params: GeneratorParams, rng: Rng) {
   if (Object.keys(params).length === 0) return builtinData[name](rng);
   const problems = generatorParamsProblems(name, params);
   if (problems.length > 0) throw new InputError(`--data ${name}: ${problems.map((p) => p.replace(/^(\w+):/, (_m, k: string) => `${flagOf(k)}:`)).join('; ')}`);
@@ -66,7 +71,8 @@ function refuseMnistFlags(flags: DataFlags): void {
   }
 }
 
-function refuseGeneratorFlags(params: GeneratorParams): void {
+/** Refuses generator settings given with data that are not a generator's. */
+export function refuseGeneratorFlags(params: GeneratorParams): void {
   const given = Object.keys(params);
   if (given.length > 0) throw new InputError(`${given.map(flagOf).join(', ')} ${given.length === 1 ? 'sets' : 'set'} a built-in generator (--data report-sec4, report-sec5, nrt or amg-escape), not real data or files`);
 }

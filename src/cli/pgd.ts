@@ -11,7 +11,7 @@ import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.t
 import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from './flagParsers.ts';
 import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { fmt, printResult, warn } from './printResult.ts';
-import { explanationJson, explanationLine } from './explainResult.ts';
+import { explanationJson, explanationLine } from '../landscape/index.ts';
 import { checkOutputFile } from './outputFile.ts';
 import { planFromConfig } from './trainConfig.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
@@ -56,12 +56,13 @@ perturbation happened in the last t_thres steps, remember w̃ and perturb unifor
 r; t_thres steps later return w̃ unless the loss dropped by f_thres. L is not globally smooth, so the
 default β and ρ hold only on a region {‖W_j‖² ≤ K} (THEORY §6.1). At depth N ≥ 3 PGD may return the
 origin: a non-strict saddle is ε-second-order stationary. Perturbations are drawn with --seed after
-the data and the initial weights (drawn as \`dln train\` draws them).
+the data and the initial weights (drawn as \`dln train\` draws them). --config replays the
+perturbed-GD run of a playground export's config.json, bit for bit.
 
 Examples:
   dln pgd --data ln-pgd --dims 2,2,2 --init zero --epsilon 1e-3 --out w.npz      (escapes the origin)
   dln pgd --data ln-pgd --dims 2,2,2,2 --init zero --epsilon 1e-3 --json         (returns the origin)
-  dln pgd --config run/config.json --out again.npz     (a playground export, bit for bit)
+  dln pgd --config run/config.json --out again.npz      (a playground export, bit for bit)
 
 JSON fields: status (returned, max-iterations, diverged or interrupted), iterations, perturbations, loss,
 gradNorm, constants {d, beta, rho, epsilon, c, delta, deltaF, chi, eta, r, gThres, fThres, tThres,

@@ -13,6 +13,12 @@ import { addJsonOption } from './commonOptions.ts';
 import { checkDirWritable } from './outputFile.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 
+/** Where the stored cells ended, in words: "at the global minimum 12, on a plateau 3, at no critical value 1, diverged or failed 4". */
+function endedLine(ended: Record<string, number>): string {
+  const words: Record<string, string> = { 'global-minimum': 'at the global minimum', plateau: 'on a plateau', neither: 'at no critical value', none: 'diverged or failed', unknown: 'not recorded' };
+  return Object.keys(words).filter((k) => (ended[k] ?? 0) > 0).map((k) => `${words[k]} ${ended[k]}`).join(', ');
+}
+
 interface RunFlags { out?: string; jobs: number; queue?: string; redisGrace?: number; quick?: true; progress: boolean; json?: true }
 
 const graceOption = (cmd: Command): Command => cmd.option('--redis-grace <s>', `with --queue: give up once Redis has been unreachable this long (default ${REDIS_GRACE_SECONDS})`, positiveNumber('--redis-grace'));
@@ -97,16 +103,17 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
   });
   addJsonOption(sweep.command('status <dir>').description('cells done / failed / pending, rate and ETA')).action((dir: string, flags: { json?: true }) => {
     const store = SweepStore.open(dir);
-    const counts = store.counts(), t = store.timing(), total = store.meta.total;
+    const counts = store.counts(), ended = store.criticalCounts(), t = store.timing(), total = store.meta.total;
     store.close();
     const failed = counts.failed ?? 0, done = t.n - failed;
     const span = t.first !== null && t.last !== null ? (Date.parse(t.last) - Date.parse(t.first)) / 1000 : 0;
     const rate = span > 0 ? t.n / span : Number.NaN;
-    const status = { dir: resolve(dir), total, done, failed, pending: total - t.n, counts, cellsPerSecond: rate, etaSeconds: (total - t.n) / rate };
+    const status = { dir: resolve(dir), total, done, failed, pending: total - t.n, counts, ended, cellsPerSecond: rate, etaSeconds: (total - t.n) / rate };
     if (flags.json === true) ctx.io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     else {
       ctx.io.stdout.write(`${dir}: ${done} done, ${failed} failed, ${total - t.n} pending of ${total}\n`);
       ctx.io.stdout.write(`  ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing stored yet'}\n`);
+      if (t.n > 0) ctx.io.stdout.write(`  ended ${endedLine(ended)}\n`);
       if (Number.isFinite(rate)) ctx.io.stdout.write(`  ${rate.toPrecision(3)} cells/s while running; ETA ${t.n === total ? 'done' : formatSeconds((total - t.n) / rate)}\n`);
     }
   });

@@ -22,7 +22,7 @@ import { planFromConfig } from './trainConfig.ts';
 import { getBackend } from '../linalg/backend.ts';
 import { checkTrainMemory } from './memoryLimit.ts';
 import { checkOutputDir } from './outputFile.ts';
-import { explanationJson, explanationLine, finalStatus } from './explainResult.ts';
+import { explanationJson, explanationLine, finalStatus } from '../landscape/index.ts';
 import { renderChart } from '../plot/index.ts';
 import { sharpnessFromFlags, sharpnessLine, sharpnessSummary, trajectoryFigure } from './trainSharpness.ts';
 

@@ -99,7 +99,7 @@ test('nrt gives Y = AX with A of rank r and singular values linspace(2, 1, r), X
     const meanSq = x.data.reduce((s, v) => s + v * v, 0) / (dx * m);
     assert.ok(Math.abs(meanSq * m - 1) < 5 * Math.sqrt(2 / (dx * m)), `m·E x² = ${meanSq * m}`);
   }
-  assert.throws(() => nrt(new Rng(1), { dx: 3, dy: 8, rank: 4 }), { name: 'InputError' });
+  assert.throws(() => nrt(new Rng(1), { dx: 3, dy: 8, rank: 4 }), { name: 'ArgumentError' });
 });
 
 test('amgEscape draws independent X (10×100) and Y (4×100) with standard normal entries (THEORY §8.8)', () => {

@@ -3,7 +3,7 @@ import { matmul, matmulNT } from '../linalg/matmul.ts';
 import { haarOrthogonal, randomNormal } from '../linalg/random.ts';
 import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
-import { InputError } from '../errors.ts';
+import { ArgumentError } from '../errors.ts';
 
 /** A synthetic data set (x: d_x×m, y: d_y×m) with a one-line description of how it was drawn. */
 export interface GeneratedData extends Dataset {
@@ -60,9 +60,9 @@ export function reportSec5(rng: Rng, m = 5, noise = 0.1): GeneratedData {
 export function nrt(rng: Rng, options: NrtOptions = {}): GeneratedData {
   const { dx = 10, dy = 8, m = 30, rank = 4, condition = 2 } = options;
   if (!Number.isInteger(rank) || rank < 1 || rank > Math.min(dx, dy)) {
-    throw new InputError(`nrt: rank ${rank} must be an integer in 1..min(d_x, d_y) = ${Math.min(dx, dy)}`);
+    throw new ArgumentError(`nrt: rank ${rank} must be an integer in 1..min(d_x, d_y) = ${Math.min(dx, dy)}`);
   }
-  if (!(Number.isFinite(condition) && condition >= 1)) throw new InputError(`nrt: condition ${condition} must be a finite number ≥ 1`);
+  if (!(Number.isFinite(condition) && condition >= 1)) throw new ArgumentError(`nrt: condition ${condition} must be a finite number ≥ 1`);
   const low = 2 / condition;
   const x = randomNormal(dx, m, rng, 1 / Math.sqrt(m));
   const qy = haarOrthogonal(dy, rng), qx = haarOrthogonal(dx, rng);
@@ -170,11 +170,11 @@ export function generatorParamsProblems(name: BuiltinName, params: GeneratorPara
 
 /**
  * A built-in data set with some of its settings changed (THEORY §8); with none it is exactly
- * builtinData[name](rng), bit for bit. An InputError names the first setting that does not fit.
+ * `builtinData[name](rng)`, bit for bit. An ArgumentError names the first setting that does not fit.
  */
 export function generateData(name: BuiltinName, rng: Rng, params: GeneratorParams = {}): GeneratedData {
   const problems = generatorParamsProblems(name, params);
-  if (problems.length > 0) throw new InputError(`${name}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ArgumentError(`${name}: ${problems.join('; ')}`);
   const d = generatorDefaults[name], p = { ...d, ...params } as Required<GeneratorParams>;
   switch (name) {
     case 'report-sec4': return reportSec4(rng, p.samples, p.noise);

@@ -4,7 +4,7 @@
  *
  * @module dln/experiments
  */
-export type { Check, Comparison, Experiment, ExperimentContext, ExperimentResult, Figure, Table } from './types.ts';
+export type { Check, Comparison, Experiment, ExperimentContext, ExperimentResult, Figure, FigureRun, Table } from './types.ts';
 export { experiments, getExperiment, hiddenExperiments, isHidden, registryProblems, selectExperiments } from './registry.ts';
 export { type SmokeConfig, smoke, smokeLong } from './smoke.ts';
 // Sweeps: specs, cells, their evaluation on the batched engine, phase figures and the built-in sweeps.

@@ -34,6 +34,8 @@ export const plateaus: Experiment<PlateausConfig> = {
   question: 'Started near the origin, does gradient descent on a 5-4-4-5 linear network stall on plateaus, and are the plateau losses exactly the critical values c_r = ½(tr Σ_YY − Σ_{i≤r} λ_i)?',
   defaults: { samples: 1000, initStds: [0.05, 5e-4], runsPerStd: 10, maxSteps: 300000 },
   quick: { samples: 1000, initStds: [0.05, 5e-4], runsPerStd: 1, maxSteps: 200000 },
+  // 2: the figure carries its run for the report's playground link.
+  version: 2,
   run: runPlateaus,
 };
 
@@ -126,6 +128,10 @@ function runPlateaus(config: PlateausConfig, ctx: ExperimentContext): Experiment
       plateaus: tablePlateaus,
       'critical-values': columnsTable({ rank: c.map((_, r) => r), c_r: c, lambda_r: c.map((_, r) => (r === 0 ? '' : cv.lambda[r - 1])) }),
     },
-    figures: [{ name: 'plateaus', caption: 'Loss of gradient descent from two random starts near the origin (log–log). The curves rest on the dashed critical values c_r, leaving them one rank at a time; the smaller start passes closer to each saddle and rests longer.', spec: figure }],
+    figures: [{
+      name: 'plateaus', caption: 'Loss of gradient descent from two random starts near the origin (log–log). The curves rest on the dashed critical values c_r, leaving them one rank at a time; the smaller start passes closer to each saddle and rests longer.', spec: figure,
+      // The first start is the first draw after the data: a fresh generator seeded like the experiment gives it again.
+      ...(runs[0] === large[0] ? { run: { curve: label(large[0]), dims: DIMS, data: { name: 'report-sec4' as const, ...(config.samples === 1000 ? {} : { m: config.samples }) }, init: { kind: 'gaussian' as const, std: large[0].std }, eta, seed: ctx.seed, steps: large[0].steps, recordEvery: 1 } } : {}),
+    }],
   };
 }

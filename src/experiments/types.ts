@@ -36,11 +36,33 @@ export interface Table {
   rows: (number | string)[][];
 }
 
+/**
+ * One GD run of a figure as the playground can start it again: a fresh generator seeded with `seed`
+ * draws the data set and then W(0), and GD takes `steps` constant steps of size `eta` — the run's
+ * own order of draws, so the playground reproduces its losses bit for bit (on the same kernels).
+ */
+export interface FigureRun {
+  /** Which curve of the figure it is, e.g. "init std 0.05". */
+  curve: string;
+  dims: number[];
+  data:
+    | { name: 'report-sec4' | 'report-sec5' | 'nrt' | 'amg-escape' | 'ln-pgd'; m?: number }
+    | { name: 'cars' | 'penguins' }
+    | { name: 'mnist'; pca: number; train: number; center: boolean };
+  init: { kind: 'gaussian'; std: number } | { kind: 'balanced'; scale: number } | { kind: 'orthogonal'; scale: number };
+  eta: number;
+  seed: number;
+  steps: number;
+  recordEvery: number;
+}
+
 /** A figure: a vega-lite spec (rendered to SVG and PNG by the CLI, live in the browser). */
 export interface Figure {
   name: string;
   caption: string;
   spec: TopLevelSpec;
+  /** The single run the figure draws (or its first curve), for the report's link to the playground. */
+  run?: FigureRun;
 }
 
 /** What an experiment returns: plain data, no files. */

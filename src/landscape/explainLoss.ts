@@ -3,7 +3,7 @@ import { createGradWorkspace, product } from '../model/lossAndGrad.ts';
 import { frobenius } from '../linalg/norms.ts';
 import type { Stats } from '../model/stats.ts';
 import { maxRank } from '../model/network.ts';
-import { criticalValues } from './criticalValues.ts';
+import { type CriticalValuesResult, criticalValues } from './criticalValues.ts';
 
 /** Where a loss sits among the critical values of its architecture (THEORY §5.3). */
 export interface LossExplanation {
@@ -51,14 +51,15 @@ export interface CriticalLadder {
 
 /**
  * The critical values of these widths (all of them when there are at most 10⁵ index sets, else the
- * plateau values c_r of best rank-r maps) and the global minimum.
+ * plateau values c_r of best rank-r maps) and the global minimum. cv: criticalValues(stats, dims)
+ * when the caller has it already (a sweep's instance does).
  */
-export function criticalLadder(stats: Stats, dims: readonly number[]): CriticalLadder {
+export function criticalLadder(stats: Stats, dims: readonly number[], known?: CriticalValuesResult): CriticalLadder {
   const rMax = maxRank(dims);
   let values: { loss: number; subset: number[]; rank: number }[];
   let globalMinimum: number;
   try {
-    const cv = criticalValues(stats, dims);
+    const cv = known ?? criticalValues(stats, dims);
     values = cv.values; globalMinimum = cv.globalMinimum.loss;
   } catch {
     const cv = criticalValues(stats, [stats.dx, Math.min(rMax, 1), stats.dy], { maxCount: Infinity });
@@ -107,4 +108,34 @@ export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: n
   } catch {
     return null;
   }
+}
+
+/** A run that ran out of steps with its gradient at rounding level has converged: no step can improve it. */
+export function finalStatus<S extends string>(status: S, x: Pick<LossExplanation, 'gradientAtRounding'> | null): S | 'converged' {
+  return status === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : status;
+}
+
+/** A LossExplanation as plain data: the `criticalValue` of dln train's and pgd's summaries, the `critical` of a sweep's cell. */
+export interface ExplanationJson {
+  kind: LossExplanation['kind'];
+  nearest: number;
+  subset: number[];
+  rank: number;
+  gap: number;
+  globalMinimum: number;
+  rMax: number;
+  gradientAtRounding: boolean;
+}
+
+/** The explanation as plain data (ExplanationJson). */
+export function explanationJson(x: LossExplanation): ExplanationJson {
+  return { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding };
+}
+
+/** One line for a text summary, e.g. "at the global minimum for these widths (rank 2 ≤ 2 = min width): critical value 4.900376e+2". */
+export function explanationLine(x: ExplanationJson): string {
+  const v = x.nearest.toExponential(6), s = `S = {${x.subset.join(',')}}`;
+  if (x.kind === 'global-minimum') return `at the global minimum for these widths (rank ${x.rank} ≤ ${x.rMax} = min width): critical value ${v}`;
+  if (x.kind === 'plateau') return `on a plateau: the saddle value ${v} (${s}, rank ${x.rank}); the global minimum is ${x.globalMinimum.toExponential(6)}`;
+  return `at no critical value (nearest ${v}, ${s}, off by ${x.gap.toExponential(2)}); the global minimum is ${x.globalMinimum.toExponential(6)}`;
 }

@@ -24,4 +24,5 @@ export { lossSlice } from './slice.ts';
 export type { LossSliceResult } from './slice.ts';
 export {
   type CriticalLadder, type LossExplanation, classifyLoss, criticalLadder, explainLoss, explainFinal, gradientAtRoundingLevel, gradientRoundingLevel,
+  type ExplanationJson, finalStatus, explanationJson, explanationLine,
 } from './explainLoss.ts';

@@ -13,7 +13,7 @@ export {
   initialInvariants, isWideLayer, fitsInitialInvariant,
   invariantDrift, balanceMeasures, assertInvariantsMatch,
 } from './invariants.ts';
-export { hessian, parameterOffsets } from './hessian.ts';
+export { type HessianOptions, hessian, parameterOffsets } from './hessian.ts';
 export { type HvpWorkspace, hessianVectorProduct, createHvpWorkspace } from './hessianVectorProduct.ts';
 export {
   type SharpnessOptions, type SharpnessState, type SharpnessTracker, createSharpnessTracker, sharpness,

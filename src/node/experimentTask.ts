@@ -1,12 +1,12 @@
-import type { ExperimentContext, ExperimentResult } from '../experiments/types.ts';
+import type { ExperimentContext, ExperimentResult, FigureRun } from '../experiments/types.ts';
 import type { JobContext } from './jobRunner.ts';
 import { packageRealData } from './realDataFiles.ts';
 
 /** One experiment to run: its name, which configuration (--quick or the full one), and the seed. */
 export interface ExperimentTask { name: string; quick: boolean; seed: number }
 
-/** A figure as the CLI writes it: the caption, the SVG document and its PNG. */
-export interface RenderedFigure { name: string; caption: string; svg: string; png: Uint8Array }
+/** A figure as the CLI writes it: the caption, the SVG document and its PNG (and the run it draws, for the playground link). */
+export interface RenderedFigure { name: string; caption: string; svg: string; png: Uint8Array; run?: FigureRun }
 
 /** What a worker sends back: the result with its figures rendered, and the experiment's own run time. */
 export interface ExperimentOutcome {
@@ -52,7 +52,7 @@ export async function experimentTask(task: ExperimentTask, job: JobContext, prog
   const figures: RenderedFigure[] = [];
   for (const f of result.figures) {
     const { svg, png } = await renderChart(f.spec);
-    figures.push({ name: f.name, caption: f.caption, svg, png });
+    figures.push({ name: f.name, caption: f.caption, svg, png, ...(f.run !== undefined ? { run: f.run } : {}) });
   }
   return { result: { ...result, figures }, seconds };
 }

@@ -10,7 +10,7 @@ export { trainBatchedParallel } from './trainBatchedParallel.ts';
 export { type TaskEnd, type RunExperimentsOptions, type ExperimentPool, runExperiments } from './runExperiments.ts';
 export { type ExperimentTask, type RenderedFigure, type ExperimentOutcome, type TaskProgress, experimentTask } from './experimentTask.ts';
 export {
-  type JobContext, type JobSpec, type StartJobOptions, type RunningJob, type JobIO, type RunJobOptions, startJob, runJob, onInterrupts,
+  type JobContext, type JobStage, type JobSpec, type StartJobOptions, type RunningJob, type JobIO, type RunJobOptions, startJob, runJob, onInterrupts,
 } from './jobRunner.ts';
 export { type NpzKey, readMatrixFile, loadDataset, readWeightsFile } from './dataFiles.ts';
 export { writeFileAtomic } from './writeFileAtomic.ts';

@@ -223,9 +223,17 @@ export function trainGD(stats: Stats, weights: Mat[], options: TrainOptions, res
     recordAt(rec, step, loss, gradNorm, true);
     if (rec.lastRecord !== null) recordSharpness(rec.sharp, rec.lastRecord, weights, stats, true);
   }
-  const bal = weights.every(isFiniteMat) ? balancedness(weights) : Number.NaN;
   const { stride, produced, last } = rec.retention;
-  const result: TrainResult = { status, steps: step, loss, gradNorm, balancedness: bal, weights, trajectory, c0, recording: { stride, produced, last } };
+  const result: TrainResult = { status, steps: step, loss, gradNorm, balancedness: Number.NaN, weights, trajectory, c0, recording: { stride, produced, last } };
+  // Balancedness costs a spectral norm per layer pair (18 ms for ten 32×32 layers): computed when
+  // read, so that a caller resuming in short slices (the playground) does not pay it per slice.
+  let bal: number | undefined;
+  const finalWeights = weights.map((w) => ({ rows: w.rows, cols: w.cols, data: w.data.slice() }));
+  Object.defineProperty(result, 'balancedness', {
+    enumerable: true, configurable: true,
+    get: () => (bal ??= finalWeights.every(isFiniteMat) ? balancedness(finalWeights) : Number.NaN),
+    set: (v: number) => { bal = v; },
+  });
   if (rec.sharp !== null) result.sharpnessState = rec.sharp.tracker.state();
   return result;
 }

@@ -26,9 +26,11 @@ function setText(s: number[]): string {
 export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: PlaygroundConfig, store: RunStore, eta: () => number): ChartSet {
   parent.replaceChildren();
   const xName = cfg.optimizer === 'flow' ? 't' : 'step';
+  // Beyond this many critical values (MNIST's ten targets have 1,024) only the plateau values are drawn.
+  const many = info.critical.length > 40;
   const lossRefs = (): RefLine[] => [
     // The plateau values c_r (S = {1..r}, where runs from a small start wait) are the major lines.
-    ...info.critical.filter((c) => c.loss !== info.globalMinimum).map((c) => {
+    ...info.critical.filter((c) => c.loss !== info.globalMinimum && (!many || c.subset.every((s, i) => s === i + 1))).map((c) => {
       const top = c.subset.every((s, i) => s === i + 1);
       return { value: c.loss, label: top ? `rank ${c.rank}` : `rank ${c.rank} ${setText(c.subset)}`, color: top ? '#333' : '#777', minor: !top };
     }),
@@ -36,7 +38,7 @@ export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: Playgrou
   ];
   const svCount = Math.min(info.dx, info.dy);
   const specs = [
-    { id: 'loss', title: 'Loss L(W) with every critical value', x: xName, y: 'loss', log: true, series: [{ label: 'loss', color: PALETTE[0] }], refs: lossRefs },
+    { id: 'loss', title: many ? `Loss L(W) with the plateau values c_r (of ${info.critical.length.toLocaleString('en')} critical values)` : 'Loss L(W) with every critical value', x: xName, y: 'loss', log: true, series: [{ label: 'loss', color: PALETTE[0] }], refs: lossRefs },
     {
       id: 'sv', title: 'Singular values of the product and their targets', x: xName, y: 'σ_i', log: false,
       series: Array.from({ length: svCount }, (_, k) => ({ label: `σ${k + 1}`, color: PALETTE[k % PALETTE.length] })),

@@ -67,6 +67,15 @@ function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): numbe
   return out;
 }
 
+/** A linear axis's tick: small and huge values in exponent form (uPlot's own labels round 1e-4 to 0). */
+function linearLabel(v: number | null): string {
+  if (v === null) return '';
+  const a = Math.abs(v);
+  if (v === 0) return '0';
+  if (a < 1e-3 || a >= 1e7) return v.toExponential(1).replace('e+', 'e');
+  return v.toLocaleString('en', { maximumSignificantDigits: 4 });
+}
+
 function logLabel(v: number | null): string {
   if (v === null || !(v > 0)) return '';
   const e = Math.log10(v);
@@ -98,7 +107,7 @@ export function createChart(parent: HTMLElement, spec: ChartSpec): LiveChart {
       { label: spec.x, labelSize: 16, size: 34, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif' },
       {
         label: spec.y, labelSize: 16, size: 62, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif',
-        ...(spec.log ? { splits: decadeSplits, values: (_u: uPlot, v: (number | null)[]) => v.map(logLabel) } : {}),
+        ...(spec.log ? { splits: decadeSplits, values: (_u: uPlot, v: (number | null)[]) => v.map(logLabel) } : { values: (_u: uPlot, v: (number | null)[]) => v.map(linearLabel) }),
       },
     ],
     legend: { show: spec.series.length === 2, live: false },

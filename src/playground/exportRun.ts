@@ -7,6 +7,7 @@ import { encodeNpy, encodeWeights } from '../data/index.ts';
 import { balancedness, invariantDrift, invariants } from '../theory/index.ts';
 import { configToParams } from './config.ts';
 import { type Session, explainNow } from './session.ts';
+import { explanationJson, finalStatus } from '../landscape/index.ts';
 
 /** SHA-256 of bytes, hex (Web Crypto: pages on 127.0.0.1 are a secure context). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -84,10 +85,10 @@ export async function exportFiles(s: Session, backend: string, version: string):
   const c0 = invariants(s.setup.w0);
   // dln train's summary: where the loss sits among the critical values, and `converged` at a gradient at rounding level.
   const x = explainNow(s);
-  const stopped = s.status === 'paused' || s.status === 'ready' ? 'max-steps' : s.status;
+  const stopped = s.status === 'paused' || s.status === 'ready' ? (method === 'pgd' ? 'max-iterations' : 'max-steps') : s.status;
   files['summary.json'] = json({
-    status: stopped === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : stopped, steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
-    ...(x !== null ? { criticalValue: { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding } } : {}),
+    status: finalStatus(stopped, x), steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
+    ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     loss: last?.loss ?? Number.NaN, gradNorm: last?.gradNorm ?? Number.NaN,
     balancedness: finite ? balancedness(s.weights) : Number.NaN,
     drift: finite ? invariantDrift(s.weights, c0) : Number.NaN,

@@ -23,6 +23,8 @@ export interface PageProbe {
   /** The longest gap between animation frames while a run was going (ms), and the longest task the browser reported (ms, tasks ≥ 50 ms). */
   maxFrameGapMs: number;
   longestTaskMs: number;
+  /** Animation frames the page painted while a run was going (the page's own frame rate; `frames` counts chart redraws). */
+  animationFrames: number;
   /** Main-thread time of the slowest and of the latest chart redraw (ms). */
   redrawMaxMs: number;
   redrawLastMs: number;
@@ -63,7 +65,7 @@ function start(): void {
   const form = $<HTMLFormElement>('config');
   const probe: PageProbe = {
     ready: false, backend: '', info: null, step: 0, status: 'loading', running: false, lastLoss: Number.NaN, records: 0,
-    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0, maxFrameGapMs: 0, longestTaskMs: 0, redrawMaxMs: 0, redrawLastMs: 0,
+    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0, animationFrames: 0, maxFrameGapMs: 0, longestTaskMs: 0, redrawMaxMs: 0, redrawLastMs: 0,
   };
   try {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longestTaskMs = Math.max(probe.longestTaskMs, e.duration); }).observe({ type: 'longtask', buffered: true });
@@ -169,7 +171,7 @@ function start(): void {
 
   let lastFrame = NaN;
   function frame(now: number): void {
-    if (last?.running === true && Number.isFinite(lastFrame)) probe.maxFrameGapMs = Math.max(probe.maxFrameGapMs, now - lastFrame);
+    if (last?.running === true && Number.isFinite(lastFrame)) { probe.maxFrameGapMs = Math.max(probe.maxFrameGapMs, now - lastFrame); probe.animationFrames++; }
     lastFrame = now;
     if (dirty && charts !== null) {
       dirty = false;
@@ -194,7 +196,16 @@ function start(): void {
     b.addEventListener('click', () => { fillForm(form, p.cfg); apply(p.cfg); });
     $('presets').append(b);
   }
-  form.addEventListener('change', () => { updateVisibility(form); });
+  form.addEventListener('change', (ev) => {
+    updateVisibility(form);
+    // A real data set fixes d_0 and d_N: the widths' ends follow it (hidden widths stay as typed).
+    const id = (ev.target as HTMLElement).id;
+    if (id !== 'data' && id !== 'pca') return;
+    const name = $<HTMLSelectElement>('data').value, k = $<HTMLInputElement>('pca').value.trim();
+    const ends = name === 'cars' ? [5, 4] : name === 'penguins' ? [4, 2] : name === 'mnist' && /^\d+$/.test(k) ? [Number(k), 10] : null;
+    const dims = $<HTMLInputElement>('dims'), parts = dims.value.split(',').map((p) => p.trim());
+    if (ends !== null && parts.length >= 2) dims.value = [ends[0], ...parts.slice(1, -1), ends[1]].join(',');
+  });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     try { apply(readForm(form)); } catch (e) { if (e instanceof InputError) configError.textContent = e.message; else throw e; }

@@ -58,22 +58,25 @@ export function canAdvance(s: Session): boolean {
 }
 
 /**
- * Takes at most `steps` steps, stopping early after `deadline` (performance.now() time); returns the
+ * Takes at most `steps` steps, stopping early after `deadline` (performance.now() time, read every
+ * `checkEvery` steps); returns the
  * records taken. GD, the flow and perturbed GD continue from their resume state, so the records and
  * weights do not depend on how a run is cut into calls (onRecord sees PGD's losses as they come).
  */
-export function advance(s: Session, steps: number, deadline = Infinity, onRecord?: (r: TrajectoryRecord) => void, stop?: () => boolean): TrajectoryRecord[] {
+export function advance(s: Session, steps: number, deadline = Infinity, onRecord?: (r: TrajectoryRecord) => void, stop?: () => boolean, checkEvery = 64): TrajectoryRecord[] {
   if (!canAdvance(s) || steps <= 0) return [];
   const before = s.trajectory.length;
   let taken = 0;
-  const shouldStop = (): boolean => ++taken >= steps || ((taken & 63) === 0 && performance.now() > deadline) || (stop?.() ?? false);
+  // The clock is read every checkEvery steps (a slow step reads it every time, so that a slice ends near its deadline).
+  const shouldStop = (): boolean => ++taken >= steps || (taken % checkEvery === 0 && performance.now() > deadline) || (stop?.() ?? false);
   const common = { maxSteps: s.cfg.steps, recordEvery: s.cfg.recordEvery, shouldStop, onRecord };
   const resume = s.resume === null ? undefined : s.resume;
   if (s.cfg.optimizer === 'gd' || s.cfg.optimizer === 'power') {
-    const r = trainGD(s.stats, s.weights, { ...common, schedule: scheduleOf(s) }, resume === undefined ? undefined : { ...(resume as TrainResume), trajectory: s.trajectory });
+    // The resume state carries the recording's counters, so the records so far need not be passed (and copied) again.
+    const r = trainGD(s.stats, s.weights, { ...common, schedule: scheduleOf(s) }, resume as TrainResume | undefined);
     s.step = r.steps;
-    s.trajectory = r.trajectory;
-    s.resume = { step: r.steps, trajectory: [], c0: r.c0 };
+    for (const rec of r.trajectory) s.trajectory.push(rec);
+    s.resume = { step: r.steps, trajectory: [], c0: r.c0, recording: r.recording };
     s.status = r.status === 'interrupted' ? 'paused' : r.status;
   } else if (s.cfg.optimizer === 'flow') {
     const r = gradientFlow(s.stats, s.weights, { ...common, tEnd: s.cfg.tEnd }, resume === undefined ? undefined : { ...(resume as FlowResume), trajectory: s.trajectory });

@@ -2,6 +2,7 @@
 // answers the page between slices (pause, step, η) and the page itself never waits for it.
 import { useWasmKernels } from '../linalg/backends/index.ts';
 import type { TrajectoryRecord } from '../optim/index.ts';
+import type { LossExplanation } from '../landscape/index.ts';
 import { type FromWorker, type Progress, type ToWorker } from './protocol.ts';
 import { createSetup } from './setup.ts';
 import { type Session, advance, canAdvance, createSession, explainNow, sampleSharpness, setEta } from './session.ts';
@@ -30,6 +31,17 @@ let sharpSent = 0;
 let lastSharp = { at: -Infinity, cost: 0 };
 let rate = { steps: 0, ms: 0 };
 
+/** The status line's classification costs a gradient evaluation: at most every EXPLAIN_MS while running. */
+const EXPLAIN_MS = 100;
+let explained: { at: number; step: number; x: LossExplanation | null } = { at: -Infinity, step: -1, x: null };
+
+function explanation(s: Session): LossExplanation | null {
+  const now = performance.now();
+  if (explained.step === s.step || (running && now - explained.at < EXPLAIN_MS)) return explained.x;
+  explained = { at: now, step: s.step, x: explainNow(s) };
+  return explained.x;
+}
+
 function progress(): void {
   const s = session;
   if (s === null) return;
@@ -38,7 +50,7 @@ function progress(): void {
   const msg: Progress = {
     type: 'progress', records: pending, step: s.step, t: s.t, status: s.status, running, eta: s.eta,
     sharpness: s.sharpness.slice(sharpSent), weights, stepsPerSecond: rate.ms > 0 ? (1000 * rate.steps) / rate.ms : Number.NaN,
-    explanation: explainNow(s),
+    explanation: explanation(s),
   };
   pending = [];
   sharpSent = s.sharpness.length;
@@ -48,7 +60,10 @@ function progress(): void {
 function slice(steps: number): void {
   const s = session as Session;
   const t0 = performance.now(), step0 = s.step;
-  const records = advance(s, steps, t0 + SLICE_MS, (r) => { if (s.cfg.optimizer === 'pgd') { pending.push(r); if (pending.length >= 200) progress(); } });
+  // Read the clock about every 0.5 ms of work (every step when a step takes longer), at most every 64 steps.
+  const perMs = rate.ms > 0 ? rate.steps / rate.ms : 1;
+  const checkEvery = Math.max(1, Math.min(64, 2 ** Math.floor(Math.log2(Math.max(1, perMs / 2)))));
+  const records = advance(s, steps, t0 + SLICE_MS, (r) => { if (s.cfg.optimizer === 'pgd') { pending.push(r); if (pending.length >= 200) progress(); } }, undefined, checkEvery);
   const t1 = performance.now();
   if (s.cfg.optimizer !== 'pgd') pending.push(...records);
   rate = { steps: rate.steps * 0.8 + (s.step - step0), ms: rate.ms * 0.8 + (t1 - t0) };
@@ -95,7 +110,7 @@ async function handle(m: ToWorker): Promise<void> {
     const setup = createSetup(m.cfg, m.uploads);
     running = false;
     session = createSession(m.cfg, setup);
-    pending = []; sharpSent = 0; rate = { steps: 0, ms: 0 }; lastSharp = { at: -Infinity, cost: 0 };
+    pending = []; sharpSent = 0; rate = { steps: 0, ms: 0 }; lastSharp = { at: -Infinity, cost: 0 }; explained = { at: -Infinity, step: -1, x: null };
     post({ type: 'info', info: setup.info });
     progress();
     return;
@@ -115,7 +130,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'reset': {
       running = false;
       session = createSession(s.cfg, s.setup);
-      pending = []; sharpSent = 0; rate = { steps: 0, ms: 0 };
+      pending = []; sharpSent = 0; rate = { steps: 0, ms: 0 }; explained = { at: -Infinity, step: -1, x: null };
       post({ type: 'info', info: s.setup.info });
       progress();
       break;

@@ -19,7 +19,7 @@ export async function plotSweep(dir: string, axes: FigureAxes): Promise<string[]
   let figures, verdict: string | null = null;
   try {
     if (builtin) { const a = analyseBuiltin(spec, records); figures = a.figures; verdict = `${a.verdict}\n\n${a.checks.map((c) => `${c.passed ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`).join('\n')}\n`; }
-    else figures = sweepFigures(spec, records, axes);
+    else figures = sweepFigures(spec, records, axes, { ended: true });
   } catch (e) {
     if (e instanceof RangeError) throw new InputError(`dln sweep plot: ${e.message}`);
     throw e;

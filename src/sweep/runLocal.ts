@@ -14,6 +14,8 @@ export interface RunLocalOptions {
   jobs: number;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   progress: boolean;
+  /** When the worker threads start (default THREAD_START); 'only' starts jobs threads at once and leaves the calling thread to the store. */
+  threadStart?: { afterSeconds: number; remainingSeconds: number } | 'only';
   /** Called with a function that stops the sweep: first call finishes the running chunks, second drops them. */
   onInterrupt(stop: () => void): () => void;
 }
@@ -25,11 +27,18 @@ export interface RunOutcome { done: number; total: number; interrupted: boolean 
 export const MAIN_THREAD_PIECE = { cells: 32, cellSteps: 1 << 16 };
 
 /**
+ * When the worker threads start: once the calling thread has computed for afterSeconds and the cells
+ * left would take it more than remainingSeconds (a thread takes 0.2 s to load the compiled engine,
+ * 1–2 s through tsx, and that time is spent on a core the sweep shares).
+ */
+export const THREAD_START = { afterSeconds: 0.25, remainingSeconds: 1 };
+
+/**
  * Evaluates the sweep's missing cells on `jobs` threads and stores each chunk (or piece of one) in one
  * transaction as it finishes. The calling thread is one of the `jobs`: it evaluates pieces of chunks
- * (MAIN_THREAD_PIECE) between its other work, the other jobs − 1 are worker threads taking whole
- * chunks. So a small sweep does not wait the second or two a thread takes to load the engine, and no
- * core idles in the calling thread; the cells' bits do not depend on who evaluates them.
+ * (MAIN_THREAD_PIECE) between its other work; the other jobs − 1 are worker threads taking whole
+ * chunks, started only when the sweep is long enough to repay their start (THREAD_START). So a small
+ * sweep does not wait for threads to load the engine; the cells' bits do not depend on who evaluates them.
  * Ctrl-C stops handing out chunks; a second Ctrl-C drops the threads' running ones (the calling
  * thread's piece, a few hundredths of a second, is finished). Nothing stored is ever recomputed.
  */
@@ -41,8 +50,10 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
   if (queue.length === 0) return { done, total, interrupted: false };
   // The threads read real data from this machine's packages: say before starting when one is missing.
   for (const name of specDataNames(spec)) if (isRealData(name)) checkRealDataInstalled(name);
-  const threads = Math.max(0, Math.min(o.jobs, queue.length) - 1);
-  const pool = threads > 0 ? new ChunkPool(threads, dln) : null;
+  const only = o.threadStart === 'only';
+  const threads = Math.max(0, Math.min(o.jobs, queue.length) - (only ? 0 : 1));
+  let pool: ChunkPool | null = null, failed: unknown;
+  const lanes: Promise<void>[] = [];
   let stops = 0;
   let abort: (e: Error) => void = () => {};
   const aborted = new Promise<never>((_, reject) => { abort = reject; });
@@ -67,24 +78,38 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
     const prev = setBackend(ts);
     try { return evaluateCells(spec, cells, { dln, data }); } finally { setBackend(prev); }
   };
+  const t0 = performance.now();
+  let here = 0;
+  const startThreads = (): void => {
+    const seconds = (performance.now() - t0) / 1000, left = queue.reduce((n, c) => n + c.cells.length, 0);
+    const when = o.threadStart === undefined || o.threadStart === 'only' ? THREAD_START : o.threadStart;
+    if (!only && (pool !== null || threads === 0 || left === 0 || seconds < when.afterSeconds || (left * seconds) / here <= when.remainingSeconds)) return;
+    const p = new ChunkPool(Math.min(threads, queue.length), dln);
+    pool = p;
+    for (let i = 0; i < p.threads; i++) lanes.push(lane(p).catch((e: unknown) => { failed ??= e; throw e; }));
+    for (const l of lanes) l.catch(() => undefined);
+  };
   const mainLane = async (): Promise<void> => {
-    for (let next = queue.shift(); next !== undefined && stops === 0; next = queue.shift()) {
+    for (let next = queue.shift(); next !== undefined && stops === 0 && failed === undefined; next = queue.shift()) {
       const steps = cellAt(spec, next.cells[0]).settings.steps;
       const size = Math.max(1, Math.min(MAIN_THREAD_PIECE.cells, Math.floor(MAIN_THREAD_PIECE.cellSteps / steps)));
       const piece = next.cells.slice(0, size);
       if (next.cells.length > piece.length) queue.unshift({ ...next, cells: next.cells.slice(piece.length) });
       done += store.put(evaluateHere(piece), worker);
+      here += piece.length;
       progress.update(done);
+      startThreads();
       await new Promise((r) => setImmediate(r));
     }
   };
   try {
-    await Promise.all([mainLane(), ...Array.from({ length: threads }, () => lane(pool as ChunkPool))]);
+    if (only) startThreads(); else await mainLane();
+    await Promise.all(lanes);
   } catch (e) {
     if (stops < 2) throw e;
   } finally {
     off();
-    await pool?.close();
+    await (pool as ChunkPool | null)?.close();
     progress.stop(done);
   }
   return { done, total, interrupted: stops > 0 };

@@ -7,7 +7,8 @@ import { pendingChunks } from './sweepDir.ts';
 import { SweepProgress } from './sweepProgress.ts';
 import type { SweepStore } from './sweepStore.ts';
 
-const POLL_MS = 200;
+/** How often the coordinator collects finished chunks (a short listing of the completed jobs: cheap, and the last chunk is stored soon after it is done). */
+const POLL_MS = 50;
 
 /**
  * The coordinator of a distributed sweep: puts every chunk not yet stored on the BullMQ queue at url

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS cells (
   loss REAL, grad_norm REAL, loss_init REAL, loss_max REAL, loss_min REAL, nearest_critical REAL, nearest_rank INTEGER,
   plateau_steps TEXT NOT NULL, sharpness_start REAL, sharpness_end REAL, eta_max REAL, lr REAL, dims TEXT NOT NULL,
   coords TEXT NOT NULL, config TEXT NOT NULL, command TEXT NOT NULL, dln TEXT NOT NULL, error TEXT,
-  record TEXT NOT NULL, worker TEXT NOT NULL, finished_at TEXT NOT NULL
+  record TEXT NOT NULL, worker TEXT NOT NULL, finished_at TEXT NOT NULL, critical_kind TEXT
 );`;
 
 /** A number for a REAL column: NULL where SQLite cannot hold it (NaN; the record column keeps it). */
@@ -73,14 +73,19 @@ export class SweepStore {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    // critical_kind came after the first stores of this format: add it to a store that lacks it.
+    const columns = db.prepare('SELECT name FROM pragma_table_info(\'cells\')').pluck().all() as string[];
+    if (!columns.includes('critical_kind')) db.exec('ALTER TABLE cells ADD COLUMN critical_kind TEXT');
     return db;
   }
 
   /** Stores records in one transaction (cells already stored are kept as they are); returns how many were new. */
   put(records: readonly CellRecord[], worker: string): number {
-    const ins = this.db.prepare(`INSERT OR IGNORE INTO cells VALUES (@idx, @key, @status, @stop, @steps, @loss, @grad_norm, @loss_init, @loss_max,
+    const ins = this.db.prepare(`INSERT OR IGNORE INTO cells (idx, key, status, stop, steps, loss, grad_norm, loss_init, loss_max, loss_min,
+      nearest_critical, nearest_rank, plateau_steps, sharpness_start, sharpness_end, eta_max, lr, dims, coords, config, command, dln, error, record,
+      worker, finished_at, critical_kind) VALUES (@idx, @key, @status, @stop, @steps, @loss, @grad_norm, @loss_init, @loss_max,
       @loss_min, @nearest_critical, @nearest_rank, @plateau_steps, @sharpness_start, @sharpness_end, @eta_max, @lr, @dims, @coords, @config,
-      @command, @dln, @error, @record, @worker, @finished_at)`);
+      @command, @dln, @error, @record, @worker, @finished_at, @critical_kind)`);
     const now = new Date().toISOString();
     return this.db.transaction(() => {
       let n = 0;
@@ -91,6 +96,7 @@ export class SweepStore {
           nearest_rank: r.nearestCritical?.rank ?? null, plateau_steps: JSON.stringify(r.plateauSteps), sharpness_start: real(r.sharpnessStart),
           sharpness_end: real(r.sharpnessEnd), eta_max: real(r.etaMax), lr: real(r.lr), dims: r.dims.join(','), coords: JSON.stringify(r.coords),
           config: encodeExactJson(r.config), command: r.command, dln: r.dln, error: r.error ?? null, record: encodeExactJson(r), worker, finished_at: now,
+          critical_kind: r.critical?.kind ?? null,
         }).changes;
       }
       return n;
@@ -106,6 +112,13 @@ export class SweepStore {
   counts(): Record<string, number> {
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM cells GROUP BY status').all() as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  /** Stored cells by where they ended (critical_kind: global-minimum, plateau, neither; 'none' for diverged and failed cells, 'unknown' where not recorded). */
+  criticalCounts(): Record<string, number> {
+    const rows = this.db.prepare(`SELECT COALESCE(critical_kind, CASE WHEN status IN ('diverged', 'failed') THEN 'none' ELSE 'unknown' END) AS k, COUNT(*) AS n
+      FROM cells GROUP BY k`).all() as { k: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.k, r.n]));
   }
 
   /** First and last finishing times (ISO) and the number of stored cells. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { createProgram } from '../../src/cli/main.ts';
 import type { CliContext } from '../../src/cli/run.ts';
@@ -11,6 +11,10 @@ import { encodeWeights } from '../../src/data/npz.ts';
 import { transposed } from '../../src/linalg/mat.ts';
 import { Rng } from '../../src/linalg/rng.ts';
 import { initGaussian } from '../../src/model/init.ts';
+import { exportFiles } from '../../src/playground/exportRun.ts';
+import { PRESETS } from '../../src/playground/presets.ts';
+import { advance, createSession } from '../../src/playground/session.ts';
+import { createSetup } from '../../src/playground/setup.ts';
 import { dlnHere, workDir } from '../helpers/cli.ts';
 
 /** Every command path of the program (`train`, `data export`, `sweep status`, …), the program's own help aside. */
@@ -43,17 +47,27 @@ function examples(help: string): string[][] {
 
 /**
  * The files a user's examples read, as a user would have them: X.npy and Y.npy (samples as rows, 5
- * features and 5 targets: report-sec4's data), W0.npz (weights of a 5-4-4-5 network) and grid.json (a
- * small sweep over lrMultiple and depth).
+ * features and 5 targets: report-sec4's data), W0.npz (weights of a 5-4-4-5 network), grid.json (a
+ * small sweep over lrMultiple and depth) and run/config.json (the playground's export of a
+ * perturbed-GD run, with the files beside it). Each maps to the files to write.
  */
-const FIXTURES: Record<string, () => Uint8Array | string> = {
-  'X.npy': () => encodeNpy(transposed(builtinData['report-sec4'](new Rng(1)).x)),
-  'Y.npy': () => encodeNpy(transposed(builtinData['report-sec4'](new Rng(1)).y)),
-  'W0.npz': () => encodeWeights(initGaussian([5, 4, 4, 5], new Rng(2), 0.1)),
-  'grid.json': () => `${JSON.stringify({
-    name: 'grid', base: { data: 'report-sec5', width: 5, initStd: 0.2, steps: 200 },
-    axes: { depth: [2, 3], seed: '0..1', lrMultiple: { from: 0.5, to: 4, count: 3, scale: 'log' } },
-  })}\n`,
+const FIXTURES: Record<string, () => Promise<Record<string, Uint8Array | string>>> = {
+  'X.npy': async () => ({ 'X.npy': encodeNpy(transposed(builtinData['report-sec4'](new Rng(1)).x)) }),
+  'Y.npy': async () => ({ 'Y.npy': encodeNpy(transposed(builtinData['report-sec4'](new Rng(1)).y)) }),
+  'W0.npz': async () => ({ 'W0.npz': encodeWeights(initGaussian([5, 4, 4, 5], new Rng(2), 0.1)) }),
+  'grid.json': async () => ({
+    'grid.json': `${JSON.stringify({
+      name: 'grid', base: { data: 'report-sec5', width: 5, initStd: 0.2, steps: 200 },
+      axes: { depth: [2, 3], seed: '0..1', lrMultiple: { from: 0.5, to: 4, count: 3, scale: 'log' } },
+    })}\n`,
+  }),
+  'run/config.json': async () => {
+    const cfg = PRESETS.find((p) => p.id === 'pgd2')!.cfg;
+    const session = createSession(cfg, createSetup(cfg));
+    advance(session, 200);
+    const files = await exportFiles(session, 'ts', 'test');
+    return Object.fromEntries(Object.entries(files).map(([name, body]) => [join('run', name), body]));
+  },
 };
 
 test('case 9: every example in every command\'s --help runs and exits 0 (each help\'s examples in order, in a fresh folder)', async () => {
@@ -69,7 +83,13 @@ test('case 9: every example in every command\'s --help runs and exits 0 (each he
       for (const args of list) {
         // An input file the example names and no earlier example wrote is there, as a user's own file would be.
         if (args.slice(0, 2).join(' ') !== 'data export') {
-          for (const [name, make] of Object.entries(FIXTURES)) if (args.includes(name) && !existsSync(join(w.work, name))) writeFileSync(join(w.work, name), make());
+          for (const [name, make] of Object.entries(FIXTURES)) {
+            if (!args.includes(name) || existsSync(join(w.work, name))) continue;
+            for (const [file, body] of Object.entries(await make())) {
+              mkdirSync(dirname(join(w.work, file)), { recursive: true });
+              writeFileSync(join(w.work, file), body);
+            }
+          }
         }
         // A server runs until Ctrl-C (its help says so): stopped once it prints its address.
         const server = args[0] === 'playground' && !args.includes('--export');

@@ -58,9 +58,11 @@ test('a sweep over cars, penguins and mnist records real-data cells that dln tra
   for (const cell of [cars, mnist]) {
     const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
     assert.equal(t.code, 0, t.err);
-    const summary = JSON.parse(t.out) as { loss: number; steps: number };
+    const summary = JSON.parse(t.out) as { loss: number; steps: number; criticalValue: unknown };
     assert.equal(summary.steps, cell.steps);
     assert.ok(Object.is(summary.loss, cell.loss), `${cell.command}: dln train ends at ${summary.loss}, the sweep at ${cell.loss}`);
+    // Where it ended, as dln train's summary says it.
+    assert.deepEqual(cell.critical, summary.criticalValue);
   }
 });
 
@@ -83,7 +85,7 @@ test('axes over a generator\'s settings: each cell reruns alone with dln train -
   assert.equal(r.code, 0, r.err);
   const recs = records(dir);
   assert.equal(recs.length, 12);
-  assert.equal(new Set(recs.map((c) => c.lossMin)).size, 12, 'every data setting gives its own landscape');
+  assert.equal(new Set(recs.map((c) => c.lossInit)).size, 12, 'every data setting gives its own data');
   const cell = recs[9];
   assert.match(cell.command, /^dln train --data nrt --samples 12 --rank 4 --condition 100 --seed 1 /);
   const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
@@ -92,6 +94,23 @@ test('axes over a generator\'s settings: each cell reruns alone with dln train -
   const plot = await finish(dln(['sweep', 'plot', dir, '--x', 'condition', '--y', 'samples', '--facet', 'rank']));
   assert.equal(plot.code, 0, plot.err);
   assert.match(plot.out, /phase-diagram\.svg/);
+  assert.match(plot.out, /where-it-ended\.svg/);
+  // Where the cells ended: in status, in the CSV, and in a column Python's sqlite3 reads.
+  const st = await finish(dln(['sweep', 'status', dir]));
+  const kinds = new Map<string, number>();
+  for (const c of recs) kinds.set(c.critical?.kind ?? 'none', (kinds.get(c.critical?.kind ?? 'none') ?? 0) + 1);
+  assert.match(st.out, /\n {2}ended (at the global minimum|on a plateau|at no critical value|diverged or failed) \d+/);
+  const stJson = JSON.parse((await finish(dln(['sweep', 'status', dir, '--json']))).out) as { ended: Record<string, number> };
+  assert.deepEqual(stJson.ended, Object.fromEntries(kinds));
+  const csv = join(root, 'gen.csv');
+  assert.equal((await finish(dln(['sweep', 'export', dir, '--csv', csv]))).code, 0);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  const header = lines[0].split(','), row = lines[10].split(',');
+  assert.equal(row[header.indexOf('critical_kind')], recs[9].critical?.kind ?? '');
+  assert.equal(Number(row[header.indexOf('critical_gap')]), recs[9].critical?.gap);
+  const py = execFileSync('python3', ['-c', `import sqlite3,sys
+print(sqlite3.connect(sys.argv[1]).execute('select critical_kind from cells where idx=9').fetchone()[0])`, join(dir, 'sweep.sqlite')]).toString().trim();
+  assert.equal(py, recs[9].critical?.kind);
 });
 
 test('dln train refuses a generator setting its data set does not take, naming the flag', async () => {
@@ -109,6 +128,17 @@ test('dln train refuses a generator setting its data set does not take, naming t
   const d = await finish(dln(['train', '--config', join(out, 'config.json'), '--out', again, '--json', '--no-progress']));
   assert.equal(d.code, 0, d.err);
   assert.ok(Object.is((JSON.parse(d.out) as { loss: number }).loss, (JSON.parse(c.out) as { loss: number }).loss));
+});
+
+test('dln data export writes a generator with its settings, and numpy sees the map asked for', async () => {
+  const x = join(root, 'nrt-x.npy'), y = join(root, 'nrt-y.npy');
+  const r = await finish(dln(['data', 'export', 'nrt', '--rank', '2', '--condition', '10', '--samples', '100', '--x', x, '--y', y]));
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(execFileSync('python3', ['-c', `import numpy as np,sys,json
+X=np.load(sys.argv[1]); Y=np.load(sys.argv[2])
+print(json.dumps([X.shape[0], X.shape[1], Y.shape[1]] + np.linalg.svd(np.linalg.lstsq(X, Y, rcond=None)[0], compute_uv=False).tolist()))`, x, y]).toString()) as number[];
+  assert.deepEqual(s.slice(0, 3), [100, 10, 8]);
+  assert.ok(Math.abs(s[3] - 2) <= 1e-12 && Math.abs(s[4] - 0.2) <= 1e-12 && s[5] <= 1e-12, s.join(', '));
 });
 
 const hasRedis = (() => { try { execFileSync('redis-server', ['--version']); return true; } catch { return false; } })();

@@ -64,13 +64,16 @@ export async function dlnHere(args: readonly string[], cwd = process.cwd(), opti
       return () => { handlers.delete(h); };
     },
   };
-  const before = process.cwd();
+  const before = process.cwd(), backend = process.env.DLN_BACKEND;
   process.chdir(cwd);
   try {
     const code = await main(args, io);
     return { code, stdout, stderr };
   } finally {
     process.chdir(before);
+    // A command puts its kernel backend into DLN_BACKEND (for its worker threads); the next one chooses afresh, as a new process would.
+    if (backend === undefined) delete process.env.DLN_BACKEND;
+    else process.env.DLN_BACKEND = backend;
   }
 }
 

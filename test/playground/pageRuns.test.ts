@@ -4,9 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { unzipSync } from 'fflate';
 import { launchChromium, openLoopbackPage, type LoopbackPage } from '../helpers/browser.ts';
@@ -149,6 +150,99 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual(hex(decodeWeights(readFileSync(join(run, 'again', 'weights.npz')))), liveHex(p), `${c.name}: dln train --config replays the export`);
       assert.match(await page.textContent('#status') ?? '', new RegExp(`step ${c.steps.toLocaleString('en')}`));
+    }
+  });
+
+  test('choosing a real data set in the menu sets the widths\' ends, and the run starts on it', async () => {
+    const page = await open('');
+    const setups = (await probe(page)).setups;
+    await page.selectOption('#data', 'cars');
+    assert.equal(await page.inputValue('#dims'), '5,4,4,4');
+    await page.click('#apply');
+    await page.waitForFunction((n) => (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground.setups > n, setups, { timeout: 30000 });
+    const p = await probe(page);
+    assert.deepEqual([p.info?.dx, p.info?.dy, p.info?.m], [5, 4, 392]);
+    assert.equal(await page.textContent('#config-error'), '');
+    assert.match(new URL(page.url()).search, /data=cars/);
+    await page.selectOption('#data', 'mnist');
+    assert.equal(await page.inputValue('#dims'), '50,4,4,10');
+  });
+
+  test('a static --export on a plain web server: cars trains from the bundled file, MNIST says it needs dln playground', async () => {
+    const site = join(dir, 'site');
+    const r = await dln(['playground', '--export', site], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const py = spawn('python3', ['-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        const seen = (d: Buffer): void => { out += d.toString(); const m = /port (\d+)/.exec(out); if (m !== null) resolve(Number(m[1])); };
+        py.stdout.on('data', seen); py.stderr.on('data', seen);
+        py.on('exit', (code) => { reject(new Error(`python3 -m http.server exited with ${code}: ${out}`)); });
+      });
+      const lp = await openLoopbackPage(browser);
+      await lp.page.goto(`http://127.0.0.1:${port}/index.html?dims=5,4,4,4&data=cars&seed=4`);
+      await lp.page.waitForFunction(() => (window as unknown as { dlnPlayground?: PageProbe }).dlnPlayground?.info?.m === 392, null, { timeout: 60000 });
+      await lp.page.goto(`http://127.0.0.1:${port}/index.html?dims=50,4,10&data=mnist`);
+      await lp.page.waitForFunction(() => (document.getElementById('config-error')?.textContent ?? '') !== '', null, { timeout: 60000 });
+      assert.equal(await lp.page.textContent('#config-error'), 'MNIST is prepared by the server of dln playground (the seeded split and the principal components); this copy of the page has none: run npx dln playground');
+      assert.deepEqual(lp.blocked, []);
+      await lp.context.close();
+    } finally {
+      py.kill();
+    }
+  });
+
+  test('the report\'s ▶ link opens the bundled playground on the figure\'s run, which ends at the experiment\'s loss bit for bit; from disk it points at dln playground', async () => {
+    const rep = join(dir, 'report');
+    // On the page's kernels (WASM) the bits are the same; on others the same to rounding.
+    const r = await dln(['--backend', 'wasm', 'reproduce', '--only', 'plateaus', '--quick', '--out', rep, '--no-progress'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const html = readFileSync(join(rep, 'index.html'), 'utf8');
+    const m = /<a class="playground" data-playground="([^"]+)" href="([^"]+)">▶ init std 0\.05 in the playground<\/a>/.exec(html);
+    assert.ok(m !== null, 'the plateaus figure links its first curve');
+    const query = m[1].replace(/&amp;/g, '&');
+    assert.equal(m[2].replace(/&amp;/g, '&'), `playground/index.html?${query}`);
+    for (const f of ['index.html', 'data/cars.json', 'data/penguins.json']) assert.ok(existsSync(join(rep, 'playground', f)), f);
+    // The experiment's losses of that curve, from the CSV it wrote (numbers round-trip exactly; rows strided).
+    const csv = readFileSync(join(rep, 'plateaus', 'loss-curves.csv'), 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
+    const col = csv[0].split(',').indexOf('loss_init_std_0.05');
+    assert.ok(col > 0);
+    const want = new Map(csv.slice(1).map((l) => l.split(',')).filter((c) => c[col] !== '' && c[col] !== undefined).map((c) => [Number(c[0]), Number(c[col])]));
+    const steps = Number(new URLSearchParams(query).get('steps'));
+    // A static server on the bundled copy, as a web host would serve it.
+    const bundled = await startPlaygroundServer(join(rep, 'playground'), '127.0.0.1', 0);
+    try {
+      const lp = await openLoopbackPage(browser);
+      pages.push(lp);
+      await lp.page.goto(`${bundled.url}index.html?${query}`);
+      await lp.page.waitForFunction(() => (window as unknown as { dlnPlayground?: PageProbe }).dlnPlayground?.info != null, null, { timeout: 60000 });
+      await lp.page.selectOption('#speed', 'Infinity');
+      const p = await advanceTo(lp.page, () => lp.page.click('#runpause'), steps);
+      assert.equal(p.step, steps);
+      // The page's trajectory (every step) against every loss of the experiment's table.
+      const traj = readFileSync(join(await exportRun(lp.page, 'report-link'), 'trajectory.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      const page = new Map(traj.map((c) => [Number(c[0]), Number(c[1])]));
+      let compared = 0;
+      for (const [k, loss] of want) {
+        if (k > steps) continue;
+        assert.ok(Object.is(page.get(k), loss), `step ${k}: page ${page.get(k)} vs experiment ${loss}`);
+        compared++;
+      }
+      assert.ok(compared >= 40, `${compared} losses compared`);
+      assert.ok(Object.is(p.lastLoss, page.get(steps)));
+    } finally {
+      await bundled.close();
+    }
+    // Opened from disk (no worker, no WASM there), the links go to dln playground on 127.0.0.1:8080.
+    const disk = await browser.newPage();
+    try {
+      await disk.goto(pathToFileURL(join(rep, 'index.html')).href);
+      const hrefs = await disk.$$eval('a.playground', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      assert.deepEqual(hrefs, [`http://127.0.0.1:8080/?${query}`]);
+      assert.match(await disk.textContent('.playground-note') ?? '', /npx dln playground/);
+    } finally {
+      await disk.close();
     }
   });
 

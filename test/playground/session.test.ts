@@ -172,6 +172,7 @@ test('the status line places the loss as dln train does: the global minimum and 
     const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'train', '--data', 'report-sec4', '--dims', '5,4,4,5', '--init', 'gaussian', '--init-std', '0.05', '--lr', '2e-5', '--steps', String(c.steps), '--seed', '1', '--json', '--no-progress'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const cli = JSON.parse(r.stdout) as { status: string; criticalValue: Record<string, unknown> };
+    // Field by field (not through explanationJson, which both sides use).
     assert.deepEqual(cli.criticalValue, { kind: x.kind, nearest: x.nearest.loss, subset: x.nearest.subset, rank: x.nearest.rank, gap: x.gap, globalMinimum: x.globalMinimum, rMax: x.rMax, gradientAtRounding: x.gradientAtRounding });
     assert.equal(`stopped: ${cli.status}`, c.state === 'paused' ? 'stopped: max-steps' : c.state);
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCsv, formatNumber } from '../../data/csv.ts';
-import type { Check, Comparison, Experiment, Table } from '../../experiments/types.ts';
+import type { Check, Comparison, Experiment, FigureRun, Table } from '../../experiments/types.ts';
 import type { ExperimentOutcome } from '../../node/runExperiments.ts';
 import { decodeExactJson, encodeExactJson } from '../../node/exactJson.ts';
 import { withStagingDir } from '../../node/stagingDir.ts';
@@ -53,7 +53,8 @@ export interface ExperimentSummary {
   checks: Check[];
   checksPassed: number;
   checksTotal: number;
-  figures: { name: string; caption: string; svg: string; png: string }[];
+  /** Each figure's files, and the single run it draws when the playground can start it again (the report links it). */
+  figures: { name: string; caption: string; svg: string; png: string; run?: FigureRun }[];
   tables: { name: string; csv: string; rows: number }[];
   /** Seconds the experiment's run() took (rendering and writing excluded). */
   seconds: number;
@@ -131,7 +132,7 @@ export function experimentFiles(config: ExperimentConfigFile, question: string, 
   const figures = r.figures.map((f) => {
     checkName('figure', f.name, figureNames, config.experiment);
     files.push([`${f.name}.svg`, f.svg], [`${f.name}.png`, f.png]);
-    return { name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png` };
+    return { name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png`, ...(f.run !== undefined ? { run: f.run } : {}) };
   });
   const passed = r.checks.filter((c) => c.passed).length;
   const summary: ExperimentSummary = {

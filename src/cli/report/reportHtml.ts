@@ -1,5 +1,6 @@
 import type { ExperimentConfigFile, ExperimentSummary, VerdictClass } from './experimentFolder.ts';
 import { REPORT_CSS } from './reportCss.ts';
+import { PLAYGROUND_PORT, playgroundQuery } from './playgroundLink.ts';
 
 /** One experiment of the report: its folder (relative to the page), config, summary and figure SVGs. */
 export interface ReportEntry {
@@ -18,6 +19,13 @@ export interface ReportData {
   entries: ReportEntry[];
   /** Listed experiments without a result in the folder yet. */
   notRun: { name: string; title: string }[];
+  /** Whether the playground is bundled beside the page (playground/), the target of the figures' links; else they go to `dln playground` on 127.0.0.1. */
+  playground: boolean;
+}
+
+/** Where a figure's run opens: the bundled page, or `dln playground` on this machine. */
+function playgroundHref(query: string, bundled: boolean): string {
+  return bundled ? `playground/index.html?${query}` : `http://127.0.0.1:${PLAYGROUND_PORT}/?${query}`;
 }
 
 const LABEL: Record<VerdictClass, string> = { agrees: 'agrees', order: 'order of magnitude', differs: 'differs', other: 'see verdict' };
@@ -72,14 +80,17 @@ function overview(entries: ReportEntry[]): string {
 /** Size of a figure on the page relative to its SVG (and to its PNG at scale 1). */
 const FIGURE_ZOOM = 1.25;
 
-function figures(e: ReportEntry, n: number): string {
+function figures(e: ReportEntry, n: number, bundled: boolean): string {
   const items = e.summary.figures.map((f, i) => {
+    const q = f.run === undefined ? null : playgroundQuery(f.run);
+    const open = q === null || f.run === undefined ? ''
+      : ` · <a class="playground" data-playground="${escapeHtml(q)}" href="${escapeHtml(playgroundHref(q, bundled))}">▶ ${escapeHtml(f.run.curve)} in the playground</a>`;
     const data = Buffer.from(e.svgs[i], 'utf8').toString('base64');
     // A quarter above the chart's own size, so that its 11–12 px labels read like the page's 14 px
     // small print; CSS caps it at the column width (and narrow screens shrink it further).
     const width = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"/.exec(e.svgs[i])?.[1];
     return `<figure><img src="data:image/svg+xml;base64,${data}"${width === undefined ? '' : ` width="${Math.round(FIGURE_ZOOM * Number(width))}"`} alt="${escapeHtml(f.caption)}">`
-      + `<figcaption><b>Figure ${n}.${i + 1}.</b> ${escapeHtml(f.caption)} <span class="links">(${link(`${e.folder}/${f.svg}`, 'SVG')} · ${link(`${e.folder}/${f.png}`, 'PNG')})</span></figcaption></figure>`;
+      + `<figcaption><b>Figure ${n}.${i + 1}.</b> ${escapeHtml(f.caption)} <span class="links">(${link(`${e.folder}/${f.svg}`, 'SVG')} · ${link(`${e.folder}/${f.png}`, 'PNG')}${open})</span></figcaption></figure>`;
   });
   return items.length === 0 ? '' : `<div class="figures">${items.join('')}</div>`;
 }
@@ -104,14 +115,14 @@ function headline(s: ExperimentSummary): string {
   return rows.length === 0 ? '' : `<details><summary>All headline numbers</summary><table><tbody>${rows.join('')}</tbody></table></details>`;
 }
 
-function section(e: ReportEntry, n: number): string {
+function section(e: ReportEntry, n: number, bundled: boolean): string {
   const s = e.summary, c = e.config;
   const data = s.tables.map((t) => `${link(`${e.folder}/${t.csv}`, t.csv)} (${t.rows} rows)`);
   return `<section class="experiment" id="${anchor(s)}">
 <header><h2>${n}. ${escapeHtml(s.title)}</h2><div>${mode(s)} ${badge(s.verdictClass, LABEL[s.verdictClass])}</div></header>
 <p class="source">${escapeHtml(s.source)} · <code>${escapeHtml(s.experiment)}</code> · seed ${s.seed} · ${seconds(s.seconds)}</p>
 <p class="question"><strong>Question.</strong> ${escapeHtml(s.question)}</p>
-${figures(e, n)}
+${figures(e, n, bundled)}
 <h3>dln beside the paper</h3>
 ${numbers(s)}
 <div class="verdict ${s.verdictClass}"><strong>Verdict:</strong> ${escapeHtml(s.verdict)}</div>
@@ -132,6 +143,23 @@ function tally(entries: ReportEntry[]): string {
   const failed = entries.reduce((a, e) => a + e.summary.checksTotal - e.summary.checksPassed, 0);
   if (failed > 0) parts.push(badge('differs', `${failed} check${failed > 1 ? 's' : ''} failed`));
   return `<div class="tally">${parts.join('')}</div>`;
+}
+
+/**
+ * What the ▶ links do. Served over http (a web host, or any static server on this folder) they open
+ * the bundled playground; a page opened from disk cannot run the playground's worker and WASM
+ * kernels, so there a small script points them at `dln playground` on 127.0.0.1.
+ */
+function playgroundNote(data: ReportData): string {
+  if (!data.entries.some((e) => e.summary.figures.some((f) => f.run !== undefined))) return '';
+  const local = `<code>npx dln playground</code> (it serves the page on http://127.0.0.1:${PLAYGROUND_PORT}/)`;
+  const text = data.playground
+    ? `Figures marked ▶ open their run in the playground, with the same seed, data, W(0) and step size: the losses are the experiment's, bit for bit on the same kernels (the playground computes on WASM, as <code>dln --backend wasm reproduce</code> does; other kernels agree to rounding). The playground is bundled beside this page (<code>playground/</code>): put the whole folder on any web host, or serve it with any static server, e.g. <code>python3 -m http.server</code>. Opened from disk, the links go to ${local}: start it first. MNIST runs need <code>dln playground</code> itself.`
+    : `Figures marked ▶ open their run in the playground of ${local}: start it first.`;
+  const script = data.playground
+    ? `<script>if (location.protocol === 'file:') addEventListener('DOMContentLoaded', () => { for (const a of document.querySelectorAll('a[data-playground]')) a.href = 'http://127.0.0.1:${PLAYGROUND_PORT}/?' + a.dataset.playground; });</script>`
+    : '';
+  return `<p class="meta playground-note">${text}</p>${script}`;
 }
 
 /** The report as one self-contained HTML page (inline CSS, figures as inline SVG data). */
@@ -156,7 +184,8 @@ export function reportHtml(data: ReportData): string {
 <p class="meta">dln ${escapeHtml(data.dln)} · ${entries.length} experiment${entries.length === 1 ? '' : 's'} · ${runs} · written ${escapeHtml(data.generated.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</p>
 ${entries.length === 0 ? '<p>No experiment has finished yet.</p>' : `${tally(entries)}${overview(entries)}`}
 ${missing}
-${entries.map((e, i) => section(e, i + 1)).join('\n')}
+${playgroundNote(data)}
+${entries.map((e, i) => section(e, i + 1, data.playground)).join('\n')}
 <footer>Verdicts: <b>agrees</b> — dln's numbers match the source within its stated precision; <b>order of magnitude</b> — the same order, not the same digits; <b>differs</b> — dln finds something else, explained in the verdict. Every number here is in the folder beside this page.</footer>
 </div>
 </body>

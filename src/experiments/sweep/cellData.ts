@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.ts';
-import { Rng } from '../../linalg/index.ts';
-import type { Dataset } from '../../model/index.ts';
+import { type Mat, Rng, matmulNT, zeros } from '../../linalg/index.ts';
+import { type Dataset, type Stats, statsFromData } from '../../model/index.ts';
 import { type BuiltinName, type MnistClass, type RealDataSource, builtinData, generateData, loadRealData } from '../../data/index.ts';
 import { dataKey, generatorParams, isRealData, mnistSettings } from './cells.ts';
 import type { CellSettings } from './spec.ts';
@@ -9,10 +9,15 @@ import type { CellSettings } from './spec.ts';
 export interface CellData {
   dataset: Dataset;
   rng: Rng;
+  /** The data's sufficient statistics (THEORY §1.3) and Σ_YY = YYᵀ, computed once per data set and shared by every cell on it. */
+  stats: Stats;
+  syy: Mat;
 }
 
 interface Entry {
   dataset: Dataset;
+  stats: Stats;
+  syy: Mat;
   /** The seeded generator's state after drawing the data; null when the data drew nothing (a fresh Rng(seed) follows). */
   after: number[] | null;
   doubles: number;
@@ -22,8 +27,8 @@ interface Entry {
 const MAX_DOUBLES = 2 ** 24;
 
 /**
- * The data sets of a sweep's cells, each drawn or prepared once per distinct configuration (dataKey)
- * and kept while it fits: generators from the cell's seed, the real data sets from a RealDataSource
+ * The data sets of a sweep's cells with their statistics, each drawn or prepared once per distinct
+ * configuration (dataKey) and kept while it fits: generators from the cell's seed, the real data sets from a RealDataSource
  * that the Node edge provides (the packages' files; this layer reads none). Each raw file is asked of
  * the source once. One SweepData serves any number of chunks, so a worker thread keeps one.
  */
@@ -60,7 +65,7 @@ export class SweepData {
         this.held -= old.doubles;
       }
     }
-    return { dataset: e.dataset, rng: e.after === null ? new Rng(s.seed) : Rng.fromState(e.after) };
+    return { dataset: e.dataset, stats: e.stats, syy: e.syy, rng: e.after === null ? new Rng(s.seed) : Rng.fromState(e.after) };
   }
 
   private draw(s: CellSettings): Entry {
@@ -75,6 +80,9 @@ export class SweepData {
       dataset = Object.keys(params).length === 0 ? builtinData[s.data as BuiltinName](rng) : generateData(s.data as BuiltinName, rng, params);
       drew = true;
     }
-    return { dataset, after: drew ? rng.state() : null, doubles: dataset.x.data.length + dataset.y.data.length };
+    const stats = statsFromData(dataset), dy = dataset.y.rows;
+    const syy = matmulNT(zeros(dy, dy), dataset.y, dataset.y);
+    const doubles = dataset.x.data.length + dataset.y.data.length + stats.sxx.data.length + stats.syx.data.length + dy * dy;
+    return { dataset, stats, syy, after: drew ? rng.state() : null, doubles };
   }
 }

@@ -1,5 +1,7 @@
 import type { AxisValue } from './axes.ts';
+import type { Mat } from '../../linalg/index.ts';
 import type { GeneratorParams } from '../../data/index.ts';
+import { type ExplanationJson, classifyLoss, explanationJson, finalStatus, gradientAtRoundingLevel } from '../../landscape/index.ts';
 import { type CellPlan, cellAt, cellInit, generatorParams, instanceKey, isRealData, mnistSettings } from './cells.ts';
 import { SweepData } from './cellData.ts';
 import { type CellStatus, classifyRun, plateauSteps } from './classifyRun.ts';
@@ -42,6 +44,12 @@ export interface CellRecord {
   lossMin: number;
   /** The critical value the final loss is nearest to, with its rank and index set S. */
   nearestCritical: { loss: number; rank: number; subset: number[] } | null;
+  /**
+   * Where the run ended, as `dln train`'s summary says it (its criticalValue): the nearest critical
+   * value, whether it is the global minimum for these widths, a plateau or neither, and whether
+   * ‖∇L‖ is at rounding level; null for a diverged or failed cell.
+   */
+  critical: ExplanationJson | null;
   /** Steps on each non-global plateau c_0, …, c_{r_max − 1}. */
   plateauSteps: number[];
   sharpnessStart: number | null;
@@ -92,11 +100,10 @@ function cellStep(s: CellSettings, inst: Instance): number | string {
   return inst.sharpness0 !== null && inst.sharpness0 > 0 ? m * (2 / inst.sharpness0) : 'λ_max at the start is not positive (or not recorded: set record.sharpness)';
 }
 
-function nearest(inst: Instance, loss: number): CellRecord['nearestCritical'] {
-  if (inst.critical === null || !Number.isFinite(loss)) return null;
-  let best = inst.critical[0];
-  for (const v of inst.critical) if (Math.abs(v.loss - loss) < Math.abs(best.loss - loss)) best = v;
-  return best;
+/** The explanation of a finished run's loss among the instance's critical values (dln train's summary); null where it cannot be said. */
+function explain(inst: Instance, r: { weights: Mat[]; loss: number; gradNorm: number }): ExplanationJson | null {
+  if (inst.table === null || !Number.isFinite(r.loss)) return null;
+  return explanationJson(classifyLoss(inst.table, r.loss, gradientAtRoundingLevel(r.weights, inst.stats, r.gradNorm)));
 }
 
 /** Options of evaluateCells. */
@@ -142,13 +149,16 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
     };
     const r = byCell.get(i);
     if (r === undefined) {
-      return { ...common, status: 'failed', error: steps[i] as string, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I.loss0, nearestCritical: null, plateauSteps: [], sharpnessEnd: null };
+      return { ...common, status: 'failed', error: steps[i] as string, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I.loss0, nearestCritical: null, critical: null, plateauSteps: [], sharpnessEnd: null };
     }
     const summary = { stop: r.stop, steps: [0, ...r.sampleSteps], loss: [I.loss0, ...r.sampleLoss], lossMin: I.lossMin, plateaus: I.plateaus };
     const finite = summary.loss.filter(Number.isFinite);
+    const critical = r.stop === 'diverged' ? null : explain(I, r);
     return {
-      ...common, status: classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
-      lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN, nearestCritical: r.stop === 'diverged' ? null : nearest(I, r.loss),
+      // A run that used its steps with ‖∇L‖ at rounding level has converged, as dln train says (finalStatus).
+      ...common, status: finalStatus(r.stop, critical) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
+      lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN,
+      nearestCritical: critical === null ? null : { loss: critical.nearest, rank: critical.rank, subset: critical.subset }, critical,
       plateauSteps: I.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],
       sharpnessEnd: spec.sharpness === 'both' && r.stop !== 'diverged' ? cellSharpness(r.weights, I.stats) : null,
     };

@@ -7,5 +7,5 @@ export { type CellStatus, type RunSummary, classifyRun, plateauSteps } from './c
 export { type Instance, prepareInstance, cellSharpness } from './prepareInstance.ts';
 export { type SegmentLane, type SegmentRules, type SegmentOutcome, segmentLength, segmentedRun } from './segmentedRun.ts';
 export { type CellRecord, type CellTrainConfig, type EvaluateOptions, evaluateCells, trainCommand } from './evaluateCells.ts';
-export { STATUS_COLORS, type FigureAxes, chooseAxes, statusTiles, divergenceThresholds, sweepFigures } from './sweepFigures.ts';
+export { STATUS_COLORS, ENDED_COLORS, endedAs, type FigureAxes, chooseAxes, statusTiles, divergenceThresholds, sweepFigures } from './sweepFigures.ts';
 export { builtinSweepNames, builtinSweepSpec, analyseBuiltin, runSweepHere, divergencePhase, catapultPhase } from './builtinSweeps.ts';

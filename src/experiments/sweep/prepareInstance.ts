@@ -1,9 +1,9 @@
-import { type Mat, matmulNT, zeros } from '../../linalg/index.ts';
+import type { Mat } from '../../linalg/index.ts';
 import {
-  type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, statsFromData, zeroWeights,
+  type Stats, createGradWorkspace, initialize, lossAndGrad, sharpness, zeroWeights,
 } from '../../model/index.ts';
 import { boundData, nrtBound } from '../../theory/index.ts';
-import { criticalValues } from '../../landscape/index.ts';
+import { type CriticalLadder, criticalLadder, criticalValues } from '../../landscape/index.ts';
 import { tupleNorm } from '../../optim/index.ts';
 import { type CellPlan, cellInit } from './cells.ts';
 import { SweepData } from './cellData.ts';
@@ -23,6 +23,8 @@ export interface Instance {
   critical: { loss: number; rank: number; subset: number[] }[] | null;
   plateaus: number[];
   lossMin: number;
+  /** The critical values a final loss is explained by (classifyLoss); null when Σ_XX is singular. */
+  table: CriticalLadder | null;
 }
 
 /** λ_max(∇²L(W)) by dln's sharpness measurement (THEORY §12.1, §15.4); null for non-finite weights. */
@@ -39,11 +41,11 @@ export function cellSharpness(weights: readonly Mat[], stats: Stats): number | n
  */
 export function prepareInstance(cell: CellPlan, withSharpness: boolean, data: SweepData = new SweepData()): Instance {
   const s = cell.settings, dims = cell.dims;
-  const { dataset, rng } = data.load(s);
+  // The statistics come with the data (computed once per data set); ‖Y‖ of the bound from Σ_YY = YYᵀ
+  // (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
+  const { stats, syy, rng } = data.load(s);
   const weights = initialize(dims, cellInit(s), rng);
-  // ‖Y‖ of the bound from Σ_YY = YYᵀ (exact, THEORY §4.3; cheaper than an SVD of the d_y×m matrix Y).
-  const stats = statsFromData(dataset);
-  const bd = boundData(stats, matmulNT(zeros(dataset.y.rows, dataset.y.rows), dataset.y, dataset.y));
+  const bd = boundData(stats, syy);
   const grads = zeroWeights(dims);
   const loss0 = lossAndGrad(weights, stats, grads, createGradWorkspace(dims));
   let etaMax: number | null = null, etaMaxError: string | undefined;
@@ -52,17 +54,19 @@ export function prepareInstance(cell: CellPlan, withSharpness: boolean, data: Sw
   } catch (e) {
     etaMaxError = (e as Error).message;
   }
-  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS;
+  let critical: Instance['critical'] = null, plateaus: number[] = [], lossMin = stats.lossOLS, table: CriticalLadder | null = null;
   try {
     const cv = criticalValues(stats, dims);
     critical = cv.values.map((v) => ({ loss: v.loss, rank: v.rank, subset: v.subset }));
     plateaus = cv.plateaus;
     lossMin = cv.globalMinimum.loss;
+    table = criticalLadder(stats, dims, cv);
   } catch {
     critical = null;
+    try { table = criticalLadder(stats, dims); } catch { table = null; }
   }
   return {
     stats, weights, loss0, grad0: tupleNorm(grads), etaMax, ...(etaMaxError !== undefined ? { etaMaxError } : {}),
-    sharpness0: withSharpness ? cellSharpness(weights, stats) : null, critical, plateaus, lossMin,
+    sharpness0: withSharpness ? cellSharpness(weights, stats) : null, critical, plateaus, lossMin, table,
   };
 }

@@ -6,6 +6,7 @@ import { hessian, initialize, statsFromData } from '../../model/index.ts';
 import { eigvalsh } from '../../linalg/index.ts';
 import { type BuiltinName, type GeneratorParams, type RealDataSource, builtinData, carsSpec, generateData, loadRealData } from '../../data/index.ts';
 import { trainGD } from '../../optim/index.ts';
+import { explainFinal, explanationJson, finalStatus } from '../../landscape/index.ts';
 import { SweepData, specToJson, cellAt, cellCount, classifyRun, evaluateCells, parseSpec, planChunks, prepareInstance, segmentLength, spacedValues } from './index.ts';
 
 const spec = (axes: Record<string, unknown>, base: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
@@ -124,6 +125,7 @@ test('real data in a sweep: read once from the given source, shared by the cells
   const recs = [...evaluateCells(s, [0, 1], { dln: 'test', data }), ...evaluateCells(s, [2, 3], { dln: 'test', data })];
   assert.equal(fake.reads(), 1);
   assert.equal(data.load(cellAt(s, 0).settings).dataset, data.load(cellAt(s, 3).settings).dataset);
+  assert.equal(data.load(cellAt(s, 0).settings).stats, data.load(cellAt(s, 3).settings).stats);
   for (const r of recs) {
     // dln train --data cars: the data draw nothing from the generator, the weights draw from Rng(seed).
     const rng = new Rng(r.config.seed);
@@ -179,4 +181,32 @@ test('axes over a generator\'s settings: validated by field, applied to the data
     const ref = trainGD(statsFromData(data), w, { schedule: r.config.schedule, maxSteps: r.config.steps, divergeAbove: r.config.divergeAbove });
     assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
   }
+});
+
+test('each cell says where it ended as dln train does: its nearest critical value and kind, converged when ‖∇L‖ is at rounding level', () => {
+  const s = parseSpec({ base: { data: 'report-sec4', dims: [5, 5, 5], initStd: 0.2, steps: 3000 }, axes: { lrMultiple: [1, 10, 100], seed: [0] } });
+  const recs = evaluateCells(s, [0, 1, 2], { dln: 'test' });
+  for (const r of recs.slice(0, 2)) {
+    // The reference: dln train's path (explainFinal on trainGD's own final weights).
+    const rng = new Rng(0);
+    const stats = statsFromData(builtinData['report-sec4'](rng));
+    const ref = trainGD(stats, initialize(r.dims, r.config.init, rng), { schedule: r.config.schedule, maxSteps: r.config.steps, divergeAbove: r.config.divergeAbove });
+    const x = explainFinal(ref, stats, r.dims);
+    assert.ok(x !== null);
+    assert.deepEqual(r.critical, explanationJson(x));
+    assert.equal(r.critical?.kind, 'global-minimum');
+    assert.deepEqual(r.nearestCritical, { loss: r.critical?.nearest, rank: 5, subset: [1, 2, 3, 4, 5] });
+  }
+  assert.equal(recs[1].critical?.gradientAtRounding, true);
+  assert.equal(recs[1].status, 'converged');
+  assert.equal(finalStatus('max-steps', recs[1].critical), 'converged');
+  assert.equal(recs[2].status, 'diverged');
+  assert.equal(recs[2].critical, null);
+  // Zero weights sit on the saddle at the origin: gradient exactly 0, so converged, at the plateau c_0 = ½ tr Σ_YY.
+  const z = parseSpec({ base: { data: 'report-sec5', dims: [5, 2, 5], init: 'zero', steps: 10, lr: 0.01 }, axes: { seed: [0] } });
+  const [c] = evaluateCells(z, [0], { dln: 'test' });
+  assert.equal(c.status, 'converged');
+  assert.equal(c.critical?.kind, 'plateau');
+  assert.equal(c.critical?.rank, 0);
+  assert.equal(c.critical?.nearest, c.lossInit);
 });

@@ -11,6 +11,18 @@ export const STATUS_COLORS = [
   { name: 'oscillating', color: '#CC79A7' }, { name: 'diverged', color: '#D55E00' }, { name: 'failed', color: '#999999' },
 ];
 
+/** Colours of where the cells ended (their critical value's kind, as dln train's summary names it). */
+export const ENDED_COLORS = [
+  { name: 'global minimum', color: '#009E73' }, { name: 'plateau', color: '#56B4E9' }, { name: 'no critical value', color: '#E69F00' },
+  { name: 'diverged or failed', color: '#D55E00' },
+];
+
+/** Where a cell ended, in the words of ENDED_COLORS. */
+export function endedAs(r: CellRecord): string {
+  const k = r.critical?.kind;
+  return k === 'global-minimum' ? 'global minimum' : k === 'plateau' ? 'plateau' : k === 'neither' ? 'no critical value' : 'diverged or failed';
+}
+
 /** Which axes a figure uses: across (x), up (y) and over panels (facet). */
 export interface FigureAxes { x?: string; y?: string; facet?: string }
 
@@ -25,8 +37,8 @@ export function chooseAxes(spec: SweepSpec, want: FigureAxes = {}): { x: string;
   return { x, y, facet: want.facet ?? null };
 }
 
-/** The most common status of each tile (x, y, facet) with its share, as phase-diagram tiles. */
-export function statusTiles(records: readonly CellRecord[], x: string, y: string | null, facet: string | null) {
+/** The most common status (or other value) of each tile (x, y, facet) with its share, as phase-diagram tiles. */
+export function statusTiles(records: readonly CellRecord[], x: string, y: string | null, facet: string | null, value: (r: CellRecord) => string = (r) => r.status) {
   const groups = new Map<string, CellRecord[]>();
   for (const r of records) {
     const k = JSON.stringify([r.coords[x], y === null ? '' : r.coords[y], facet === null ? '' : r.coords[facet]]);
@@ -34,7 +46,7 @@ export function statusTiles(records: readonly CellRecord[], x: string, y: string
   }
   return [...groups.values()].map((g) => {
     const counts = new Map<string, number>();
-    for (const r of g) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    for (const r of g) counts.set(value(r), (counts.get(value(r)) ?? 0) + 1);
     const [top, n] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
     return {
       x: Number(g[0].coords[x]), y: y === null ? 'all' : label(g[0].coords[y]), ...(facet === null ? {} : { facet: `${facet} ${label(g[0].coords[facet])}` }),
@@ -75,10 +87,11 @@ export function divergenceThresholds(records: readonly CellRecord[], x: string):
 
 /**
  * The figures of a sweep (THEORY §15.5): the phase diagram of status over two axes (small multiples over
- * a third) with the Theorem 2.4 bound and 2/λ_max at the start, and histograms of divergence
+ * a third) with the Theorem 2.4 bound and 2/λ_max at the start, with `ended` the same tiles coloured by
+ * where the runs ended (the kind of their nearest critical value), and histograms of divergence
  * thresholds and of the steps spent on plateaus (escape times).
  */
-export function sweepFigures(spec: SweepSpec, records: readonly CellRecord[], want: FigureAxes = {}): Figure[] {
+export function sweepFigures(spec: SweepSpec, records: readonly CellRecord[], want: FigureAxes = {}, options: { ended?: boolean } = {}): Figure[] {
   const { x, y, facet } = chooseAxes(spec, want);
   const isMultiple = x === 'lrMultiple', of = spec.base.lrOf;
   const xLabel = isMultiple ? (of === 'bound' ? 'η / η_max (Theorem 2.4)' : 'η·λ_max(0) / 2') : x === 'lr' ? 'step size η' : x;
@@ -100,6 +113,15 @@ export function sweepFigures(spec: SweepSpec, records: readonly CellRecord[], wa
       logX: spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false, vlines, marks, marksLabel,
     }),
   }];
+  const logX = spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false;
+  if (options.ended === true) figures.push({
+    name: 'where-it-ended',
+    caption: `Where ${n} cells ended, over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common kind of the critical value nearest to the final loss (the global minimum for these widths, a plateau's saddle value, or none within 1e-6·½tr Σ_YY), as dln train's summary names it.`,
+    spec: phaseDiagram({
+      title: `${spec.name}: where the runs ended`, legendTitle: 'ended at', subtitle: [`${n} cells; colour: the most common kind of the nearest critical value`], xLabel, yLabel: y ?? '',
+      tiles: statusTiles(records, x, y, facet, endedAs), categories: ENDED_COLORS.filter((c) => records.some((r) => endedAs(r) === c.name)), logX, vlines,
+    }),
+  });
   const thresholds = divergenceThresholds(records, x).filter((t) => Number.isFinite(t.threshold));
   if (thresholds.length > 0) {
     const groups = new Map<string, number[]>();

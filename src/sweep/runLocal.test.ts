@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSpec } from '../experiments/sweep/index.ts';
+import { createSweep } from './sweepDir.ts';
+import { runLocal } from './runLocal.ts';
+import { SweepStore } from './sweepStore.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'dln-runlocal-'));
+const spec = parseSpec({
+  name: 'lanes', chunkSize: 4,
+  base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 200 },
+  axes: { seed: '0..9', lrMultiple: [0.5, 2, 300] },
+});
+const quiet = { stderr: process.stderr, progress: false, onInterrupt: () => () => undefined };
+
+async function sweep(name: string, jobs: number, threadStart?: { afterSeconds: number; remainingSeconds: number } | 'only') {
+  const dir = join(root, name);
+  createSweep(dir, spec, 'test').close();
+  const store = SweepStore.open(dir);
+  try {
+    const out = await runLocal(store, 'test', { ...quiet, jobs, ...(threadStart ? { threadStart } : {}) });
+    return { out, records: store.records() };
+  } finally { store.close(); }
+}
+
+test('runLocal gives the same records on the calling thread alone, on worker threads alone, and on both', async () => {
+  const alone = await sweep('alone', 1);
+  assert.deepEqual(alone.out, { done: 30, total: 30, interrupted: false });
+  for (const [name, jobs, start] of [['threads', 2, 'only'], ['both', 3, { afterSeconds: 0, remainingSeconds: 0 }]] as const) {
+    const r = await sweep(name, jobs, start);
+    assert.deepEqual(r.out, alone.out, name);
+    assert.deepEqual(r.records, alone.records, name);
+  }
+});

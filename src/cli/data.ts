@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng, transposed } from '../linalg/index.ts';
@@ -8,9 +7,10 @@ import { builtinData, builtinNames, type BuiltinName, encodeCsv, encodeNpy, load
 import { packageRealData } from '../node/realDataFiles.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
-import { integerAtLeast, oneOf } from './flagParsers.ts';
+import { integerAtLeast, integerIn, oneOf } from './flagParsers.ts';
 import { addGeneratorOptions, generated, generatorFlags, refuseGeneratorFlags } from './dataFlags.ts';
 import type { GeneratorParams } from '../data/index.ts';
+import { checkOutputFile } from './outputFile.ts';
 import { printResult } from './printResult.ts';
 import type { CliContext, CliIO } from './run.ts';
 
@@ -26,12 +26,10 @@ function encodeSamples(path: string, a: Mat, names: readonly string[] | undefine
   return encodeCsv(names ?? Array.from({ length: a.rows }, (_, i) => `${i + 1}`), rows);
 }
 
-/** An output file that may be written: .npy or .csv, in an existing directory, not there yet unless --force. */
+/** An output file that may be written: .npy or .csv, in an existing writable folder, not there yet unless --force. */
 function checkTarget(path: string, flag: string, force: boolean): void {
   if (!['.npy', '.csv'].includes(extname(path))) throw new InputError(`${flag} ${path}: the file must end in .npy or .csv`);
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`${flag} ${path}: no such directory ${dir}`);
-  if (existsSync(path) && !force) throw new InputError(`${flag} ${path} already exists (dln does not overwrite files; add --force to replace it)`);
+  checkOutputFile(path, flag, { force });
 }
 
 /** The named data set as dln's commands see it: a generator drawn with the seed, or real data prepared like --data. */
@@ -50,6 +48,7 @@ function exportCommand(name: string, flags: ExportFlags, io: CliIO): number {
   const dataName = oneOf('NAME', [...builtinNames, ...realDataNames])(name);
   if ((flags.testX === undefined) !== (flags.testY === undefined)) throw new InputError('--test-x and --test-y go together');
   if (flags.testX !== undefined && dataName !== 'mnist') throw new InputError('--test-x/--test-y: only mnist has a test split');
+  if (flags.testX !== undefined && flags.trainSamples >= 10000) throw new InputError(`--test-x/--test-y: --train-samples ${flags.trainSamples} leaves no digits for the test split; give fewer training samples`);
   const targets: [string, string][] = [[flags.x, '--x'], [flags.y, '--y']];
   if (flags.testX !== undefined && flags.testY !== undefined) targets.push([flags.testX, '--test-x'], [flags.testY, '--test-y']);
   const paths = targets.map(([p]) => resolve(p));
@@ -85,7 +84,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--test-y <file>', 'mnist: also write the test split\'s targets')
     .option('--pca <k>', 'mnist: principal components kept (0: all 784 pixels)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets')
-    .option('--train-samples <n>', 'mnist: digits in the training split', integerAtLeast('--train-samples', 1), 8000)
+    .option('--train-samples <n>', 'mnist: digits in the training split', integerIn('--train-samples', 1, 10000, "the mnist package's 10,000 digits"), 8000)
     .option('--force', 'replace output files that exist');
   addGeneratorOptions(cmd);
   addSeedOption(cmd);

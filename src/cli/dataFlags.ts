@@ -8,7 +8,7 @@ import { type MnistOptions, type RealDataName, loadRealData, realDataNames, whit
 import { packageRealData } from '../node/realDataFiles.ts';
 import { loadDataset } from '../node/dataFiles.ts';
 import { fileSha256 } from './fileSha256.ts';
-import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
+import { integerAtLeast, integerIn, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
 
 /** Names accepted by --data: the generators, then the real data sets. */
 export function builtinDataNames(): readonly (BuiltinName | RealDataName)[] {
@@ -36,7 +36,7 @@ export function addDataOptions(cmd: Command): Command {
     .option('--data <name>', `a built-in data set drawn with --seed (${builtinNames.join(', ')}) or real data (${realDataNames.join(', ')}: the training set; cars and penguins standardised)`)
     .option('--pca <k>', 'mnist: project the pixels onto the top k principal components (0: all 784 pixels, whose Σ_XX is singular)', integerAtLeast('--pca', 0), 50)
     .option('--no-center', 'mnist: keep the raw pixels and one-hot targets (default: centred on the training means)')
-    .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerAtLeast('--train-samples', 1), 8000)
+    .option('--train-samples <n>', 'mnist: digits in the seeded training split (the rest of the 10,000 is the test split)', integerIn('--train-samples', 1, 10000, "the mnist package's 10,000 digits"), 8000)
     .option('--whiten', 'whiten the inputs: X ← Σ_XX^{−1/2}X, so that Σ_XX = I (THEORY §14.1)');
 }
 

@@ -38,6 +38,16 @@ export function integerAtLeast(flag: string, min: number): (text: string) => num
   };
 }
 
+/** An argument parser for flags that take an integer in min..max; what names the bound's reason, e.g. "the mnist package's 10,000 digits". */
+export function integerIn(flag: string, min: number, max: number, what: string): (text: string) => number {
+  const need = `an integer in ${min}..${max} (${what})`;
+  return (text) => {
+    const v = parseNumber(flag, text, need);
+    if (!(Number.isSafeInteger(v) && v >= min && v <= max)) throw new InputError(`${flag} must be ${need}, got '${text}'`);
+    return v;
+  };
+}
+
 /** An argument parser for flags that take one of the given words. */
 export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (text: string) => T {
   return (text) => {

@@ -1,16 +1,16 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { type SweepSpec, builtinSweepSpec, builtinSweepNames } from '../experiments/sweep/index.ts';
 import {
-  type RunOutcome, REDIS_GRACE_SECONDS, RedisLostError, SweepStore, cellsToCsv, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
+  type RunOutcome, REDIS_GRACE_SECONDS, RedisLostError, STORE_FILE, SweepStore, cellsToCsv, connectRedis, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
   runQueueWorker,
 } from '../sweep/index.ts';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { integerAtLeast, positiveNumber } from './flagParsers.ts';
 import { addJsonOption } from './commonOptions.ts';
-import { checkDirWritable } from './outputFile.ts';
+import { checkDirWritable, checkOutputFile } from './outputFile.ts';
 import { type CliContext, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
 
 /** Where the stored cells ended, in words: "at the global minimum 12, on a plateau 3, at no critical value 1, diverged or failed 4". */
@@ -84,6 +84,8 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
     const spec = specFromArg(specArg, flags.quick === true);
     const dir = flags.out ?? `sweeps/${spec.name}`;
     checkDirWritable(dir, flags.out !== undefined ? '--out' : 'the sweep directory');
+    // A bad or unreachable --queue is refused before the sweep directory is made.
+    if (flags.queue !== undefined) (await connectRedis(flags.queue)).disconnect();
     ctx.exitCode = await execute(ctx, createSweep(dir, spec, dlnVersion()), dir, flags);
   });
   const resume = sweep.command('resume <dir>').description('continue a sweep after a crash or Ctrl-C (recomputes nothing stored)')
@@ -119,8 +121,10 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
   });
   sweep.command('export <dir>').description('write the stored cells as CSV or JSON')
     .option('--csv <file>', 'one row per cell').option('--json <file>', 'every record, bit-exact')
-    .action((dir: string, flags: { csv?: string; json?: string }) => {
+    .option('--force', 'the file may replace an existing file')
+    .action((dir: string, flags: { csv?: string; json?: string; force?: true }) => {
       if ((flags.csv === undefined) === (flags.json === undefined)) throw new InputError('dln sweep export needs one of --csv FILE or --json FILE');
+      checkOutputFile(flags.csv ?? flags.json ?? '', flags.csv !== undefined ? '--csv' : '--json', { force: flags.force === true, inputs: [join(dir, STORE_FILE), join(dir, 'spec.json')] });
       const store = SweepStore.open(dir);
       const records = store.records(), spec = store.meta.spec;
       store.close();

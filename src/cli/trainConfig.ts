@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../errors.ts';
+import { InputError, isBadInput } from '../errors.ts';
 import type { Mat } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
@@ -66,22 +66,28 @@ export function planFromConfig(file: string, cmd: Command, replayer: Replayer = 
   if (backend !== undefined) selectBackendOrFail(backend);
   const rng = new Rng(settings.seed);
   let data: DataSource = settings.data, dataset: Dataset;
-  if (data.kind === 'files') {
-    data = { ...data, x: fromConfigDir(file, data.x), y: fromConfigDir(file, data.y) };
-    dataset = loadDataFromSource(data);
-  } else {
-    // Built-in and real data are drawn as a fresh run draws them, from the run's generator.
-    if (data.seed !== settings.seed) fail(file, `settings.data.seed ${data.seed} differs from settings.seed ${settings.seed}`);
-    const m = data.kind === 'real' ? data.mnist : undefined;
-    const params = data.kind === 'builtin' ? data.params ?? {} : {};
-    ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...params, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
+  let init: InitChoice = settings.init, dims: number[], weights: Mat[];
+  try {
+    if (data.kind === 'files') {
+      data = { ...data, x: fromConfigDir(file, data.x), y: fromConfigDir(file, data.y) };
+      dataset = loadDataFromSource(data);
+    } else {
+      // Built-in and real data are drawn as a fresh run draws them, from the run's generator.
+      if (data.seed !== settings.seed) fail(file, `settings.data.seed ${data.seed} differs from settings.seed ${settings.seed}`);
+      const m = data.kind === 'real' ? data.mnist : undefined;
+      const params = data.kind === 'builtin' ? data.params ?? {} : {};
+      ({ dataset, source: data } = loadDataFromFlags({ data: data.name, ...params, ...(m !== undefined ? { pca: m.pca, center: m.center, trainSamples: m.train } : {}) }, rng, settings.seed));
+    }
+    if (init.kind === 'weights') {
+      init = { ...init, path: fromConfigDir(file, init.path) };
+      if (!existsSync(init.path)) fail(file, `${init.path}: no such file (the initial weights)`);
+      if (fileSha256(init.path) !== init.sha256) fail(file, `${init.path} has changed since the run (its SHA-256 differs)`);
+    }
+    ({ dims, weights } = initialWeights(init, settings.dims, dataset, rng));
+  } catch (e) {
+    // The data and widths come from the file, not from flags: say so ("--dims starts with 3…" named a flag not given).
+    if (isBadInput(e) && !(e as Error).message.startsWith(`--config ${file}:`)) fail(file, (e as Error).message);
+    throw e;
   }
-  let init: InitChoice = settings.init;
-  if (init.kind === 'weights') {
-    init = { ...init, path: fromConfigDir(file, init.path) };
-    if (!existsSync(init.path)) fail(file, `${init.path}: no such file (the initial weights)`);
-    if (fileSha256(init.path) !== init.sha256) fail(file, `${init.path} has changed since the run (its SHA-256 differs)`);
-  }
-  const { dims, weights } = initialWeights(init, settings.dims, dataset, rng);
   return { settings: { ...settings, data, init, dims }, dataset, weights, rng };
 }

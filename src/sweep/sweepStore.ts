@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.ts';
 import { type CellRecord, type SweepSpec, SWEEP_FORMAT, parseSpec, specToJson } from '../experiments/sweep/index.ts';
@@ -31,6 +31,24 @@ CREATE TABLE IF NOT EXISTS cells (
 
 /** A number for a REAL column: NULL where SQLite cannot hold it (NaN; the record column keeps it). */
 const real = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
+
+/**
+ * Opens the database at path in WAL mode. SQLite writes its journal (-wal, -shm) beside the database
+ * even to read it, so a folder or file that cannot be written is an InputError saying so.
+ */
+function openWal(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    return db;
+  } catch (e) {
+    db?.close();
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string' || !/^SQLITE_(READONLY|CANTOPEN|PERM)/.test(code)) throw e;
+    throw new InputError(`${path} cannot be opened for writing (${code}), which SQLite needs even to read it: run as the owner of ${dirname(resolve(path))} or copy that folder somewhere writable`);
+  }
+}
 
 /**
  * A sweep's SQLite database (THEORY §15, docs/decisions.md): WAL journal, one row per cell keyed by its
@@ -68,8 +86,7 @@ export class SweepStore {
   }
 
   private static connect(path: string): Database.Database {
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
+    const db = openWal(path);
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);

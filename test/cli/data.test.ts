@@ -51,6 +51,11 @@ test('dln data export refuses to overwrite, odd extensions and a test split of d
     [['data', 'export', 'iris', '--x', 'a.npy', '--y', 'b.npy'], /NAME must be one of/],
     [['data', 'export', 'cars', '--x', 'a.npy', '--y', 'a.npy'], /must be different files/],
     [['train', '--data', 'cars', '--pca', '3', '--dims', '5,4', '--lr', '1e-3', '--steps', '1'], /--pca, --no-center and --train-samples apply to --data mnist only/],
+    // Before: "MNIST: the test set needs a whole number of samples ≥ 0, got -10000", a number the user never gave.
+    [['data', 'export', 'mnist', '--train-samples', '20000', '--x', 'a.npy', '--y', 'b.npy'], /^dln: --train-samples must be an integer in 1\.\.10000 \(the mnist package's 10,000 digits\), got '20000'\n$/],
+    // Before: exit 0 and two .npy files of 0 rows.
+    [['data', 'export', 'mnist', '--train-samples', '10000', '--x', 'a.npy', '--y', 'b.npy', '--test-x', 'c.npy', '--test-y', 'd.npy'], /^dln: --test-x\/--test-y: --train-samples 10000 leaves no digits for the test split; give fewer training samples\n$/],
+    [['train', '--data', 'mnist', '--train-samples', '10001', '--dims', '50,10', '--lr', '1e-3', '--steps', '1'], /^dln: --train-samples must be an integer in 1\.\.10000/],
   ];
   for (const [args, message] of cases) {
     const r = await dln(...args);

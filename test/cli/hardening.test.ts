@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, type Run, dlnHere, workDir } from '../helpers/cli.ts';
@@ -400,6 +400,84 @@ test('case 11: output folders get ordinary permissions (0777 under the umask), a
     const e = await dlnHere(['experiment', 'smoke', '--quick', '--out', 'exp', '--no-progress'], root);
     assert.equal(e.code, 0, e.stderr);
     assert.equal(statSync(join(root, 'exp')).mode & 0o777, ordinary);
+  } finally {
+    w.remove();
+  }
+});
+
+/** Runs dln as a user who cannot write into folders of mode 0555: the test's own user, or, for root (who writes anywhere), nobody through setpriv. */
+function dlnUnprivileged(args: readonly string[], cwd: string): Promise<Run> {
+  if (process.getuid?.() !== 0) return dln(args, cwd);
+  return new Promise((resolve, reject) => {
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args],
+      { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: cwd } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const noSetpriv = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status !== 0;
+
+test('a sweep folder the user cannot write (status, export, resume) and a data export whose second file cannot be written: one line, exit 2, nothing written',
+  { skip: noSetpriv ? 'root writes anywhere, and setpriv is missing' : false }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dln-unwritable-'));
+    try {
+      chmodSync(root, 0o755);
+      mkdirSync(join(root, 'w'));
+      mkdirSync(join(root, 'ro'));
+      if (process.getuid?.() === 0) chownSync(join(root, 'w'), 65534, 65534);
+      writeFileSync(join(root, 'grid.json'), JSON.stringify({ name: 'g', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1] } }));
+      const made = await dln(['sweep', 'run', 'grid.json', '--out', 'ro/sw', '--jobs', '1', '--no-progress'], root);
+      assert.equal(made.code, 0, made.stderr);
+      chmodSync(join(root, 'ro', 'sw'), 0o555);
+      chmodSync(join(root, 'ro'), 0o555);
+      const before = tree(root);
+      for (const [args, message] of [
+        [['sweep', 'status', 'ro/sw'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing \(SQLITE_READONLY\w*\), which SQLite needs even to read it: run as the owner of \S+\/ro\/sw or copy that folder somewhere writable$/],
+        [['sweep', 'export', 'ro/sw', '--csv', 'w/cells.csv'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing/],
+        [['sweep', 'resume', 'ro/sw', '--no-progress'], /^dln: ro\/sw\/sweep\.sqlite cannot be opened for writing/],
+        // Before, X.npy was written and then Y.npy failed with "cannot write ro/Y.npy": half an export.
+        [['data', 'export', 'report-sec4', '--x', 'w/X.npy', '--y', 'ro/Y.npy'], /^dln: --y ro\/Y\.npy: the folder \S+\/ro is not writable; choose another path$/],
+      ] as [string[], RegExp][]) refusedHere(await dlnUnprivileged(args, root), root, before, message);
+    } finally {
+      chmodSync(join(root, 'ro'), 0o755);
+      chmodSync(join(root, 'ro', 'sw'), 0o755);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+test('case 3: dln sweep export --csv/--json refuses an existing file unless --force, and the sweep\'s own files', async () => {
+  const w = workDir('sweep-export'), root = w.work;
+  try {
+    writeFileSync(join(root, 'grid.json'), JSON.stringify({ name: 'g', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1, 2] } }));
+    assert.equal((await dlnHere(['sweep', 'run', 'grid.json', '--out', 'sw', '--jobs', '1', '--no-progress'], root)).code, 0);
+    writeFileSync(join(root, 'cells.csv'), 'my own notes\n');
+    const before = tree(root);
+    // Before, the user's cells.csv was replaced without a word.
+    refusedHere(await dlnHere(['sweep', 'export', 'sw', '--csv', 'cells.csv'], root), root, before,
+      /^dln: --csv cells\.csv already exists \(dln does not overwrite files; add --force to replace it\)$/);
+    refusedHere(await dlnHere(['sweep', 'export', 'sw', '--json', 'sw/sweep.sqlite', '--force'], root), root, before,
+      /^dln: --json sw\/sweep\.sqlite is one of this command's input files; write the result to another file$/);
+    const forced = await dlnHere(['sweep', 'export', 'sw', '--csv', 'cells.csv', '--force'], root);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(readFileSync(join(root, 'cells.csv'), 'utf8').trim().split('\n').length, 3);
+  } finally {
+    w.remove();
+  }
+});
+
+test('dln sweep run with a bad or unreachable --queue makes no sweep directory (a rerun with the right URL is not refused as "already exists")', async () => {
+  const w = workDir('sweep-queue'), root = w.work;
+  try {
+    writeFileSync(join(root, 'grid.json'), JSON.stringify({ name: 'g', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1] } }));
+    const before = tree(root);
+    refusedHere(await dlnHere(['sweep', 'run', 'grid.json', '--out', 'sw', '--queue', 'notaurl', '--no-progress'], root), root, before,
+      /^dln: --queue notaurl is not a URL; write redis:\/\/HOST:PORT\/DB$/);
+    // Port 1 on the loopback: nothing listens there.
+    refusedHere(await dlnHere(['sweep', 'run', 'grid.json', '--out', 'sw', '--queue', 'redis://127.0.0.1:1/0', '--no-progress'], root), root, before,
+      /^dln: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0 \(.+\); start redis-server there, or check --queue$/);
   } finally {
     w.remove();
   }

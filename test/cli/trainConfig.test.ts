@@ -34,6 +34,16 @@ test('--config refuses flags that would change the run, and files that are not r
   const missing = await dln(['--config', 'nope.json']);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, 'dln: --config nope.json: cannot read it (ENOENT)\n');
+  // Data and widths of the file that do not fit: the message names the file (before: "--dims starts with 3, but X has 5 features", a flag not given).
+  const a = JSON.parse(readFileSync(join(dir, 'a', 'config.json'), 'utf8')) as { settings: { dims: number[]; data: { params?: unknown } } };
+  writeFileSync(join(dir, 'dims.json'), JSON.stringify({ ...a, settings: { ...a.settings, dims: [3, 3, 5] } }));
+  const dims = await dln(['--config', 'dims.json', '--no-progress']);
+  assert.equal(dims.code, 2);
+  assert.match(dims.stderr, /^dln: --config dims\.json: --dims starts with 3, but X has 5 features[^\n]*\n$/);
+  writeFileSync(join(dir, 'noise.json'), JSON.stringify({ ...a, settings: { ...a.settings, data: { ...a.settings.data, params: { noise: -1 } } } }));
+  const noise = await dln(['--config', 'noise.json', '--no-progress']);
+  assert.equal(noise.code, 2);
+  assert.match(noise.stderr, /^dln: --config noise\.json: [^\n]*noise[^\n]*\n$/);
   writeFileSync(join(dir, 'bad.json'), '{');
   assert.match((await dln(['--config', 'bad.json'])).stderr, /^dln: --config bad\.json: not JSON/);
 });

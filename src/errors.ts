@@ -51,6 +51,17 @@ export class ArgumentError extends RangeError {
 }
 
 /**
+ * A package dln reads data from (mnist, vega-datasets) is not installed: bad input (exit code 2),
+ * and a server answers it with 404 rather than 400.
+ */
+export class MissingPackageError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingPackageError';
+  }
+}
+
+/**
  * Data that are not what they claim to be: bytes that are no valid .npy/.npz/.csv, a non-finite
  * value, a data set without samples, records without the fields a table needs. The data layer's
  * error; the CLI reports it as bad input (exit code 2).
@@ -91,7 +102,7 @@ export class StoppedError extends Error {
 export interface WorkerErrorData { name: string; message: string; stack?: string; premise?: string }
 
 /** The classes reviveError rebuilds by name (besides PremiseError, which carries its premise). */
-const REVIVED: Record<string, new (message: string) => Error> = { InputError, ShapeError, ArgumentError, DataError };
+const REVIVED: Record<string, new (message: string) => Error> = { InputError, MissingPackageError, ShapeError, ArgumentError, DataError };
 
 /** Rebuilds an error that crossed from a worker thread with its class (InputError, PremiseError, ShapeError, ArgumentError, DataError). */
 export function reviveError(e: WorkerErrorData): Error {

@@ -3,6 +3,8 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { encodeNpy } from '../data/npy.ts';
 import { assertFitsData, parameterCount } from '../model/network.ts';
+import { estimateHessianMemory } from '../model/memoryEstimate.ts';
+import { DEFAULT_LANCZOS_MAX_ITER } from '../linalg/lanczos.ts';
 import { requireInvertibleSigmaXX } from '../model/stats.ts';
 import { DEFAULT_GRADIENT_TOL, DEFAULT_SIGN_TOL, criticality, criticalValueOf, dataSpectrum } from '../landscape/index.ts';
 import { readWeightsFile } from '../node/dataFiles.ts';
@@ -12,6 +14,7 @@ import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { addJsonOption, addSeedOption } from './commonOptions.ts';
 import { addDataOptions } from './dataFlags.ts';
 import { oneOf, positiveNumber } from './flagParsers.ts';
+import { assertFitsMemory } from './memoryLimit.ts';
 import { checkOutputFile } from './outputFile.ts';
 import { type TheoryDataFlags, loadStats } from './loadStats.ts';
 import { fmt, printResult, setText, warn } from './printResult.ts';
@@ -68,7 +71,8 @@ Examples:
   dln hessian --data report-sec4 --weights s.npz --eigenvalues all --json
   dln hessian --data report-sec4 --weights s.npz --eigenvalues all --out spectrum.npy
 
-JSON fields: status (complete, or interrupted: Lanczos stopped by Ctrl-C), weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
+JSON fields: status (complete; interrupted: Lanczos stopped by Ctrl-C, the fields as usual; stopped:
+the dense path stopped by Ctrl-C, then only stage, done and total), weights, dims, loss, gradNorm, relativeGradient, critical, parameters, method (dense or
 lanczos), eigenvalues (all, ascending, or {min, max}), negative, zero (counts, null with Lanczos),
 tolerance (the absolute threshold used for the counts), subset (1-based S, when critical), rank,
 rMax, criticalValue, theorem7, tightened, hessianVerdict (each global-minimum, strict-saddle,
@@ -78,7 +82,8 @@ From ${PROGRESS_MIN_PARAMETERS} parameters on, progress goes to stderr (a bar on
 Lanczos iterations. A first Ctrl-C stops at the next column or iteration: Lanczos then reports the
 estimates reached (status interrupted), the dense path, which has no partial result, prints none;
 a second Ctrl-C quits at once.
-Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with --require-critical),
+Exit codes: 0 done, 2 bad input (weights of the wrong shape, not critical with --require-critical,
+a Hessian or Krylov basis larger than the memory limit: 80% of the machine's, or DLN_MEMORY_LIMIT),
 3 Σ_XX singular (with --json also {error, premise} on stdout), 130 interrupted by Ctrl-C.`)
     .action(async (flags: HessianFlags) => { ctx.exitCode = await hessianCommand(flags, ctx.io); });
 }
@@ -121,6 +126,9 @@ async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
   if (flags.eigenvalues === 'all' && p > DENSE_LIMIT) {
     throw new InputError(`--eigenvalues all needs the dense Hessian of at most ${DENSE_LIMIT} parameters, but the network has ${p}; use --eigenvalues extreme`);
   }
+  const dense = p <= DENSE_LIMIT;
+  assertFitsMemory(estimateHessianMemory(p, { dense, krylov: Math.min(p, DEFAULT_LANCZOS_MAX_ITER) + 1 }), io.env,
+    `the Hessian of ${flags.weights} (${p} parameters, ${dense ? 'dense' : 'by Lanczos'})`, 'use weights of smaller widths, or set DLN_MEMORY_LIMIT higher if the machine has the memory');
   requireInvertibleSigmaXX(stats, 'the classification (Theorem 7 and the global minimum)');
   const crit = criticality(weights, stats, flags.gradientTol);
   if (flags.requireCritical === true && !crit.critical) {
@@ -136,6 +144,7 @@ async function hessianCommand(flags: HessianFlags, io: CliIO): Promise<number> {
     const st = HESSIAN_STAGES[outcome.stage](p);
     const where = outcome.total > 0 ? ` (${st.unit} ${outcome.done} of ${outcome.total})` : '';
     io.stderr.write(`dln: stopped while ${st.label}${where}: the dense path has no partial result, so nothing is reported\n`);
+    if (flags.json === true) io.stdout.write(`${JSON.stringify({ status: 'stopped', stage: outcome.stage, done: outcome.done, total: outcome.total }, null, 2)}\n`);
     return EXIT_INTERRUPTED;
   }
   const c = outcome.classification;

@@ -1,5 +1,5 @@
 import { type Mat, zeros, eigh, matmulNT, matmulTN, type Rng } from '../linalg/index.ts';
-import { InputError } from '../errors.ts';
+import { ArgumentError, DataError } from '../errors.ts';
 import type { RealData } from './realData.ts';
 
 /** Pixels per MNIST image (28 × 28). */
@@ -29,11 +29,11 @@ export interface MnistOptions {
 
 /** Number of images in each class, checking that every class holds whole images. */
 function classCounts(classes: readonly MnistClass[]): number[] {
-  if (classes.length !== 10) throw new InputError(`MNIST needs the ten digit classes, got ${classes.length}`);
+  if (classes.length !== 10) throw new DataError(`MNIST needs the ten digit classes, got ${classes.length}`);
   return classes.map((c, k) => {
-    if (c.digit !== k) throw new InputError(`MNIST class ${k} is labelled ${c.digit}`);
+    if (c.digit !== k) throw new DataError(`MNIST class ${k} is labelled ${c.digit}`);
     if (c.pixels.length % mnistPixels !== 0 || c.pixels.length === 0) {
-      throw new InputError(`MNIST digit ${k}: ${c.pixels.length} values is not a whole number of 784-pixel images`);
+      throw new DataError(`MNIST digit ${k}: ${c.pixels.length} values is not a whole number of 784-pixel images`);
     }
     return c.pixels.length / mnistPixels;
   });
@@ -92,11 +92,11 @@ export function mnistData(classes: readonly MnistClass[], rng: Rng, options: Mni
   const { train = 8000, test = 2000, center = true, pca = 50 } = options;
   const counts = classCounts(classes);
   const total = counts.reduce((a, b) => a + b, 0);
-  if (!Number.isInteger(train) || train < 1) throw new InputError(`MNIST: the training set needs a whole number of samples ≥ 1, got ${train}`);
-  if (!Number.isInteger(test) || test < 0) throw new InputError(`MNIST: the test set needs a whole number of samples ≥ 0, got ${test}`);
-  if (train + test > total) throw new InputError(`MNIST: ${train} training + ${test} test samples exceed the ${total} digits available`);
-  if (!Number.isInteger(pca) || pca < 0 || pca > mnistPixels) throw new InputError(`MNIST: --pca must be a whole number in 0..784, got ${pca}`);
-  if (pca > train) throw new InputError(`MNIST: ${pca} principal components need at least as many training samples, got ${train}`);
+  if (!Number.isInteger(train) || train < 1) throw new ArgumentError(`MNIST: the training set needs a whole number of samples ≥ 1, got ${train}`);
+  if (!Number.isInteger(test) || test < 0) throw new ArgumentError(`MNIST: the test set needs a whole number of samples ≥ 0, got ${test}`);
+  if (train + test > total) throw new ArgumentError(`MNIST: ${train} training + ${test} test samples exceed the ${total} digits available`);
+  if (!Number.isInteger(pca) || pca < 0 || pca > mnistPixels) throw new ArgumentError(`MNIST: --pca must be a whole number in 0..784, got ${pca}`);
+  if (pca > train) throw new ArgumentError(`MNIST: ${pca} principal components need at least as many training samples, got ${train}`);
   const owner: { cls: number; index: number }[] = [];
   counts.forEach((n, cls) => { for (let index = 0; index < n; index++) owner.push({ cls, index }); });
   const order = permutation(total, rng);

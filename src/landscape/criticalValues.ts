@@ -1,6 +1,6 @@
 import type { Stats } from '../model/stats.ts';
 import { assertFitsData, maxRank } from '../model/network.ts';
-import { InputError } from '../errors.ts';
+import { ArgumentError } from '../errors.ts';
 import { dataSpectrum, criticalValueOf } from './spectrum.ts';
 
 /** One critical value of L and the index set that gives it. */
@@ -52,7 +52,7 @@ export function criticalValues(stats: Stats, dims: readonly number[], options: C
   let count = 0;
   for (let r = 0; r <= rMax; r++) count += binomial(dy, r);
   if (count > maxCount) {
-    throw new InputError(`listing every critical value means ${count} index sets S ⊂ {1..${dy}} with |S| ≤ ${rMax}, more than the ${maxCount} dln enumerates; use smaller widths (r_max = min width) or data with fewer outputs d_y`);
+    throw new ArgumentError(`listing every critical value means ${count} index sets S ⊂ {1..${dy}} with |S| ≤ ${rMax}, more than the ${maxCount} dln enumerates; use smaller widths (r_max = min width) or data with fewer outputs d_y`);
   }
   const values: CriticalValue[] = [];
   const current: number[] = [];

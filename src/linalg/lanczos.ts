@@ -2,9 +2,12 @@ import { steqr } from './steqr.ts';
 import { Rng } from './rng.ts';
 import { vectorNorm } from './norms.ts';
 
+/** The largest Krylov dimension lanczosExtreme uses unless told otherwise (at most p). */
+export const DEFAULT_LANCZOS_MAX_ITER = 200;
+
 /** Options of lanczosExtreme. */
 export interface LanczosOptions {
-  /** Largest Krylov dimension; default min(p, 200). */
+  /** Largest Krylov dimension; default min(p, DEFAULT_LANCZOS_MAX_ITER = 200). */
   readonly maxIter?: number;
   /** Stop when both Ritz residuals are ≤ tol·max(|θ_min|, |θ_max|); default 1e-10. */
   readonly tol?: number;
@@ -41,7 +44,7 @@ export interface LanczosResult {
  */
 export function lanczosExtreme(hvp: (v: Float64Array, out: Float64Array) => void, p: number, options: LanczosOptions = {}): LanczosResult {
   if (!Number.isInteger(p) || p < 1) throw new RangeError(`lanczosExtreme: size must be a positive integer, got ${p}`);
-  const maxIter = Math.max(1, Math.min(p, options.maxIter ?? 200));
+  const maxIter = Math.max(1, Math.min(p, options.maxIter ?? DEFAULT_LANCZOS_MAX_ITER));
   const tol = options.tol ?? 1e-10, checkEvery = Math.max(1, options.checkEvery ?? 10);
   const q = new Float64Array(p * (maxIter + 1));
   const w = new Float64Array(p), coef = new Float64Array(maxIter + 1);

@@ -26,6 +26,9 @@ test('memoryRefusal names what, the estimate, the limit and the way out; an arra
   const huge = estimateHessianMemory(100000, { dense: true });
   assert.equal(huge.largestArray, 1e10);
   assert.match(memoryRefusal(huge, { ...limit, bytes: 1e15 }, 'the Hessian', 'use Lanczos') ?? '', /an array of 1\.00e\+10 numbers, more than the 4\.29e\+9/);
+  // Lanczos keeps its Krylov vectors in one array of p·k numbers.
+  const lanczos = estimateHessianMemory(366000, { dense: false, krylov: 201 });
+  assert.deepEqual([lanczos.largestArray, lanczos.parts[0].bytes], [366000 * 201, 8 * 366000 * 201]);
   assert.equal(formatBytes(999), '999 B');
   assert.equal(formatBytes(1234567), '1.23 MB');
 });

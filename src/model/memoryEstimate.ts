@@ -48,11 +48,14 @@ export function estimateTrainMemory(dims: readonly number[], options: { method: 
   ], Math.max(options.method === 'flow' ? p : largestLayer, bal.largest));
 }
 
-/** The memory of the dense Hessian of p parameters (the p×p matrix, and as much again for its eigenvalues) or of Lanczos (k Krylov vectors). */
+/**
+ * The memory of the dense Hessian of p parameters (the p×p matrix, and as much again for its
+ * eigenvalues) or of Lanczos (krylov vectors of p numbers, held in one array).
+ */
 export function estimateHessianMemory(p: number, options: { dense: boolean; krylov?: number }): MemoryEstimate {
   return options.dense
     ? estimate([['Hessian', 8 * p * p], ['eigensolver', 8 * p * p]], p * p)
-    : estimate([['Krylov vectors', 8 * p * (options.krylov ?? 100)], ['workspaces', 8 * 8 * p]], p);
+    : estimate([['Krylov vectors', 8 * p * (options.krylov ?? 100)], ['workspaces', 8 * 8 * p]], p * (options.krylov ?? 100));
 }
 
 /** Bytes as a short text: 512 B, 3.4 MB, 12.0 GB (powers of 1000). */

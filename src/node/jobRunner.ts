@@ -24,7 +24,9 @@ import { type Progress, createProgress } from './progress.ts';
  * label, unit }, stopping: 'stopping after the current step and saving what was recorded' })`. It
  * resolves the job's value (also after a first Ctrl-C: the job stopped cleanly; the caller writes what
  * was done and exits 130), or null after a second Ctrl-C (the worker was killed: quit without saving).
- * `startJob` is the lower level (no display, no Ctrl-C) for pools of jobs such as runExperiments.
+ * `startJob` is the lower level (no display, no Ctrl-C) for pools of jobs such as runExperiments; a
+ * job that serves requests (a sweep's chunk threads, sweep/chunkPool.ts) takes them with
+ * `job.receive()` from the parent's `send(data)` and answers with `job.post`.
  */
 export interface JobContext {
   /** True once the job was asked to stop (first Ctrl-C): finish the current step and return. */
@@ -35,6 +37,8 @@ export interface JobContext {
   progress(value: number, loss?: number): void;
   /** Sends data (structured-cloned) to the parent's onPost, e.g. a progress message with text. */
   post(data: unknown): void;
+  /** The next value the parent sent with RunningJob.send, in order (a job that serves requests: a pool's thread). */
+  receive(): Promise<unknown>;
 }
 
 /** A stage of a job's work, as its display names it. */
@@ -73,6 +77,8 @@ export interface RunningJob<R> {
   stop(): void;
   /** Kills the worker at once; result then rejects with reason. */
   abort(reason: Error): void;
+  /** Sends data (structured-cloned) to the job, which takes it with receive(). */
+  send(data: unknown): void;
   /** The last progress(value, loss) the job reported (value 0 and loss NaN before the first). */
   live(): { value: number; loss: number };
 }
@@ -114,6 +120,7 @@ export function startJob<R>(spec: JobSpec, options: StartJobOptions = {}): Runni
     result,
     stop() { Atomics.store(stopFlag, 0, 1); },
     abort(reason) { rejectRun(reason); Atomics.store(stopFlag, 0, 1); void worker.terminate(); },
+    send(data) { worker.postMessage({ kind: 'input', data }); },
     live: () => ({ value: live[0], loss: live[1] }),
   };
 }

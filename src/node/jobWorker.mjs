@@ -7,6 +7,9 @@ import { importModule } from './importModule.mjs';
 const { shared, moduleUrl, exportName, input, threads } = workerData;
 const stop = new Int32Array(shared, 0, 1), live = new Float64Array(shared, 8, 2);
 const send = (m) => parentPort?.postMessage(m);
+// What the parent sent (RunningJob.send) and not yet received, and the receivers waiting for more; the listener starts with the first receive().
+const inbox = [], waiting = [];
+let listening = false;
 try {
   // The same kernels as the parent (DLN_BACKEND); threads caps the BLAS threads when jobs run side by side.
   const { useBackend } = await importModule('../linalg/backends/selectBackend.ts', import.meta.url);
@@ -22,6 +25,13 @@ try {
     },
     progress(value, loss = Number.NaN) { live[0] = value; live[1] = loss; },
     post: (data) => send({ kind: 'post', data }),
+    receive() {
+      if (!listening) {
+        listening = true;
+        parentPort?.on('message', (m) => { if (m?.kind !== 'input') return; const w = waiting.shift(); if (w !== undefined) w(m.data); else inbox.push(m.data); });
+      }
+      return inbox.length > 0 ? Promise.resolve(inbox.shift()) : new Promise((r) => waiting.push(r));
+    },
   };
   const value = await mod[exportName](input, job);
   send({ kind: 'done', value });

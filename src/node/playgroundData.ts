@@ -2,7 +2,7 @@
 // vega-datasets files (the page prepares them with dln's own loader), MNIST prepared here (the seeded
 // split and the top-k principal components), because its 21 MB of digits are too much for a page.
 import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { InputError, MissingPackageError, isBadInput } from '../errors.ts';
 import { Rng } from '../linalg/rng.ts';
 import { setBackend } from '../linalg/backend.ts';
 import { createWasmBackend, readWasmKernels } from '../linalg/backends/wasmBackend.ts';
@@ -102,7 +102,7 @@ export function mnistResponse(search: string): DataResponse {
     }
     return { code: 200, type: 'application/json', body: JSON.stringify(payload) };
   } catch (e) {
-    if (e instanceof InputError) return text(/not installed/.test(e.message) ? 404 : 400, `mnist: ${e.message}`);
+    if (isBadInput(e)) return text(e instanceof MissingPackageError ? 404 : 400, `mnist: ${(e as Error).message}`);
     throw e;
   }
 }

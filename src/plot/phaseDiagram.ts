@@ -31,6 +31,8 @@ export interface PhaseDiagramOptions extends ChartBaseOptions {
   marks?: readonly { x: number; y: string; facet?: string }[];
   /** Legend entry of the markers (default none). */
   marksLabel?: string;
+  /** Per-row markers drawn as white diamonds outlined in black (e.g. 2/λ_flat, one per row), with their legend entry. */
+  diamonds?: { readonly marks: readonly { x: number; y: string; facet?: string }[]; readonly label: string };
   /** Every x value of the grid, for the tile edges (default: the tiles' x values). */
   xGrid?: readonly number[];
   /** x range shown (default: the tiles' extent). */
@@ -94,10 +96,21 @@ export function phaseDiagram(o: PhaseDiagramOptions): TopLevelSpec {
         encoding: { x: { field: 'x', type: 'quantitative', scale: xScale }, y: { field: 'y', type: 'ordinal', sort: ySort } },
       });
     }
+    const diamonds = keep((o.diamonds?.marks ?? []).map((m) => ({ ...m, facet: m.facet ?? '', what: o.diamonds?.label ?? 'marker' })));
+    if (diamonds.length > 0) {
+      layers.push({
+        data: { values: diamonds },
+        mark: { type: 'point', shape: 'diamond', filled: true, fill: 'white', stroke: 'black', strokeWidth: 1.5, size: 90, opacity: 1, clip: true },
+        encoding: { x: { field: 'x', type: 'quantitative', scale: xScale }, y: { field: 'y', type: 'ordinal', sort: ySort } },
+      });
+    }
     return layers;
   };
   const width = o.width ?? DEFAULT_WIDTH, height = o.height ?? DEFAULT_HEIGHT;
-  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: titleBlock(o.title, o.subtitle, o.marks !== undefined && o.marks.length > 0 && o.marksLabel !== undefined ? [`black ticks: ${o.marksLabel}`] : []), config: chartConfig() };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: titleBlock(o.title, o.subtitle, [
+    ...(o.marks !== undefined && o.marks.length > 0 && o.marksLabel !== undefined ? [`black ticks: ${o.marksLabel}`] : []),
+    ...(o.diamonds !== undefined && o.diamonds.marks.length > 0 ? [`white diamonds: ${o.diamonds.label}`] : []),
+  ]), config: chartConfig() };
   const facets = [...new Set(rows.map((r) => r.facet))];
   if (facets.length <= 1 && facets[0] === '') return { ...base, width, height, layer: layersFor(null) } as TopLevelSpec;
   const panelWidth = Math.max(180, Math.floor(width / Math.min(facets.length, 3)));

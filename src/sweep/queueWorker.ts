@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { SWEEP_FORMAT } from '../experiments/sweep/index.ts';
 import { ChunkPool } from './chunkPool.ts';
+import { onInterrupts } from '../node/jobRunner.ts';
 import { encodeExactJson } from '../node/exactJson.ts';
 import { type ChunkJob, QUEUE_NAME, REDIS_GRACE_SECONDS, connectRedis, settleWithin, watchRedis } from './redisQueue.ts';
 
@@ -30,7 +31,7 @@ export function refusal(job: Pick<ChunkJob, 'format' | 'dln'>, format = SWEEP_FO
 /**
  * `dln sweep worker`: takes chunks of any sweep from the BullMQ queue, `jobs` at a time, evaluates them
  * on threads (the event loop stays free to renew the chunk locks) and returns their records. Refuses a
- * chunk of an incompatible sweep format with a clear message. Ctrl-C finishes the running chunks.
+ * chunk of an incompatible sweep format with a clear message. Ctrl-C finishes the running chunks; a second drops them.
  * When Redis stays unreachable for redisGraceSeconds it stops with a RedisLostError: the chunks it
  * held were never acknowledged, so they go to another worker (or back to the queue when resumed).
  */
@@ -60,12 +61,18 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<number> {
     maxStalledCount: 5,
   });
   // Lost connections are the watch's to report, once; other errors are written as they come.
-  worker.on('error', (e) => { if (connection.status === 'ready') o.stderr.write(`dln sweep worker: ${e.message}\n`); });
+  // (BullMQ's own connections can report a reset before this one's status changes: their socket errors are the watch's too.)
+  const lostConnection = (e: Error): boolean => connection.status !== 'ready' || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Socket closed/i.test(e.message);
+  worker.on('error', (e) => { if (!lostConnection(e)) o.stderr.write(`dln sweep worker: ${e.message}\n`); });
   o.stderr.write(`dln sweep worker ${me}: taking chunks from ${o.queue} with ${o.jobs} thread(s)\n`);
   let idleTimer: NodeJS.Timeout | undefined;
   let off = (): void => {};
   const stopped = new Promise<void>((resolve) => {
-    off = o.onInterrupt(() => { resolve(); });
+    // The runner's two stages: finish the running chunks (then exit), or drop them (they go back to the queue once their locks lapse).
+    off = onInterrupts({ stderr: o.stderr, onInterrupt: o.onInterrupt }, [
+      () => { o.stderr.write('dln sweep worker: finishing the running chunks (Ctrl-C again to drop them)\n'); resolve(); },
+      () => { pool.stop(); },
+    ]);
     if (o.exitWhenIdle !== undefined) {
       const limit = o.exitWhenIdle * 1000;
       idleTimer = setInterval(() => { if (active === 0 && Date.now() - idleSince > limit) resolve(); }, 200);
@@ -74,12 +81,12 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<number> {
   try {
     await Promise.race([stopped, watch.lost]);
   } finally {
-    off();
     clearInterval(idleTimer);
     watch.stop();
     const gone = connection.status !== 'ready';
     if (gone) connection.disconnect();
     await (gone ? settleWithin(worker.close(true), 1000) : worker.close());
+    off();
     await pool.close();
     connection.disconnect();
   }

@@ -35,3 +35,17 @@ test('runLocal gives the same records on the calling thread alone, on worker thr
     assert.deepEqual(r.records, alone.records, name);
   }
 });
+
+test('ChunkPool.stop drops a running chunk (it rejects, nothing returned), and the pool still serves the next chunk after a fresh start', async () => {
+  const { ChunkPool } = await import('./chunkPool.ts');
+  const long = parseSpec({ name: 'long', base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 5_000_000, lr: 1e-4 }, axes: { seed: '0..3' } });
+  const pool = new ChunkPool(1, 'test');
+  try {
+    await pool.ready;
+    const running = pool.run(long, [0, 1, 2, 3]);
+    setTimeout(() => pool.stop(), 300);
+    await assert.rejects(running, /interrupted/);
+  } finally { await pool.close(); }
+  const again = new ChunkPool(1, 'test');
+  try { assert.equal((await again.run(spec, [0, 1, 2])).length, 3); } finally { await again.close(); }
+});

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { SweepData, cellAt, evaluateCells, isRealData, specDataNames } from '../experiments/sweep/index.ts';
 import { setBackend } from '../linalg/index.ts';
 import { resolveBackend } from '../linalg/backends/index.ts';
+import { onInterrupts } from '../node/jobRunner.ts';
 import { checkRealDataInstalled, packageRealData } from '../node/realDataFiles.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { pendingChunks } from './sweepDir.ts';
@@ -31,7 +32,7 @@ export const MAIN_THREAD_PIECE = { cells: 32, cellSteps: 1 << 16 };
  * left would take it more than remainingSeconds (a thread takes 0.2 s to load the compiled engine,
  * 1–2 s through tsx, and that time is spent on a core the sweep shares).
  */
-export const THREAD_START = { afterSeconds: 0.25, remainingSeconds: 1 };
+export const THREAD_START = { afterSeconds: 1, remainingSeconds: 3 };
 
 /**
  * Evaluates the sweep's missing cells on `jobs` threads and stores each chunk (or piece of one) in one
@@ -58,11 +59,11 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
   let abort: (e: Error) => void = () => {};
   const aborted = new Promise<never>((_, reject) => { abort = reject; });
   aborted.catch(() => undefined);
-  const off = o.onInterrupt(() => {
-    stops++;
-    if (stops === 1) o.stderr.write('\ndln: stopping after the running chunks (Ctrl-C again to drop them)\n');
-    else abort(new Error('dropped'));
-  });
+  // The two-stage Ctrl-C of every long command (node/jobRunner.ts): stop handing out chunks, then drop the running ones.
+  const off = onInterrupts({ stderr: o.stderr, onInterrupt: o.onInterrupt }, [
+    () => { stops = 1; o.stderr.write('\ndln: stopping after the running chunks (Ctrl-C again to drop them)\n'); },
+    () => { stops = 2; (pool as ChunkPool | null)?.stop(); abort(new Error('dropped')); },
+  ]);
   const worker = `${hostname()}:${process.pid}`;
   const lane = async (p: ChunkPool): Promise<void> => {
     await Promise.race([p.ready, aborted]);
@@ -72,7 +73,7 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
       progress.update(done);
     }
   };
-  // As in the threads (chunkWorker.mjs): the TypeScript kernels, whatever this process selected, and the data sets kept between pieces.
+  // As in the threads (chunkJob.ts): the TypeScript kernels, whatever this process selected, and the data sets kept between pieces.
   const ts = resolveBackend('ts'), data = new SweepData(packageRealData);
   const evaluateHere = (cells: readonly number[]) => {
     const prev = setBackend(ts);

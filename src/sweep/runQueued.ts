@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { type CellRecord, SWEEP_FORMAT } from '../experiments/sweep/index.ts';
 import { decodeExactJson } from '../node/exactJson.ts';
-import { type ChunkJob, QUEUE_NAME, REDIS_GRACE_SECONDS, chunkJobId, connectRedis, settleWithin, watchRedis } from './redisQueue.ts';
+import { type ChunkJob, QUEUE_NAME, REDIS_GRACE_SECONDS, RedisLostError, chunkJobId, connectRedis, settleWithin, watchRedis } from './redisQueue.ts';
 import type { RunLocalOptions, RunOutcome } from './runLocal.ts';
 import { pendingChunks } from './sweepDir.ts';
 import { SweepProgress } from './sweepProgress.ts';
@@ -62,6 +62,10 @@ export async function runQueued(store: SweepStore, dln: string, url: string, o: 
       // Every chunk still missing has failed on a worker (after its retries): waiting longer helps nothing.
       if (reported.size > 0 && pendingChunks(spec, store.doneIndices()).every((c) => reported.has(chunkJobId(sweep, c.chunk)))) break;
     }
+  } catch (e) {
+    // A command that failed on the dropped connection (rather than waiting for it) is the same loss, said once.
+    if (!(e instanceof RedisLostError) && connection.status !== 'ready') throw new RedisLostError(`lost the connection to Redis at ${url} (${(e as Error).message})`);
+    throw e;
   } finally {
     off();
     watch.stop();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../node/writeFileAtomic.ts';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError, isBadInput } from '../errors.ts';
 import { type SweepSpec, SWEEP_FORMAT, cellCount, parseSpec, planChunks, specToJson } from '../experiments/sweep/index.ts';
 import { SweepStore } from './sweepStore.ts';
 
@@ -12,7 +12,7 @@ export function readSpecFile(path: string): SweepSpec {
   try { text = readFileSync(path, 'utf8'); } catch (e) { throw new InputError(`${path}: cannot read the sweep spec (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
   let raw: unknown;
   try { raw = JSON.parse(text); } catch (e) { throw new InputError(`${path}: not valid JSON (${(e as Error).message})`); }
-  try { return parseSpec(raw); } catch (e) { throw e instanceof InputError ? new InputError(`${path}: ${e.message}`) : e; }
+  try { return parseSpec(raw); } catch (e) { throw isBadInput(e) ? new InputError(`${path}: ${(e as Error).message}`) : e; }
 }
 
 /** Creates the sweep directory dir (absent or empty): spec.json and the store with its meta. */

@@ -33,14 +33,14 @@ before(() => {
 after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 /** An in-memory CliIO whose Ctrl-C the test presses; main() runs in this process (the work still runs in a worker thread). */
-function memoryIO(): { io: CliIO; err: () => string; out: () => string; press: () => void } {
+function memoryIO(env: NodeJS.ProcessEnv = {}): { io: CliIO; err: () => string; out: () => string; press: () => void } {
   let out = '', err = '';
   const handlers: (() => void)[] = [];
   const sink = (append: (s: string) => void): Writable => new Writable({ write(c: Buffer | string, _e, cb) { append(c.toString()); cb(); } });
   const io: CliIO = {
     stdout: sink((s) => { out += s; }),
     stderr: sink((s) => { err += s; }),
-    env: {},
+    env,
     onInterrupt(h) { handlers.push(h); return () => { handlers.splice(handlers.indexOf(h), 1); }; },
   };
   return { io, out: () => out, err: () => err, press: () => { for (const h of [...handlers]) h(); } };
@@ -70,6 +70,14 @@ describe('dln hessian progress', { concurrency: 1, timeout: 300000 }, () => {
   });
 });
 
+test('weights whose Hessian does not fit the memory limit are refused before any work: one line with the estimate, the limit and the way out', async () => {
+  const m = memoryIO({ DLN_MEMORY_LIMIT: '100M' });
+  assert.equal(await main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz')], m.io), 2);
+  // Lanczos: 201 Krylov vectors of 93000 numbers.
+  assert.equal(m.err(), `dln: the Hessian of ${join(dir, 'wide.npz')} (93000 parameters, by Lanczos) needs about 155 MB of memory (Krylov vectors 150 MB, workspaces 5.95 MB; mostly Krylov vectors), more than the limit of 100 MB (DLN_MEMORY_LIMIT); use weights of smaller widths, or set DLN_MEMORY_LIMIT higher if the machine has the memory\n`);
+  assert.equal(m.out(), '');
+});
+
 describe('dln hessian under Ctrl-C', { concurrency: 1, timeout: 300000 }, () => {
   test('SIGINT during Lanczos: exit 130, the estimates reached are reported with status interrupted', async () => {
     const run = startDln(['hessian', ...SEC4, '--weights', 'wide.npz', '--json', '--out', 'wide.json'], dir);
@@ -86,21 +94,25 @@ describe('dln hessian under Ctrl-C', { concurrency: 1, timeout: 300000 }, () => 
     rmSync(join(dir, 'wide.json'));
   });
 
-  test('SIGINT while the dense path reduces the Hessian (TypeScript kernels): exit 130, one line saying where it stopped, no result', async () => {
-    const run = startDln(['--backend', 'ts', 'hessian', ...SEC4, '--weights', 'dense.npz', '--eigenvalues', 'all', '--out', 'dense.npy'], dir);
+  test('SIGINT while the dense path reduces the Hessian (TypeScript kernels): exit 130, one line saying where it stopped, no result (--json: status stopped), nothing written', async () => {
+    const run = startDln(['--backend', 'ts', 'hessian', ...SEC4, '--weights', 'dense.npz', '--eigenvalues', 'all', '--out', 'dense.npy', '--json'], dir);
     await run.stderrHas('hessian (computing the eigenvalues of the 3000×3000 Hessian): column');
     run.child.kill('SIGINT');
     const r = await run.done;
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /^dln: stopped while computing the eigenvalues of the 3000×3000 Hessian \(column \d+ of 2999\): the dense path has no partial result, so nothing is reported$/m);
-    assert.equal(r.stdout, '');
+    const json = JSON.parse(r.stdout) as { status: string; stage: string; done: number; total: number };
+    assert.deepEqual([json.status, json.stage, json.total], ['stopped', 'eigenvalues', 2999]);
+    assert.ok(json.done >= 1 && json.done < 2999 && r.stderr.includes(`(column ${json.done} of 2999)`));
     assert.ok(!readdirSync(dir).some((f) => f.startsWith('dense.npy') || f.startsWith('.dense.npy')), 'nothing written for --out');
   });
 
   test('a second Ctrl-C quits at once: exit 130, nothing on stdout', async () => {
     const m = memoryIO();
-    const running = main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io);
-    while (!m.err().includes('running Lanczos')) await new Promise((r) => setTimeout(r, 10));
+    let finished = false;
+    const running = main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io).finally(() => { finished = true; });
+    while (!m.err().includes('running Lanczos') && !finished) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(!finished, `finished before Lanczos began: ${m.err()}`);
     m.press();
     m.press();
     assert.equal(await running, 130);

@@ -92,3 +92,14 @@ test('a job in stages shows each stage under its own label and unit, without a l
   const first = lines.findIndex((l) => l.includes('second stage'));
   assert.ok(lines.slice(first).every((l) => l.includes('second stage')), 'the first stage has ended when the second begins');
 });
+
+test('a job serves what the parent sends, in order, also what was sent before it started listening', async () => {
+  const got: unknown[] = [];
+  const job = startJob<number>({ moduleUrl: COUNT.moduleUrl, exportName: 'squareJob', input: null }, { onPost: (d) => { got.push(d); } });
+  for (const x of [2, 3]) job.send(x);
+  await until(() => got.length === 2);
+  job.send(4);
+  job.send(null);
+  assert.equal(await job.result, 3);
+  assert.deepEqual(got, [4, 9, 16]);
+});

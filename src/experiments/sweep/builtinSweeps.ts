@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.ts';
+import { ArgumentError } from '../../errors.ts';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../types.ts';
 import { checkStop, report } from '../common/interrupt.ts';
 import { planChunks } from './cells.ts';
@@ -40,7 +40,7 @@ export function builtinSweepSpec(name: string, quick: boolean): SweepSpec {
       axes: { depth: z.depths, width: z.widths, seed: `0..${z.seeds - 1}`, lrMultiple: { from: 0.25, to: 3, count: z.grid, scale: 'linear' } },
     });
   }
-  throw new InputError(`unknown built-in sweep '${name}' (built-in: ${builtinSweepNames.join(', ')})`);
+  throw new ArgumentError(`unknown built-in sweep '${name}' (built-in: ${builtinSweepNames.join(', ')})`);
 }
 
 /** The analysis of a built-in sweep's records (figures, checks, verdict), as the report shows it. */

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.ts';
+import { ArgumentError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import type { InitSpec } from '../../model/index.ts';
 import {
@@ -21,10 +21,10 @@ export interface CellPlan {
   dims: number[];
 }
 
-/** Number of cells: the product of the axis lengths; an InputError above MAX_CELLS. */
+/** Number of cells: the product of the axis lengths; an ArgumentError above MAX_CELLS. */
 export function cellCount(spec: SweepSpec): number {
   const n = spec.axes.reduce((p, a) => p * a.values.length, 1);
-  if (n > MAX_CELLS) throw new InputError(`sweep spec: ${n} cells is more than the ${MAX_CELLS} a sweep may hold; split it`);
+  if (n > MAX_CELLS) throw new ArgumentError(`sweep spec: ${n} cells is more than the ${MAX_CELLS} a sweep may hold; split it`);
   return n;
 }
 
@@ -76,22 +76,22 @@ export function dataKey(s: CellSettings): string {
 export function cellDims(s: CellSettings): number[] {
   if (s.data === 'mnist') {
     const m = mnistSettings(s);
-    if (m.pca > m.train) throw new InputError(`sweep spec: pca ${m.pca} needs at least as many training samples, but trainSamples is ${m.train}`);
+    if (m.pca > m.train) throw new ArgumentError(`sweep spec: pca ${m.pca} needs at least as many training samples, but trainSamples is ${m.train}`);
   } else if (!isRealData(s.data)) {
     const problems = generatorParamsProblems(s.data as BuiltinName, generatorParams(s));
-    if (problems.length > 0) throw new InputError(`sweep spec: data ${s.data} with ${JSON.stringify(generatorParams(s))}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ArgumentError(`sweep spec: data ${s.data} with ${JSON.stringify(generatorParams(s))}: ${problems.join('; ')}`);
   }
   const [dx, dy] = dataEnds(s);
   if (s.dims !== undefined && s.width === undefined) {
     if (s.dims[0] !== dx || s.dims[s.dims.length - 1] !== dy) {
-      throw new InputError(`sweep spec: dims [${s.dims.join(',')}] need d_0 = ${dx} and d_N = ${dy} for data ${s.data}`);
+      throw new ArgumentError(`sweep spec: dims [${s.dims.join(',')}] need d_0 = ${dx} and d_N = ${dy} for data ${s.data}`);
     }
     return [...s.dims];
   }
   let hidden: number[];
   if (s.widths !== undefined) {
     if (s.depth !== undefined && s.widths.length !== s.depth - 1) {
-      throw new InputError(`sweep spec: widths [${s.widths.join(',')}] give depth ${s.widths.length + 1}, but depth is ${s.depth}`);
+      throw new ArgumentError(`sweep spec: widths [${s.widths.join(',')}] give depth ${s.widths.length + 1}, but depth is ${s.depth}`);
     }
     hidden = s.widths;
   } else {

@@ -55,6 +55,8 @@ export interface CellRecord {
   sharpnessStart: number | null;
   sharpnessEnd: number | null;
   etaMax: number | null;
+  /** 2/λ_flat of the cell's landscape (THEORY §13.2), recorded in sweeps with a step axis (lr or lrMultiple); absent in stores made before it was. */
+  etaFlat?: number | null;
   lr: number;
   dims: number[];
   dln: string;
@@ -125,12 +127,14 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
   const cells: CellPlan[] = indices.map((i) => cellAt(spec, i));
   const dims = cells[0].dims;
   if (cells.some((c) => c.dims.join(',') !== dims.join(','))) throw new RangeError('evaluateCells: a chunk must hold one network shape');
+  // 2/λ_flat costs about a millisecond per instance: recorded only where a phase diagram over the step can draw it.
+  const withFlat = spec.axes.some((a) => a.name === 'lr' || a.name === 'lrMultiple');
   const instances = new Map<string, Instance>();
   const data = options.data ?? new SweepData();
   const inst = cells.map((c) => {
     const k = instanceKey(c);
     let v = instances.get(k);
-    if (v === undefined) { v = prepareInstance(c, spec.sharpness !== 'none', data); instances.set(k, v); }
+    if (v === undefined) { v = prepareInstance(c, spec.sharpness !== 'none', data, withFlat); instances.set(k, v); }
     return v;
   });
   const steps = cells.map((c, i) => cellStep(c.settings, inst[i]));
@@ -145,7 +149,7 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
     const config = trainConfig(c.settings, dims, lr);
     const common = {
       index: c.index, key: c.key, coords: c.coords, lossInit: I.loss0, lossMin: I.lossMin, sharpnessStart: I.sharpness0,
-      etaMax: I.etaMax, lr, dims, dln: options.dln, config, command: trainCommand(config),
+      etaMax: I.etaMax, ...(withFlat ? { etaFlat: I.etaFlat } : {}), lr, dims, dln: options.dln, config, command: trainCommand(config),
     };
     const r = byCell.get(i);
     if (r === undefined) {

@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.ts';
+import { ArgumentError } from '../../errors.ts';
 import { type BuiltinName, builtinNames, generatorDefaults, generatorParamNames, generatorValueProblem, mnistPixels, realDataNames } from '../../data/index.ts';
 import { type AxisValue, parseAxis } from './axes.ts';
 
@@ -91,12 +91,12 @@ const BASE_KEYS = [...AXIS_NAMES, 'dims', 'lrOf', ...STOP_KEYS];
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Collects one message per mistake; throws them together as one InputError. */
+/** Collects one message per mistake; throws them together as one ArgumentError. */
 class Problems {
   readonly list: string[] = [];
   add(field: string, message: string): void { this.list.push(`${field}: ${message}`); }
   throwIfAny(): void {
-    if (this.list.length > 0) throw new InputError(`sweep spec: ${this.list.join('; ')}`);
+    if (this.list.length > 0) throw new ArgumentError(`sweep spec: ${this.list.join('; ')}`);
   }
 }
 
@@ -147,17 +147,17 @@ function parseClassify(raw: unknown, problems: Problems): ClassifyOptions {
 
 /**
  * Validates a parsed JSON sweep specification: every mistake is named by its field, all of them in
- * one InputError. Defaults: data report-sec5, init gaussian (std 0.05), lrOf bound, seed 0,
+ * one ArgumentError. Defaults: data report-sec5, init gaussian (std 0.05), lrOf bound, seed 0,
  * steps 1000, divergeAbove 1e12.
  */
 export function parseSpec(raw: unknown): SweepSpec {
   const problems = new Problems();
-  if (!isObject(raw)) throw new InputError('sweep spec: must be a JSON object with "base" and "axes"');
+  if (!isObject(raw)) throw new ArgumentError('sweep spec: must be a JSON object with "base" and "axes"');
   for (const k of Object.keys(raw)) if (!TOP_KEYS.includes(k)) problems.add(k, `unknown field (known: ${TOP_KEYS.join(', ')})`);
   const format = raw.format ?? SWEEP_FORMAT;
   if (format !== SWEEP_FORMAT) {
     const newer = typeof format === 'number' && format > SWEEP_FORMAT;
-    throw new InputError(`sweep spec: format ${String(format)} is ${newer ? 'newer than' : 'not'} this dln's sweep format ${SWEEP_FORMAT}${newer ? ` (written by dln ${String(raw.dln ?? '?')}); update dln` : ''}`);
+    throw new ArgumentError(`sweep spec: format ${String(format)} is ${newer ? 'newer than' : 'not'} this dln's sweep format ${SWEEP_FORMAT}${newer ? ` (written by dln ${String(raw.dln ?? '?')}); update dln` : ''}`);
   }
   const base: Record<string, unknown> = { data: 'report-sec5', init: 'gaussian', initStd: 0.05, initScale: 1, lrOf: 'bound', seed: 0, steps: 1000, divergeAbove: 1e12 };
   const rawBase = raw.base ?? {};

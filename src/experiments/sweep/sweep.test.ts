@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../../errors.ts';
+import { ArgumentError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import { hessian, initialize, statsFromData } from '../../model/index.ts';
 import { eigvalsh } from '../../linalg/index.ts';
@@ -14,7 +14,7 @@ const spec = (axes: Record<string, unknown>, base: Record<string, unknown> = {},
 
 test('parseSpec names every mistaken field in one message', () => {
   assert.throws(() => parseSpec({ base: { data: 'nope', initStd: -1 }, axes: { lrMultiple: { from: 0, to: 10, count: 3, scale: 'log' }, sed: [1] } }), (e: unknown) => {
-    assert.ok(e instanceof InputError);
+    assert.ok(e instanceof ArgumentError);
     for (const part of ['base.data', 'base.initStd', 'axes.lrMultiple', 'axes.sed']) assert.match(e.message, new RegExp(part.replace('.', '\\.')));
     assert.doesNotMatch(e.message, /\n/);
     return true;
@@ -141,7 +141,7 @@ test('real data in a sweep: read once from the given source, shared by the cells
 
 test('MNIST settings: validated by field, applied to mnist cells only, and checked against each other', () => {
   assert.throws(() => parseSpec({ base: { data: 'nrt', lr: 1, center: 'yes' }, axes: { pca: [0, 900] } }), (e: unknown) => {
-    assert.ok(e instanceof InputError);
+    assert.ok(e instanceof ArgumentError);
     assert.match(e.message, /base\.center: must be true or false; axes\.pca\[1\]: 900 must be an integer in 0\.\.784/);
     return true;
   });
@@ -154,7 +154,7 @@ test('MNIST settings: validated by field, applied to mnist cells only, and check
 
 test('axes over a generator\'s settings: validated by field, applied to the data that take them, and cells train as dln train --samples … does', () => {
   assert.throws(() => parseSpec({ base: { data: 'report-sec5', lr: 1e-3, condition: 3 }, axes: { rank: [1, 2], noise: [-1] } }), (e: unknown) => {
-    assert.ok(e instanceof InputError);
+    assert.ok(e instanceof ArgumentError);
     assert.match(e.message, /axes\.noise\[0\]: -1 must be a finite number ≥ 0/);
     assert.match(e.message, /axes\.rank: applies to data nrt only \(this sweep's data: report-sec5\)/);
     assert.match(e.message, /base\.condition: applies to data nrt only/);

@@ -87,8 +87,8 @@ export function divergenceThresholds(records: readonly CellRecord[], x: string):
 
 /**
  * The figures of a sweep (THEORY §15.5): the phase diagram of status over two axes (small multiples over
- * a third) with the Theorem 2.4 bound and 2/λ_max at the start, with `ended` the same tiles coloured by
- * where the runs ended (the kind of their nearest critical value), and histograms of divergence
+ * a third) with the Theorem 2.4 bound, 2/λ_max at the start and 2/λ_flat, with `ended` the same tiles
+ * coloured by where the runs ended (the kind of their nearest critical value), and histograms of divergence
  * thresholds and of the steps spent on plateaus (escape times).
  */
 export function sweepFigures(spec: SweepSpec, records: readonly CellRecord[], want: FigureAxes = {}, options: { ended?: boolean } = {}): Figure[] {
@@ -103,14 +103,18 @@ export function sweepFigures(spec: SweepSpec, records: readonly CellRecord[], wa
       : (r.etaMax !== null ? toX(r.etaMax, r) : Number.NaN))
     : [];
   const marksLabel = (of === 'bound' && isMultiple) || x === 'lr' ? '2/λ_max at the start (median of the row)' : 'η_max of Theorem 2.4 (median of the row)';
+  // 2/λ_flat (THEORY §13.2): above it GD cannot settle stably at any global minimum; records without it (older stores) draw no diamonds.
+  const flat = x === 'lr' || isMultiple ? rowMedians(records, y, facet, (r) => (typeof r.etaFlat === 'number' ? toX(r.etaFlat, r) : Number.NaN)) : [];
+  const flatLabel = '2/λ_flat, the largest step stable at some global minimum (median of the row)';
   const n = records.length;
   const figures: Figure[] = [{
     name: 'phase-diagram',
-    caption: `Status of ${n} cells over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common status of its cells; the dashed line is ${vlines[0]?.label ?? 'absent'}, black ticks mark ${marksLabel}.`,
+    caption: `Status of ${n} cells over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common status of its cells; the dashed line is ${vlines[0]?.label ?? 'absent'}, black ticks mark ${marksLabel}${flat.length > 0 ? `, white diamonds ${flatLabel}` : ''}.`,
     spec: phaseDiagram({
       title: `Phase diagram of ${spec.name}`, subtitle: [`${n} cells; colour: the most common status of each tile`], xLabel, yLabel: y ?? '',
       tiles: statusTiles(records, x, y, facet), categories: STATUS_COLORS.filter((c) => records.some((r) => r.status === c.name)),
       logX: spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false, vlines, marks, marksLabel,
+      ...(flat.length > 0 ? { diamonds: { marks: flat, label: flatLabel } } : {}),
     }),
   }];
   const logX = spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false;

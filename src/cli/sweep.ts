@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { type Command } from 'commander';
-import { InputError } from '../errors.ts';
+import { InputError, isBadInput } from '../errors.ts';
 import { type SweepSpec, builtinSweepSpec, builtinSweepNames } from '../experiments/sweep/index.ts';
 import {
   type RunOutcome, REDIS_GRACE_SECONDS, RedisLostError, STORE_FILE, SweepStore, cellsToCsv, connectRedis, cellsToJson, createSweep, formatSeconds, plotSweep, readSpecFile, runLocal, runQueued,
@@ -90,7 +90,15 @@ A spec is JSON: {"base": {dln train settings}, "axes": {"seed": "0..99", "lrMult
     checkDirWritable(dir, flags.out !== undefined ? '--out' : 'the sweep directory');
     // A bad or unreachable --queue is refused before the sweep directory is made.
     if (flags.queue !== undefined) (await connectRedis(flags.queue)).disconnect();
-    ctx.exitCode = await execute(ctx, createSweep(dir, spec, dlnVersion()), dir, flags);
+    let store: SweepStore;
+    try {
+      store = createSweep(dir, spec, dlnVersion());
+    } catch (e) {
+      // Problems found in the cells ("sweep spec: widths … give depth 3, but depth is 2") name the file, as parse problems do.
+      if (isBadInput(e) && (e as Error).message.startsWith('sweep spec:')) throw new InputError(`${specArg}: ${(e as Error).message}`);
+      throw e;
+    }
+    ctx.exitCode = await execute(ctx, store, dir, flags);
   });
   const resume = sweep.command('resume <dir>').description('continue a sweep after a crash or Ctrl-C (recomputes nothing stored)')
     .option('--queue <url>', 'continue through Redis').option('--no-progress', 'no progress display on stderr');

@@ -483,12 +483,18 @@ test('dln sweep run with a bad or unreachable --queue makes no sweep directory (
   }
 });
 
-test('a sweep spec named "../x" cannot put its default folder (sweeps/NAME) outside sweeps/', async () => {
+test('a sweep spec named "../x" cannot put its default folder (sweeps/NAME) outside sweeps/; a problem found in its cells names the file', async () => {
   const w = workDir('sweep-name'), root = w.work;
   try {
     mkdirSync(join(root, 'here'));
     writeFileSync(join(root, 'here', 'grid.json'), JSON.stringify({ name: '../../escaped', base: { data: 'report-sec5', width: 5, lr: 1e-3, steps: 5 }, axes: { seed: [1] } }));
     const before = tree(root);
+    // A problem found in the cells names the file, as a problem found in parsing does (before: "dln: sweep spec: widths …").
+    writeFileSync(join(root, 'here', 'depth.json'), JSON.stringify({ name: 'd', base: { data: 'report-sec5', widths: [4, 4], lr: 1e-3, steps: 5 }, axes: { depth: [2] } }));
+    const withDepth = tree(root);
+    refusedHere(await dlnHere(['sweep', 'run', 'depth.json', '--out', 'sw', '--no-progress'], join(root, 'here')), root, withDepth,
+      /^dln: depth\.json: sweep spec: widths \[4,4\] give depth 3, but depth is 2$/);
+    rmSync(join(root, 'here', 'depth.json'));
     // Before, the sweep was written to ../escaped beside the working folder.
     refusedHere(await dlnHere(['sweep', 'run', 'grid.json', '--jobs', '1', '--no-progress'], join(root, 'here')), root, before,
       /^dln: the sweep's name "\.\.\/\.\.\/escaped" would put its default folder sweeps\/NAME outside sweeps\/; give --out DIR, or a name without "\.\."$/);

@@ -23,7 +23,7 @@ function helpTime(env: Record<string, string>, runs: number): number {
  * and as a checkout runs it (the TypeScript sources through tsx). dist/ is built first when missing.
  */
 const s1: Workload = {
-  id: 'S1',
+  id: 'T1',
   async run(ctx) {
     if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
       const b = spawnSync(process.execPath, ['scripts/build-lib.mjs'], { cwd: root, encoding: 'utf8' });
@@ -31,7 +31,7 @@ const s1: Workload = {
     }
     const runs = ctx.quick ? 5 : 15;
     const sources = helpTime({ DLN_DIST: '0' }, runs), compiled = helpTime({ DLN_DIST: '1' }, runs);
-    const row = (workload: string, value: number, note: string): BenchRow => ({ id: 'S1', workload, backend: 'node', threads: 1, dln: seconds(value), note });
+    const row = (workload: string, value: number, note: string): BenchRow => ({ id: 'T1', workload, backend: 'node', threads: 1, dln: seconds(value), note });
     return [
       row('dln --help start-up, compiled dist/ (installed package)', compiled, `median of ${runs} runs, whole process; ${(sources / compiled).toFixed(1)}× faster than through tsx`),
       row('dln --help start-up, TypeScript sources through tsx (checkout)', sources, `median of ${runs} runs, whole process`),

@@ -1,6 +1,8 @@
 import { ArgumentError } from '../../errors.ts';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../types.ts';
 import { checkStop, report } from '../common/interrupt.ts';
+import { setBackend } from '../../linalg/index.ts';
+import { resolveBackend } from '../../linalg/backends/index.ts';
 import { planChunks } from './cells.ts';
 import { type CellRecord, evaluateCells } from './evaluateCells.ts';
 import { type SweepSpec, parseSpec } from './spec.ts';
@@ -53,11 +55,15 @@ export function analyseBuiltin(spec: SweepSpec, records: readonly CellRecord[]):
 /** Evaluates every cell of a spec on this thread, chunk by chunk, reporting progress and polling the stop flag. */
 export function runSweepHere(spec: SweepSpec, ctx: ExperimentContext, dln: string): CellRecord[] {
   const chunks = planChunks(spec), out: CellRecord[] = [];
-  chunks.forEach((c, i) => {
-    checkStop(ctx, spec.name);
-    out.push(...evaluateCells(spec, c, { dln }));
-    report(ctx, (i + 1) / chunks.length, `${out.length} cells`);
-  });
+  // As dln sweep does: the TypeScript kernels, so that each record's `dln train … --backend ts` reruns it to the bit.
+  const prev = setBackend(resolveBackend('ts'));
+  try {
+    chunks.forEach((c, i) => {
+      checkStop(ctx, spec.name);
+      out.push(...evaluateCells(spec, c, { dln }));
+      report(ctx, (i + 1) / chunks.length, `${out.length} cells`);
+    });
+  } finally { setBackend(prev); }
   return out.sort((a, b) => a.index - b.index);
 }
 

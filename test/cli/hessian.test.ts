@@ -32,20 +32,6 @@ before(() => {
 });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
 
-/**
- * main() in this process, with DLN_BACKEND as it was before: a command puts its kernels' name there
- * for its worker threads, and the dln processes the later tests start must choose afresh.
- */
-async function mainHere(args: readonly string[], io: CliIO): Promise<number> {
-  const backend = process.env.DLN_BACKEND;
-  try {
-    return await main([...args], io);
-  } finally {
-    if (backend === undefined) delete process.env.DLN_BACKEND;
-    else process.env.DLN_BACKEND = backend;
-  }
-}
-
 /** An in-memory CliIO whose Ctrl-C the test presses; main() runs in this process (the work still runs in a worker thread). */
 function memoryIO(env: NodeJS.ProcessEnv = {}): { io: CliIO; err: () => string; out: () => string; press: () => void } {
   let out = '', err = '';
@@ -86,7 +72,7 @@ describe('dln hessian progress', { concurrency: 1, timeout: 300000 }, () => {
 
 test('weights whose Hessian does not fit the memory limit are refused before any work: one line with the estimate, the limit and the way out', async () => {
   const m = memoryIO({ DLN_MEMORY_LIMIT: '100M' });
-  assert.equal(await mainHere(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz')], m.io), 2);
+  assert.equal(await main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz')], m.io), 2);
   // Lanczos: 201 Krylov vectors of 93000 numbers.
   assert.equal(m.err(), `dln: the Hessian of ${join(dir, 'wide.npz')} (93000 parameters, by Lanczos) needs about 155 MB of memory (Krylov vectors 150 MB, workspaces 5.95 MB; mostly Krylov vectors), more than the limit of 100 MB (DLN_MEMORY_LIMIT); use weights of smaller widths, or set DLN_MEMORY_LIMIT higher if the machine has the memory\n`);
   assert.equal(m.out(), '');
@@ -124,7 +110,7 @@ describe('dln hessian under Ctrl-C', { concurrency: 1, timeout: 300000 }, () => 
   test('a second Ctrl-C quits at once: exit 130, nothing on stdout', async () => {
     const m = memoryIO();
     let finished = false;
-    const running = mainHere(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io).finally(() => { finished = true; });
+    const running = main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io).finally(() => { finished = true; });
     while (!m.err().includes('running Lanczos') && !finished) await new Promise((r) => setTimeout(r, 10));
     assert.ok(!finished, `finished before Lanczos began: ${m.err()}`);
     m.press();

@@ -108,16 +108,15 @@ describe('dln hessian under Ctrl-C', { concurrency: 1, timeout: 300000 }, () => 
   });
 
   test('a second Ctrl-C quits at once: exit 130, nothing on stdout', async () => {
-    const m = memoryIO();
-    let finished = false;
-    const running = main(['hessian', ...SEC4, '--weights', join(dir, 'wide.npz'), '--json'], m.io).finally(() => { finished = true; });
-    while (!m.err().includes('running Lanczos') && !finished) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(!finished, `finished before Lanczos began: ${m.err()}`);
-    m.press();
-    m.press();
-    assert.equal(await running, 130);
-    assert.match(m.err(), /second Ctrl-C: quitting without saving/);
-    assert.equal(m.out(), '');
+    const run = startDln(['hessian', ...SEC4, '--weights', 'wide.npz', '--json'], dir);
+    await run.stderrHas('hessian (running Lanczos on Hessian-vector products)');
+    run.child.kill('SIGINT');
+    await run.stderrHas('Ctrl-C again quits without saving');
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /second Ctrl-C: quitting without saving/);
+    assert.equal(r.stdout, '');
     assert.deepEqual(readdirSync(dir).sort(), ['dense.npz', 'small.npz', 'wide.npz']);
   });
 });

@@ -17,6 +17,8 @@ export class ChunkPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private dead = false;
+  /** Why the pool can no longer run chunks (a thread failed or stopped early). */
+  private failure: Error | null = null;
   private markReady: () => void = () => {};
   private failReady: (e: Error) => void = () => {};
   /** Resolves once the first thread has loaded the engine and can take a chunk (rejects when a thread fails first). */
@@ -51,14 +53,20 @@ export class ChunkPool {
   }
 
   private failAll(e: Error): void {
+    this.failure ??= e;
     this.failReady(e);
+    // A chunk waiting for a free thread hears of it too (no thread will ever be free).
+    for (const wake of this.waiting.splice(0)) wake();
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
 
   /** Evaluates the cells of one chunk on the next free thread. */
   async run(spec: SweepSpec, indices: readonly number[]): Promise<CellRecord[]> {
-    while (this.idle.length === 0) await new Promise<void>((r) => this.waiting.push(r));
+    while (this.idle.length === 0) {
+      if (this.failure !== null) throw this.failure;
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
     const job = this.idle.pop() as RunningJob<'closed'>;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -26,7 +26,7 @@ async function sweep(name: string, jobs: number, threadStart?: { afterSeconds: n
   } finally { store.close(); }
 }
 
-test('runLocal gives the same records on the calling thread alone, on worker threads alone, and on both', async () => {
+test('runLocal gives the same records on the calling thread alone, on worker threads alone, and on both', { timeout: 120_000 }, async () => {
   const alone = await sweep('alone', 1);
   assert.deepEqual(alone.out, { done: 30, total: 30, interrupted: false });
   for (const [name, jobs, start] of [['threads', 2, 'only'], ['both', 3, { afterSeconds: 0, remainingSeconds: 0 }]] as const) {
@@ -36,7 +36,7 @@ test('runLocal gives the same records on the calling thread alone, on worker thr
   }
 });
 
-test('ChunkPool.stop drops a running chunk (it rejects, nothing returned), and the pool still serves the next chunk after a fresh start', async () => {
+test('ChunkPool.stop drops a running chunk (it rejects, nothing returned), and the pool still serves the next chunk after a fresh start', { timeout: 120_000 }, async () => {
   const { ChunkPool } = await import('./chunkPool.ts');
   const long = parseSpec({ name: 'long', base: { data: 'report-sec5', dims: [5, 4, 4, 5], initStd: 0.2, steps: 5_000_000, lr: 1e-4 }, axes: { seed: '0..3' } });
   const pool = new ChunkPool(1, 'test');

@@ -2,8 +2,8 @@
 // its export is replayed by `dln pgd --config`; the real data sets of the data menu give the CLI's
 // bits; the status line says where the loss sits among the critical values.
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { unzipSync } from 'fflate';
 import { launchChromium, openLoopbackPage, type LoopbackPage } from '../helpers/browser.ts';
-import { BIN } from '../helpers/cli.ts';
+import { type Run, startDln } from '../helpers/cli.ts';
 import { type PlaygroundServer, playgroundRoot, startPlaygroundServer } from '../../src/node/playgroundServer.ts';
 import { decodeWeights } from '../../src/data/npz.ts';
 import type { PageProbe } from '../../src/playground/main.ts';
@@ -64,16 +64,7 @@ async function exportRun(page: Page, name: string): Promise<string> {
   return join(out, Object.keys(files)[0].split('/')[0]);
 }
 
-function dln(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    c.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    c.on('error', reject);
-    c.on('close', (code) => { resolve({ code, stdout, stderr }); });
-  });
-}
+const dln = (args: readonly string[], cwd: string): Promise<Run> => startDln(args, cwd).done;
 
 const hex = (w: { data: Float64Array }[]): string[] => w.map((m) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('hex'));
 const liveHex = (p: Probe): string[] => hex((p.lastWeights as number[][]).map((w) => ({ data: Float64Array.from(w) })));

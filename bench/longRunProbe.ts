@@ -1,7 +1,10 @@
 /**
- * `node --expose-gc --import tsx bench/longRunProbe.ts STEPS…`: for each step count, a GD run of a
- * 5-4-4-5 network (records every 10 steps, at most 10⁴ kept, every record streamed to a CSV file as
- * `dln train` does), in one process; prints JSON [{ steps, rss, heap, kept, csvBytes }] after each.
+ * `node --expose-gc --import tsx bench/longRunProbe.ts TOTAL EVERY CHECKPOINT…`: one GD run of a
+ * 5-4-4-5 network for TOTAL steps, a record every EVERY steps (at most 10⁴ kept in memory, every
+ * record streamed to a CSV file as `dln train` does); when the run passes each CHECKPOINT step, the
+ * heap is collected and the resident memory read. Prints JSON { kept, points: [{ steps, rss, heap,
+ * streamed, csvBytes, seconds }] } (kept: records held in memory at the end; one point per checkpoint),
+ * so that the points show whether memory grows with the run.
  */
 import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,24 +15,33 @@ import { initGaussian } from '../src/model/init.ts';
 import { reportSec4 } from '../src/data/generators.ts';
 import { constantSchedule, trainGD, trajectoryCsvRow } from '../src/optim/index.ts';
 
-const targets = process.argv.slice(2).map(Number);
+const [total, every, ...checkpoints] = process.argv.slice(2).map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'dln-longrun-')), csv = join(dir, 'trajectory.csv');
 const stats = statsFromData(reportSec4(new Rng(1)));
-let lines: string[] = [];
-const out: { steps: number; rss: number; heap: number; kept: number; csvBytes: number }[] = [];
+let lines: string[] = [], streamed = 0, kept = 0;
+const flush = (): void => { if (lines.length > 0) appendFileSync(csv, lines.join('\n') + '\n'); lines = []; };
+const out: { steps: number; rss: number; heap: number; streamed: number; csvBytes: number; seconds: number }[] = [];
+const t0 = performance.now();
 try {
-  for (const steps of targets) {
-    rmSync(csv, { force: true });
-    const r = trainGD(stats, initGaussian([5, 4, 4, 5], new Rng(2), 0.05), {
-      schedule: constantSchedule(2e-5), maxSteps: steps, recordEvery: 10, retain: 10000,
-      onRecord(rec) { lines.push(trajectoryCsvRow(rec, 5, { hasT: false })); if (lines.length >= 256) { appendFileSync(csv, lines.join('\n') + '\n'); lines = []; } },
-    });
-    appendFileSync(csv, lines.length > 0 ? lines.join('\n') + '\n' : ''); lines = [];
-    (globalThis as { gc?: () => void }).gc?.();
-    const m = process.memoryUsage();
-    out.push({ steps, rss: m.rss, heap: m.heapUsed, kept: r.trajectory.length, csvBytes: statSync(csv).size });
-  }
+  let next = 0;
+  const r = trainGD(stats, initGaussian([5, 4, 4, 5], new Rng(2), 0.05), {
+    schedule: constantSchedule(2e-5), maxSteps: total, recordEvery: every, retain: 10000,
+    onRecord(rec) {
+      lines.push(trajectoryCsvRow(rec, 5, { hasT: false }));
+      streamed++;
+      if (lines.length >= 256) flush();
+      if (next < checkpoints.length && rec.step >= checkpoints[next]) {
+        flush();
+        (globalThis as { gc?: () => void }).gc?.();
+        const m = process.memoryUsage();
+        out.push({ steps: rec.step, rss: m.rss, heap: m.heapUsed, streamed, csvBytes: statSync(csv).size, seconds: (performance.now() - t0) / 1000 });
+        next++;
+      }
+    },
+  });
+  flush();
+  kept = r.trajectory.length;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(JSON.stringify(out));
+console.log(JSON.stringify({ kept, points: out }));

@@ -61,10 +61,11 @@ test('dln train refuses a sharpness period that misses the records, and --lambda
 });
 
 test('an interrupted run with --record-sharpness resumes to the bytes of an uninterrupted one', { timeout: 60000 }, async () => {
-  const LONG = ['--data', 'report-sec5', '--dims', '5,5,5,5', '--init-std', '0.2', '--lr', '1e-4', '--steps', '150000', '--record-every', '5000', '--record-sharpness', '--lambda-min'];
+  const LONG = ['--data', 'report-sec5', '--dims', '5,5,5,5', '--init-std', '0.2', '--lr', '1e-4', '--steps', '1500000', '--record-every', '50000', '--record-sharpness', '--lambda-min'];
   const whole = dln([...LONG, '--out', 'whole', '--no-progress']);
   const cut = startDln(['train', ...LONG, '--out', 'cut'], dir);
-  await cut.stderrHas('train: step 0/150000');
+  // The run takes seconds (not a fraction of one), so that the Ctrl-C 0.3 s after it starts finds it still running.
+  await cut.stderrHas('train: step 0/1500000');
   await new Promise((r) => setTimeout(r, 300));
   cut.child.kill('SIGINT');
   const stopped = await cut.done;

@@ -83,6 +83,10 @@ function start(): void {
   const send = (m: ToWorker): void => { worker.postMessage(m); };
   const configError = $('config-error'), status = $('status');
 
+  // The Run button answers at once: after a click on Run it offers Pause (and a click pauses) before
+  // the worker's first report of the run arrives; from that report on, the worker's state decides.
+  let runAsked = false;
+  const runLabel = (): string => (runAsked || last?.running === true ? 'Pause' : 'Run');
   let applying = 0;
   function apply(next: PlaygroundConfig): void {
     configError.textContent = '';
@@ -129,7 +133,7 @@ function start(): void {
     if (Number.isFinite(last.stepsPerSecond)) parts.push(`worker computes ${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
     const state = stateText(last.running, last.status, last.explanation);
     status.textContent = `${state} · ${parts.join(' · ')}`;
-    $('runpause').textContent = last.running ? 'Pause' : 'Run';
+    $('runpause').textContent = runLabel();
   }
 
   worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
@@ -144,6 +148,7 @@ function start(): void {
     }
     if (m.type === 'info') {
       info = m.info; probe.info = m.info; probe.setups++; probe.step = 0; probe.lastLoss = Number.NaN;
+      runAsked = false;
       store.clear(); plateau.reset();
       charts?.destroy();
       charts = createCharts($('charts'), m.info, cfg, store, () => last?.eta ?? m.info.eta);
@@ -155,6 +160,7 @@ function start(): void {
     }
     if (m.type === 'progress') {
       last = m;
+      if (m.running || !(m.status === 'ready' || m.status === 'paused')) runAsked = false;
       store.add(m.records, cfg.optimizer === 'flow');
       store.addSharpness(m.sharpness);
       probe.step = m.step; probe.status = m.status; probe.running = m.running; probe.stepsPerSecond = m.stepsPerSecond;
@@ -224,7 +230,11 @@ function start(): void {
     });
   };
   pick('xfile', 'x'); pick('yfile', 'y'); pick('wfile', 'weights');
-  $('runpause').addEventListener('click', () => { send({ type: last?.running === true ? 'pause' : 'run' }); });
+  $('runpause').addEventListener('click', () => {
+    runAsked = runLabel() === 'Run';
+    send({ type: runAsked ? 'run' : 'pause' });
+    $('runpause').textContent = runLabel();
+  });
   $('step1').addEventListener('click', () => { send({ type: 'step', n: 1 }); });
   $('stepn').addEventListener('click', () => {
     const n = Number($<HTMLInputElement>('nsteps').value);

@@ -14,7 +14,7 @@ export function cellsToCsv(spec: SweepSpec, records: readonly CellRecord[]): str
     String(r.steps), num(r.loss), num(r.gradNorm), num(r.lossInit), num(r.lossMax), num(r.lossMin), num(r.nearestCritical?.loss),
     num(r.nearestCritical?.rank), r.critical?.kind ?? '', num(r.critical?.gap), r.critical === null || r.critical === undefined ? '' : String(r.critical.gradientAtRounding),
     r.plateauSteps.join(';'), num(r.sharpnessStart), num(r.sharpnessEnd), num(r.etaMax), num(r.lr),
-    r.dims.join(';'), r.dln, r.error ?? '', r.command,
+    r.dims.join(';'), r.dln, r.error ?? '', r.command ?? '',
   ].map(quote).join(','));
   return `${[header.join(','), ...rows].join('\n')}\n`;
 }

@@ -67,7 +67,7 @@ test('a cell ends with the very bits of trainGD on the same dln train settings, 
     assert.equal(r.steps, ref.steps);
     assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
     assert.equal(r.lr, r.coords.lrMultiple as number * (r.etaMax as number));
-    assert.match(r.command, new RegExp(`--lr ${r.lr} --steps 300`));
+    assert.match(r.command ?? '', new RegExp(`--lr ${r.lr} --steps 300`));
   }
   const alone = evaluateCells(s, [4], { dln: 'test' })[0];
   assert.deepEqual(alone, all[4]);
@@ -170,9 +170,9 @@ test('axes over a generator\'s settings: validated by field, applied to the data
   assert.ok(Object.is(recs[0].loss, recs[1].loss));
   assert.notEqual(recs[0].loss, recs[2].loss);
   assert.deepEqual(recs[2].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
-  assert.match(recs[2].command, /^dln train --data nrt --samples 40 --seed 1 /);
+  assert.match(recs[2].command ?? '', /^dln train --data nrt --samples 40 --seed 1 /);
   const r4 = evaluateCells(s, [4, 5, 6, 7], { dln: 'test' });
-  assert.match(r4[3].command, /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
+  assert.match(r4[3].command ?? '', /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
   for (const r of [...recs, ...r4]) {
     const rng = new Rng(1);
     const c = r.config.data as { name: BuiltinName; params?: GeneratorParams };
@@ -209,4 +209,21 @@ test('each cell says where it ended as dln train does: its nearest critical valu
   assert.equal(c.critical?.kind, 'plateau');
   assert.equal(c.critical?.rank, 0);
   assert.equal(c.critical?.nearest, c.lossInit);
+});
+
+test('a failed cell (no step size can be computed) records why, and no command with a NaN step', () => {
+  // lrOf sharpness without a recorded λ_max at the start: the step of lrMultiple cannot be resolved.
+  const s = parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 5], initStd: 0.2, steps: 20, lrOf: 'sharpness' }, axes: { lrMultiple: [0.5, 1] }, record: { sharpness: 'none' } });
+  const recs = evaluateCells(s, [0, 1], { dln: 'test' });
+  for (const r of recs) {
+    assert.equal(r.status, 'failed');
+    assert.equal(r.command, null);
+    assert.match(r.error ?? '', /^no step size could be computed for lrMultiple (0\.5|1): λ_max at the start is not positive \(or not recorded: set record\.sharpness\); no dln train command reruns this cell$/);
+  }
+  // A runnable cell beside it keeps its full command, with the step it used.
+  const ok = evaluateCells(parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 5], initStd: 0.2, steps: 20, lrOf: 'sharpness' }, axes: { lrMultiple: [0.5] } }), [0], { dln: 'test' })[0];
+  assert.notEqual(ok.status, 'failed');
+  assert.ok(Number.isFinite(ok.lr) && ok.lr > 0);
+  assert.match(ok.command ?? '', new RegExp(` --lr ${String(ok.lr).replace('.', '\\.')} `));
+  assert.doesNotMatch(ok.command ?? '', /NaN/);
 });

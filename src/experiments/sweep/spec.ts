@@ -191,15 +191,19 @@ export function parseSpec(raw: unknown): SweepSpec {
   if (has('width') && has('widths')) problems.add('widths', 'give width or widths, not both');
   if (base.dims !== undefined && (has('depth') || has('widths'))) problems.add('base.dims', 'give dims whole, or depth and width(s), not both');
   if (base.dims !== undefined && has('width') && (base.dims as number[]).length < 3) problems.add('width', 'dims have no hidden layer to widen');
-  // A data setting applies to the data sets that take it: somewhere in the sweep there must be one (cells of other data ignore it).
+  // A generator's setting must be taken by every data set of the sweep (a cell whose data lack it would
+  // silently ignore it: nrt has no noise); MNIST's settings apply to the mnist cells, so one is enough.
   const dataAxisBad = isObject(raw.axes) && raw.axes.data !== undefined && !names.has('data');
   const dataValues = names.has('data') ? (axes.find((a) => a.name === 'data')?.values ?? []) : [base.data];
   if (!dataAxisBad) {
     for (const k of [...generatorParamNames, ...MNIST_SETTINGS]) {
-      const takers = dataTaking(k);
-      if (dataValues.some((d) => takers.includes(d as string))) continue;
-      const msg = `applies to data ${takers.join(', ')} only (this sweep's data: ${dataValues.join(', ')})`;
-      if (names.has(k)) problems.add(`axes.${k}`, msg); else if (base[k] !== undefined) problems.add(`base.${k}`, msg);
+      if (!names.has(k) && base[k] === undefined) continue;
+      const takers = dataTaking(k), ignoring = dataValues.filter((d) => !takers.includes(d as string));
+      const field = names.has(k) ? `axes.${k}` : `base.${k}`;
+      if (ignoring.length === dataValues.length) problems.add(field, `applies to data ${takers.join(', ')} only (this sweep's data: ${dataValues.join(', ')})`);
+      else if (ignoring.length > 0 && (generatorParamNames as readonly string[]).includes(k)) {
+        problems.add(field, `applies to data ${takers.join(', ')} only, and this sweep's data ${ignoring.join(', ')} take${ignoring.length === 1 ? 's' : ''} no ${k} (those cells would ignore it)`);
+      }
     }
   }
   const rs = isObject(raw.record) ? raw.record.sharpness : undefined;

@@ -161,17 +161,17 @@ test('axes over a generator\'s settings: validated by field, applied to the data
     return true;
   });
   assert.throws(() => cellAt(parseSpec({ base: { data: 'nrt', lr: 1e-3, dx: 3 }, axes: { rank: [2, 5] } }), 1), /data nrt with \{"dx":3,"rank":5\}: rank: 5 exceeds min\(d_x, d_y\) = 3/);
-  const s = parseSpec({ base: { depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { data: ['nrt', 'report-sec4'], samples: [12, 40], noise: [0, 0.5], seed: [1] } });
+  const s = parseSpec({ base: { depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { data: ['nrt', 'report-sec4'], samples: [12, 40], seed: [1] } });
   const cells = Array.from({ length: cellCount(s) }, (_, i) => cellAt(s, i));
   assert.deepEqual(cells[0].dims, [10, 4, 8]);
-  assert.deepEqual(cells[4].dims, [5, 4, 5]);
-  const recs = evaluateCells(s, [0, 1, 2, 3], { dln: 'test' });
-  // nrt takes no noise: the cells differing only in noise are the same run.
-  assert.ok(Object.is(recs[0].loss, recs[1].loss));
-  assert.notEqual(recs[0].loss, recs[2].loss);
-  assert.deepEqual(recs[2].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
-  assert.match(recs[2].command ?? '', /^dln train --data nrt --samples 40 --seed 1 /);
-  const r4 = evaluateCells(s, [4, 5, 6, 7], { dln: 'test' });
+  assert.deepEqual(cells[2].dims, [5, 4, 5]);
+  const recs = evaluateCells(s, [0, 1], { dln: 'test' });
+  assert.notEqual(recs[0].loss, recs[1].loss);
+  assert.deepEqual(recs[1].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
+  assert.match(recs[1].command ?? '', /^dln train --data nrt --samples 40 --seed 1 /);
+  const n = parseSpec({ base: { data: 'report-sec4', depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { samples: [12, 40], noise: [0, 0.5], seed: [1] } });
+  const r4 = evaluateCells(n, [0, 1, 2, 3], { dln: 'test' });
+  assert.notEqual(r4[2].loss, r4[3].loss);
   assert.match(r4[3].command ?? '', /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
   for (const r of [...recs, ...r4]) {
     const rng = new Rng(1);
@@ -226,4 +226,15 @@ test('a failed cell (no step size can be computed) records why, and no command w
   assert.ok(Number.isFinite(ok.lr) && ok.lr > 0);
   assert.match(ok.command ?? '', new RegExp(` --lr ${String(ok.lr).replace('.', '\\.')} `));
   assert.doesNotMatch(ok.command ?? '', /NaN/);
+});
+
+test('a generator setting that some data of the sweep do not take is refused by its field: nrt has no noise', () => {
+  for (const [raw, field] of [
+    [{ base: { data: 'nrt', lr: 1e-3 }, axes: { noise: [0, 0.5] } }, /^sweep spec: axes\.noise: applies to data report-sec4, report-sec5 only \(this sweep's data: nrt\)$/],
+    [{ base: { lr: 1e-3, noise: 0.3 }, axes: { data: ['nrt', 'report-sec5'] } }, /^sweep spec: base\.noise: applies to data report-sec4, report-sec5 only, and this sweep's data nrt takes no noise \(those cells would ignore it\)$/],
+    [{ base: { lr: 1e-3 }, axes: { data: ['nrt', 'amg-escape', 'report-sec4'], noise: [0, 1] } }, /^sweep spec: axes\.noise: applies to data report-sec4, report-sec5 only, and this sweep's data nrt, amg-escape take no noise/],
+    [{ base: { lr: 1e-3 }, axes: { data: ['nrt', 'report-sec4'], rank: [1, 2] } }, /^sweep spec: axes\.rank: applies to data nrt only, and this sweep's data report-sec4 takes no rank/],
+  ] as const) assert.throws(() => parseSpec(raw), (e: unknown) => e instanceof ArgumentError && field.test(e.message), JSON.stringify(raw));
+  // A setting every data set of the sweep takes is accepted.
+  assert.equal(cellCount(parseSpec({ base: { lr: 1e-3 }, axes: { data: ['report-sec4', 'report-sec5'], noise: [0, 1] } })), 4);
 });

@@ -1,5 +1,6 @@
 import { ArgumentError } from '../../errors.ts';
 import { type BuiltinName, builtinNames, generatorDefaults, generatorParamNames, generatorValueProblem, mnistPixels, realDataNames } from '../../data/index.ts';
+import { MAX_STEPS } from '../../optim/index.ts';
 import { type AxisValue, parseAxis } from './axes.ts';
 
 /**
@@ -123,7 +124,7 @@ export function settingProblem(name: string, v: unknown): string | null {
     case 'widths': return Array.isArray(v) && v.every((w) => Number.isInteger(w) && w >= 1) ? null : 'must be a list of integers ≥ 1 (the hidden widths)';
     case 'dims': return Array.isArray(v) && v.length >= 2 && v.every((w) => Number.isInteger(w) && w >= 1) ? null : 'must be a list of at least two integers ≥ 1';
     case 'seed': return num && Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 32 - 1 ? null : 'must be an integer in 0..2^32−1';
-    case 'steps': return num && Number.isInteger(v) && (v as number) >= 0 ? null : 'must be an integer ≥ 0';
+    case 'steps': return num && Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_STEPS ? null : `must be an integer in 0..${MAX_STEPS} (the most steps dln runs, as for dln train --steps)`;
     case 'initStd': case 'lossTol': case 'gradTol': return num && (v as number) >= 0 ? null : 'must be a finite number ≥ 0';
     case 'initScale': return num ? null : 'must be a finite number';
     case 'lr': case 'lrMultiple': case 'divergeAbove': return num && (v as number) > 0 ? null : 'must be a finite number > 0';

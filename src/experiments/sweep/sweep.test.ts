@@ -238,3 +238,12 @@ test('a generator setting that some data of the sweep do not take is refused by 
   // A setting every data set of the sweep takes is accepted.
   assert.equal(cellCount(parseSpec({ base: { lr: 1e-3 }, axes: { data: ['report-sec4', 'report-sec5'], noise: [0, 1] } })), 4);
 });
+
+test('a step budget above the most steps dln runs (10⁹, as dln train --steps) is refused by its field', () => {
+  const msg = 'must be an integer in 0..1000000000 (the most steps dln runs, as for dln train --steps)';
+  const quote = (t: string): string => t.replace(/[.()]/g, '\\$&');
+  assert.throws(() => parseSpec({ base: { lr: 1e-3, steps: 1e12 }, axes: { seed: [0] } }), new RegExp(`sweep spec: base\\.steps: ${quote(msg)}$`));
+  assert.throws(() => parseSpec({ base: { lr: 1e-3 }, stop: { steps: 1e20 }, axes: { seed: [0] } }), new RegExp(`sweep spec: stop\\.steps: ${quote(msg)}$`));
+  assert.throws(() => parseSpec({ base: { lr: 1e-3 }, axes: { steps: [10, 1e12] } }), /sweep spec: axes\.steps\[1\]: 1000000000000 must be an integer in 0\.\.1000000000/);
+  assert.equal(parseSpec({ base: { lr: 1e-3, steps: 1e9 }, axes: { seed: [0] } }).base.steps, 1e9);
+});

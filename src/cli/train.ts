@@ -180,9 +180,10 @@ function checkOutDir(dir: string, flag: string, keep?: string): void {
 
 /** The numbers a run ends with (summary.json and --json). */
 function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSeconds: number): Record<string, unknown> {
-  const r = outcome.result, x = outcome.explanation;
+  const r = outcome.result, x = outcome.explanation, first = r.trajectory[0];
   return {
-    status: finalStatus(r.status, x), steps: r.steps, ...('t' in r ? { t: r.t } : {}),
+    // The status of THEORY §15.2, as a sweep names its cells (finalStatus): the loss test needs L(0), the first record.
+    status: finalStatus(r.status, x, first?.step === 0 ? { lossInit: first.loss, loss: r.loss } : undefined), steps: r.steps, ...('t' in r ? { t: r.t } : {}),
     loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
     ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,

@@ -33,7 +33,7 @@ export interface CellRecord {
   status: CellStatus | 'failed';
   /** Why a failed cell could not run: no step size could be computed, and why. */
   error?: string;
-  /** How `dln train` itself would report the run. */
+  /** The stop rule that ended GD (trainGD's status); `dln train` prints status, which names converged runs as the sweep does. */
   stop: 'converged' | 'diverged' | 'max-steps' | 'failed';
   steps: number;
   loss: number;
@@ -163,8 +163,8 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
     const finite = summary.loss.filter(Number.isFinite);
     const critical = r.stop === 'diverged' ? null : explain(I, r);
     return {
-      // A run that used its steps with ‖∇L‖ at rounding level has converged, as dln train says (finalStatus).
-      ...common, status: finalStatus(r.stop, critical) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
+      // Converged or not by dln train's own rule (finalStatus: ‖∇L‖ at rounding level, or the loss test of THEORY §15.2).
+      ...common, status: finalStatus(r.stop, critical, { lossInit: I.loss0, loss: r.loss, rel: spec.classify.convergedRel }) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
       lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN,
       nearestCritical: critical === null ? null : { loss: critical.nearest, rank: critical.rank, subset: critical.subset }, critical,
       plateauSteps: I.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],

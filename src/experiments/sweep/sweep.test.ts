@@ -88,7 +88,13 @@ test('classifyRun: period-2 oscillation, a plateau and plain max-steps', () => {
   assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [10, ...flat.slice(1)], lossMin: 0.1, plateaus: [10, 4, 0.1] }, o), 'plateau');
   const slow = steps.map((k) => 3 - k * 0.01);
   assert.equal(classifyRun({ stop: 'max-steps', steps, loss: slow, lossMin: 0.1, plateaus: [10, 4, 0.1] }, o), 'max-steps');
-  assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [10, 0.1 + 1e-9], lossMin: 0.1, plateaus: [10, 0.1] }, o), 'converged');
+  // Convergence is finalStatus's (the rule dln train shares): the loss test L − L* ≤ 1e-6·(L(0) − L*).
+  const atMin = { gradientAtRounding: false, globalMinimum: 0.1 };
+  assert.equal(finalStatus('max-steps', atMin, { lossInit: 10, loss: 0.1 + 9e-6 }), 'converged');
+  assert.equal(finalStatus('max-steps', atMin, { lossInit: 10, loss: 0.1 + 1.1e-5 }), 'max-steps');
+  assert.equal(finalStatus('max-steps', atMin, { lossInit: 10, loss: 0.1 + 1.1e-5, rel: 1e-5 }), 'converged');
+  assert.equal(finalStatus('max-steps', atMin), 'max-steps');
+  assert.equal(finalStatus('diverged', atMin, { lossInit: 10, loss: 0.1 }), 'diverged');
   assert.equal(classifyRun({ stop: 'diverged', steps, loss: [10, Infinity], lossMin: 0.1, plateaus: [10, 0.1] }, o), 'diverged');
 });
 

@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Mat, Rng } from '../linalg/index.ts';
 import { type Dataset, assertWeightsMatch } from '../model/index.ts';
-import { FLOW_DEFAULTS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, type TrajectoryColumns, trajectoryCsvHeader } from '../optim/index.ts';
+import { FLOW_DEFAULTS, MAX_STEPS, type FlowResume, type Schedule, TRAIN_DEFAULTS, type TrainResume, type TrajectoryColumns, trajectoryCsvHeader } from '../optim/index.ts';
 import { encodeWeights } from '../data/npz.ts';
 import { decodeExactJson, encodeExactJson } from '../node/exactJson.ts';
 import { runJob } from '../node/jobRunner.ts';
@@ -13,7 +13,7 @@ import { type TrainJobInput, type TrainOutcome, type TrainRun, trajectoryColumns
 import { readWeightsFile } from '../node/dataFiles.ts';
 import { addJsonOption, addSeedOption, userGave } from './commonOptions.ts';
 import { type DataFlags, type DataSource, addDataOptions, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
-import { integerAtLeast, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
+import { integerAtLeast, integerIn, nonNegativeNumber, oneOf, positiveNumber } from './flagParsers.ts';
 import { type InitChoice, type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { shellCommand } from './shellCommand.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED, dlnVersion } from './run.ts';
@@ -65,7 +65,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--schedule <kind>', 'constant: η_k = lr; power: η_k = lr/(k+b)^p').argParser(oneOf('--schedule', ['constant', 'power'])).default('constant', 'constant'))
     .option('--power-b <b>', 'b of --schedule power', positiveNumber('--power-b'), 1)
     .option('--power-p <p>', 'p of --schedule power', nonNegativeNumber('--power-p'), 0.5)
-    .option('--steps <n>', `number of GD steps (default ${GD_DEFAULT_STEPS}); with --flow the most Runge–Kutta steps (default ${FLOW_DEFAULTS.maxSteps})`, integerAtLeast('--steps', 0))
+    .option('--steps <n>', `number of GD steps (default ${GD_DEFAULT_STEPS}); with --flow the most Runge–Kutta steps (default ${FLOW_DEFAULTS.maxSteps})`, integerIn('--steps', 0, MAX_STEPS, 'the most steps dln runs'))
     .option('--flow', 'integrate the gradient flow dW/dt = −∇L (Dormand–Prince 5(4)) instead of GD')
     .option('--t-end <T>', 'end time of --flow', positiveNumber('--t-end'))
     .addOption(new Option('--rtol <r>', 'relative tolerance of --flow').argParser(positiveNumber('--rtol')).default(FLOW_DEFAULTS.rtol, String(FLOW_DEFAULTS.rtol)))
@@ -180,9 +180,10 @@ function checkOutDir(dir: string, flag: string, keep?: string): void {
 
 /** The numbers a run ends with (summary.json and --json). */
 function summarize(outcome: TrainOutcome, settings: TrainSettings, previousSeconds: number): Record<string, unknown> {
-  const r = outcome.result, x = outcome.explanation;
+  const r = outcome.result, x = outcome.explanation, first = r.trajectory[0];
   return {
-    status: finalStatus(r.status, x), steps: r.steps, ...('t' in r ? { t: r.t } : {}),
+    // The status of THEORY §15.2, as a sweep names its cells (finalStatus): the loss test needs L(0), the first record.
+    status: finalStatus(r.status, x, first?.step === 0 ? { lossInit: first.loss, loss: r.loss } : undefined), steps: r.steps, ...('t' in r ? { t: r.t } : {}),
     loss: r.loss, gradNorm: r.gradNorm, balancedness: r.balancedness, drift: outcome.drift,
     ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     seconds: previousSeconds + outcome.seconds, lossOLS: outcome.lossOLS, method: settings.method, dims: settings.dims,

@@ -110,9 +110,26 @@ export function explainFinal(result: { weights: Mat[]; loss: number; gradNorm: n
   }
 }
 
-/** A run that ran out of steps with its gradient at rounding level has converged: no step can improve it. */
-export function finalStatus<S extends string>(status: S, x: Pick<LossExplanation, 'gradientAtRounding'> | null): S | 'converged' {
-  return status === 'max-steps' && x?.gradientAtRounding === true ? 'converged' : status;
+/** ρ_c of THEORY §15.2: a run that used its steps has converged once L − L* ≤ ρ_c·(L(0) − L*). */
+export const CONVERGED_REL = 1e-6;
+
+/** The loss test of THEORY §15.2: L − L* ≤ rel·max(L(0) − L*, 0), L* the global minimum for the widths. */
+export function lossConverged(loss: number, lossInit: number, lossMin: number, rel = CONVERGED_REL): boolean {
+  return loss - lossMin <= rel * Math.max(lossInit - lossMin, 0);
+}
+
+/**
+ * How a finished run is named (THEORY §15.2), the one rule of `dln train`, `dln sweep` and the
+ * playground: a run that ran out of steps has converged when its gradient is at rounding level (no
+ * step can improve it) or, given L(0), when its excess loss over the global minimum x.globalMinimum has
+ * shrunk below rel·(L(0) − L*) (lossConverged); any other stop stands.
+ */
+export function finalStatus<S extends string>(
+  status: S, x: Pick<LossExplanation, 'gradientAtRounding' | 'globalMinimum'> | null, run?: { lossInit: number; loss: number; rel?: number },
+): S | 'converged' {
+  if (status !== 'max-steps' || x === null) return status;
+  if (x.gradientAtRounding) return 'converged';
+  return run !== undefined && lossConverged(run.loss, run.lossInit, x.globalMinimum, run.rel) ? 'converged' : status;
 }
 
 /** A LossExplanation as plain data: the `criticalValue` of dln train's and pgd's summaries, the `critical` of a sweep's cell. */

@@ -24,5 +24,5 @@ export { lossSlice } from './slice.ts';
 export type { LossSliceResult } from './slice.ts';
 export {
   type CriticalLadder, type LossExplanation, classifyLoss, criticalLadder, explainLoss, explainFinal, gradientAtRoundingLevel, gradientRoundingLevel,
-  type ExplanationJson, finalStatus, explanationJson, explanationLine,
+  type ExplanationJson, CONVERGED_REL, finalStatus, lossConverged, explanationJson, explanationLine,
 } from './explainLoss.ts';

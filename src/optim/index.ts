@@ -3,7 +3,7 @@ export { type Optimizer, type GdState, gd, gdStep, assertGradsMatch, tupleNorm }
 export { type TrajectoryRecord, type Recorder, createRecorder, trajectoryToCsv, trajectoryCsvHeader, trajectoryCsvRow, type TrajectoryColumns } from './trajectory.ts';
 export { type Retention, createRetention, retainRecord } from './retainedTrajectory.ts';
 export {
-  TRAIN_DEFAULTS, type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
+  TRAIN_DEFAULTS, MAX_STEPS, type TrainOptions, type TrainStatus, type TrainResult, type TrainResume, type GradientEvaluation, trainGD, normalizeTrainOptions,
   gradientEvaluation, evaluateGradient,
 } from './train.ts';
 export { assertFitsData } from '../model/network.ts';

@@ -14,6 +14,12 @@ import { type SharpnessRecorder, type SharpnessRecording, createSharpnessRecorde
 /** Stop rules and recording of a training run; every optional field states its default. */
 /** The defaults of the stopping and recording options that GD and the flow share (THEORY §7 for divergeAbove). */
 export const TRAIN_DEFAULTS = { divergeAbove: 1e12, recordEvery: 10 } as const;
+/**
+ * Most steps a run may be asked for (`dln train --steps`, a sweep's steps): 10⁹, a quarter of an hour at
+ * the fastest rate dln reaches (about 10⁶ steps/s on the smallest networks, docs/performance.md); a
+ * budget far above it (10¹²: days) is a typo rather than a plan.
+ */
+export const MAX_STEPS = 1_000_000_000;
 
 /** Options of trainGD: the schedule, when to stop, and what to record. */
 export interface TrainOptions {

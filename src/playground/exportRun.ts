@@ -83,11 +83,11 @@ export async function exportFiles(s: Session, backend: string, version: string):
   files['weights.npz'] = encodeWeights(s.weights);
   const last = traj[traj.length - 1];
   const c0 = invariants(s.setup.w0);
-  // dln train's summary: where the loss sits among the critical values, and `converged` at a gradient at rounding level.
+  // dln train's summary: where the loss sits among the critical values, and its status by the same rule (finalStatus).
   const x = explainNow(s);
   const stopped = s.status === 'paused' || s.status === 'ready' ? (method === 'pgd' ? 'max-iterations' : 'max-steps') : s.status;
   files['summary.json'] = json({
-    status: finalStatus(stopped, x), steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
+    status: finalStatus(stopped, x, traj[0]?.step === 0 && last !== undefined ? { lossInit: traj[0].loss, loss: last.loss } : undefined), steps: s.step, ...(method === 'flow' ? { t: s.t } : {}),
     ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     loss: last?.loss ?? Number.NaN, gradNorm: last?.gradNorm ?? Number.NaN,
     balancedness: finite ? balancedness(s.weights) : Number.NaN,

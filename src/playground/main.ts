@@ -131,7 +131,8 @@ function start(): void {
     else if (info.critical.length === 0) parts.push('no critical values (Σ_XX is singular)');
     if (cfg.optimizer === 'gd' || cfg.optimizer === 'power') parts.push(etaMultiples(info, last.eta));
     if (Number.isFinite(last.stepsPerSecond)) parts.push(`worker computes ${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
-    const state = stateText(last.running, last.status, last.explanation);
+    // L(0) for the loss test: the store's first point is step 0 (t = 0 for the flow) and is never thinned away.
+    const state = stateText(last.running, last.status, last.explanation, store.x[0] === 0 ? { lossInit: store.loss[0], loss } : undefined);
     status.textContent = `${state} · ${parts.join(' · ')}`;
     $('runpause').textContent = runLabel();
   }

@@ -1,6 +1,6 @@
 // The status line: the critical value the run is nearest, how long it has sat on that plateau, and
 // η as a multiple of Theorem 2.4's bound (THEORY §4.3) and of 2/λ_max.
-import type { LossExplanation } from '../landscape/index.ts';
+import { type LossExplanation, finalStatus } from '../landscape/index.ts';
 import type { SetupInfo } from './setup.ts';
 
 /** Within this relative distance of a critical value the run counts as on its plateau. */
@@ -63,10 +63,13 @@ export function whereText(x: LossExplanation, plateau: { value: number; steps: n
   return `at no critical value: nearest ${v} (${s}, rank ${x.nearest.rank}), off by ${x.gap.toExponential(2)}${near}`;
 }
 
-/** The run's state word: running, paused, or why it stopped — `converged` when it ran out of steps with its gradient at rounding level, as `dln train` says. */
-export function stateText(running: boolean, status: string, x: LossExplanation | null): string {
+/**
+ * The run's state word: running, paused, or why it stopped — `converged` when it ran out of steps and
+ * `dln train` would say so (finalStatus: gradient at rounding level, or given L(0), the loss test of THEORY §15.2).
+ */
+export function stateText(running: boolean, status: string, x: LossExplanation | null, run?: { lossInit: number; loss: number }): string {
   if (running) return 'running';
   if (status === 'paused' || status === 'ready') return x?.gradientAtRounding === true ? 'paused (converged: the gradient is at rounding level)' : 'paused';
-  if ((status === 'max-steps' || status === 'max-iterations') && x?.gradientAtRounding === true) return 'stopped: converged';
+  if ((status === 'max-iterations' && x?.gradientAtRounding === true) || finalStatus(status, x, run) === 'converged') return 'stopped: converged';
   return `stopped: ${status}`;
 }

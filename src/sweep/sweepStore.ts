@@ -112,7 +112,7 @@ export class SweepStore {
           loss_init: real(r.lossInit), loss_max: real(r.lossMax), loss_min: real(r.lossMin), nearest_critical: r.nearestCritical?.loss ?? null,
           nearest_rank: r.nearestCritical?.rank ?? null, plateau_steps: JSON.stringify(r.plateauSteps), sharpness_start: real(r.sharpnessStart),
           sharpness_end: real(r.sharpnessEnd), eta_max: real(r.etaMax), lr: real(r.lr), dims: r.dims.join(','), coords: JSON.stringify(r.coords),
-          config: encodeExactJson(r.config), command: r.command, dln: r.dln, error: r.error ?? null, record: encodeExactJson(r), worker, finished_at: now,
+          config: encodeExactJson(r.config), command: r.command ?? '', dln: r.dln, error: r.error ?? null, record: encodeExactJson(r), worker, finished_at: now,
           critical_kind: r.critical?.kind ?? null,
         }).changes;
       }

@@ -33,7 +33,7 @@ function finish(p: ChildProcess): Promise<{ code: number | null; out: string; er
 }
 const records = (dir: string) => { const s = SweepStore.open(dir); const r = s.records(); s.close(); return r; };
 /** The words of a recorded command (it has no quoting: numbers, names and flags). */
-const argv = (command: string): string[] => command.split(' ').slice(1);
+const argv = (command: string | null): string[] => (command ?? "").split(' ').slice(1);
 
 const local = join(root, 'local');
 
@@ -52,8 +52,8 @@ test('a sweep over cars, penguins and mnist records real-data cells that dln tra
   assert.equal(new Set(byData('mnist').map((c) => c.lossMin)).size, 2);
   for (const c of recs) assert.ok(Number.isFinite(c.loss) && c.status !== 'failed', `cell ${c.index}: ${c.status} ${c.error ?? ''}`);
   const mnist = byData('mnist')[3], cars = byData('cars')[1];
-  assert.match(mnist.command, /^dln train --data mnist --pca 8 --train-samples 300 --seed 1 --dims 8,4,4,10 /);
-  assert.doesNotMatch(cars.command, /--pca|--train-samples/);
+  assert.match(mnist.command ?? '', /^dln train --data mnist --pca 8 --train-samples 300 --seed 1 --dims 8,4,4,10 /);
+  assert.doesNotMatch(cars.command ?? '', /--pca|--train-samples/);
   assert.deepEqual(mnist.config.data, { kind: 'real', name: 'mnist', seed: 1, mnist: { train: 300, test: 9700, pca: 8, center: true } });
   for (const cell of [cars, mnist]) {
     const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
@@ -87,7 +87,7 @@ test('axes over a generator\'s settings: each cell reruns alone with dln train -
   assert.equal(recs.length, 12);
   assert.equal(new Set(recs.map((c) => c.lossInit)).size, 12, 'every data setting gives its own data');
   const cell = recs[9];
-  assert.match(cell.command, /^dln train --data nrt --samples 12 --rank 4 --condition 100 --seed 1 /);
+  assert.match(cell.command ?? '', /^dln train --data nrt --samples 12 --rank 4 --condition 100 --seed 1 /);
   const t = await finish(dln([...argv(cell.command), '--json', '--no-progress']));
   assert.equal(t.code, 0, t.err);
   assert.ok(Object.is((JSON.parse(t.out) as { loss: number }).loss, cell.loss));

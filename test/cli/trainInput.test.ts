@@ -126,7 +126,8 @@ describe('dln train: every bad input is one line on stderr, exit code 2, no outp
   test('a missing --lr', () => rejects(OK.filter((a, i) => a !== '--lr' && OK[i - 1] !== '--lr'), /^dln: --lr is required/));
   test('--init-std with an initialisation it does not apply to', () => rejects([...withFlag('--init', 'zero'), '--init-std', '0.1'], /^dln: --init-std applies to --init gaussian only, not --init zero$/m));
   test('--flow without --t-end', () => rejects(['--x', 'X.npy', '--y', 'Y.npy', '--dims', '3,2', '--flow'], /^dln: --flow needs --t-end/));
-  test('--steps that is not a whole number', () => rejects(withFlag('--steps', '2.5'), /^dln: --steps must be an integer ≥ 0, got '2\.5'$/m));
+  test('--steps that is not a whole number', () => rejects(withFlag('--steps', '2.5'), /^dln: --steps must be an integer in 0\.\.1000000000 \(the most steps dln runs\), got '2\.5'$/m));
+  test('--steps above the most steps dln runs (10⁹)', () => rejects(withFlag('--steps', '1e12'), /^dln: --steps must be an integer in 0\.\.1000000000 \(the most steps dln runs\), got '1e12'$/m));
   test('an unknown option', () => rejects([...OK, '--learning-rate', '1'], /^dln: unknown option '--learning-rate'/));
   test('--resume of a directory that holds no run', () => rejects(['--resume', '.'], /^dln: --resume .*: not a dln train output directory \(no config\.json\)$/m));
 });

@@ -178,4 +178,9 @@ test('the status line places the loss as dln train does: the global minimum and 
   }
   const x = explainNow(createSession(DEFAULT_CONFIG, createSetup(DEFAULT_CONFIG)))!;
   assert.match(whereText(x, { value: x.nearest.loss, steps: 1234 }), / for 1,234 steps$/);
+  // Out of steps above rounding level, but with L − L* ≤ 1e-6·(L(0) − L*): converged, as dln train and a sweep say (finalStatus).
+  const near = { ...x, gradientAtRounding: false, globalMinimum: 0.1 };
+  assert.equal(stateText(false, 'max-steps', near, { lossInit: 10, loss: 0.1 + 9e-6 }), 'stopped: converged');
+  assert.equal(stateText(false, 'max-steps', near, { lossInit: 10, loss: 0.1 + 2e-5 }), 'stopped: max-steps');
+  assert.equal(stateText(false, 'max-steps', near), 'stopped: max-steps');
 });

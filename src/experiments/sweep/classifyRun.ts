@@ -40,15 +40,14 @@ function oscillates(s: RunSummary, window: number): boolean {
 }
 
 /**
- * The status of a finished run (THEORY §15.2): trainGD's 'diverged' and 'converged' stand; a run that
- * used its steps is 'converged' when L − L* ≤ convergedRel·(L(0) − L*), 'oscillating' when its loss
- * alternates up and down over the last window, 'plateau' when it ends within plateauRel of a
- * non-global plateau value, else 'max-steps'.
+ * The status of a finished run that has not converged by `finalStatus` (THEORY §15.2, the rule dln
+ * train shares, which evaluateCells applies first): trainGD's 'diverged' and 'converged' stand; a run
+ * that used its steps is 'oscillating' when its loss alternates up and down over the last window,
+ * 'plateau' when it ends within plateauRel of a non-global plateau value, else 'max-steps'.
  */
 export function classifyRun(s: RunSummary, o: ClassifyOptions): CellStatus {
   if (s.stop !== 'max-steps') return s.stop;
-  const n = s.loss.length, end = s.loss[n - 1], start = s.loss[0];
-  if (end - s.lossMin <= o.convergedRel * Math.max(start - s.lossMin, 0)) return 'converged';
+  const end = s.loss[s.loss.length - 1];
   if (oscillates(s, o.window)) return 'oscillating';
   if (s.plateaus.slice(0, -1).some((c) => Math.abs(end - c) <= o.plateauRel * c)) return 'plateau';
   return 'max-steps';

@@ -31,8 +31,9 @@ export interface CellRecord {
   coords: Record<string, AxisValue>;
   /** 'failed' when the cell could not be run (its step size needs a bound whose premise fails). */
   status: CellStatus | 'failed';
+  /** Why a failed cell could not run: no step size could be computed, and why. */
   error?: string;
-  /** How `dln train` itself would report the run. */
+  /** The stop rule that ended GD (trainGD's status); `dln train` prints status, which names converged runs as the sweep does. */
   stop: 'converged' | 'diverged' | 'max-steps' | 'failed';
   steps: number;
   loss: number;
@@ -57,12 +58,14 @@ export interface CellRecord {
   etaMax: number | null;
   /** 2/λ_flat of the cell's landscape (THEORY §13.2), recorded in sweeps with a step axis (lr or lrMultiple); absent in stores made before it was. */
   etaFlat?: number | null;
+  /** The step size η of the cell; NaN for a failed cell, which has none. */
   lr: number;
   dims: number[];
   dln: string;
+  /** The cell's `dln train` settings; a failed cell's step (schedule.lr) is NaN, as no step size could be computed. */
   config: CellTrainConfig;
-  /** The `dln train` command that reruns this cell alone. */
-  command: string;
+  /** The `dln train` command that reruns this cell alone; null for a failed cell (no step size to give --lr; error says why). */
+  command: string | null;
 }
 
 function builtinSource(s: CellSettings): CellTrainConfig['data'] {
@@ -149,18 +152,19 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
     const config = trainConfig(c.settings, dims, lr);
     const common = {
       index: c.index, key: c.key, coords: c.coords, lossInit: I.loss0, lossMin: I.lossMin, sharpnessStart: I.sharpness0,
-      etaMax: I.etaMax, ...(withFlat ? { etaFlat: I.etaFlat } : {}), lr, dims, dln: options.dln, config, command: trainCommand(config),
+      etaMax: I.etaMax, ...(withFlat ? { etaFlat: I.etaFlat } : {}), lr, dims, dln: options.dln, config, command: Number.isFinite(lr) ? trainCommand(config) : null,
     };
     const r = byCell.get(i);
     if (r === undefined) {
-      return { ...common, status: 'failed', error: steps[i] as string, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I.loss0, nearestCritical: null, critical: null, plateauSteps: [], sharpnessEnd: null };
+      const error = `no step size could be computed for lrMultiple ${c.settings.lrMultiple ?? '?'}: ${steps[i] as string}; no dln train command reruns this cell`;
+      return { ...common, status: 'failed', error, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I.loss0, nearestCritical: null, critical: null, plateauSteps: [], sharpnessEnd: null };
     }
     const summary = { stop: r.stop, steps: [0, ...r.sampleSteps], loss: [I.loss0, ...r.sampleLoss], lossMin: I.lossMin, plateaus: I.plateaus };
     const finite = summary.loss.filter(Number.isFinite);
     const critical = r.stop === 'diverged' ? null : explain(I, r);
     return {
-      // A run that used its steps with ‖∇L‖ at rounding level has converged, as dln train says (finalStatus).
-      ...common, status: finalStatus(r.stop, critical) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
+      // Converged or not by dln train's own rule (finalStatus: ‖∇L‖ at rounding level, or the loss test of THEORY §15.2).
+      ...common, status: finalStatus(r.stop, critical, { lossInit: I.loss0, loss: r.loss, rel: spec.classify.convergedRel }) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
       lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN,
       nearestCritical: critical === null ? null : { loss: critical.nearest, rank: critical.rank, subset: critical.subset }, critical,
       plateauSteps: I.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],

@@ -1,5 +1,6 @@
 import { ArgumentError } from '../../errors.ts';
 import { type BuiltinName, builtinNames, generatorDefaults, generatorParamNames, generatorValueProblem, mnistPixels, realDataNames } from '../../data/index.ts';
+import { MAX_STEPS } from '../../optim/index.ts';
 import { type AxisValue, parseAxis } from './axes.ts';
 
 /**
@@ -123,7 +124,7 @@ export function settingProblem(name: string, v: unknown): string | null {
     case 'widths': return Array.isArray(v) && v.every((w) => Number.isInteger(w) && w >= 1) ? null : 'must be a list of integers ≥ 1 (the hidden widths)';
     case 'dims': return Array.isArray(v) && v.length >= 2 && v.every((w) => Number.isInteger(w) && w >= 1) ? null : 'must be a list of at least two integers ≥ 1';
     case 'seed': return num && Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 32 - 1 ? null : 'must be an integer in 0..2^32−1';
-    case 'steps': return num && Number.isInteger(v) && (v as number) >= 0 ? null : 'must be an integer ≥ 0';
+    case 'steps': return num && Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_STEPS ? null : `must be an integer in 0..${MAX_STEPS} (the most steps dln runs, as for dln train --steps)`;
     case 'initStd': case 'lossTol': case 'gradTol': return num && (v as number) >= 0 ? null : 'must be a finite number ≥ 0';
     case 'initScale': return num ? null : 'must be a finite number';
     case 'lr': case 'lrMultiple': case 'divergeAbove': return num && (v as number) > 0 ? null : 'must be a finite number > 0';
@@ -191,15 +192,19 @@ export function parseSpec(raw: unknown): SweepSpec {
   if (has('width') && has('widths')) problems.add('widths', 'give width or widths, not both');
   if (base.dims !== undefined && (has('depth') || has('widths'))) problems.add('base.dims', 'give dims whole, or depth and width(s), not both');
   if (base.dims !== undefined && has('width') && (base.dims as number[]).length < 3) problems.add('width', 'dims have no hidden layer to widen');
-  // A data setting applies to the data sets that take it: somewhere in the sweep there must be one (cells of other data ignore it).
+  // A generator's setting must be taken by every data set of the sweep (a cell whose data lack it would
+  // silently ignore it: nrt has no noise); MNIST's settings apply to the mnist cells, so one is enough.
   const dataAxisBad = isObject(raw.axes) && raw.axes.data !== undefined && !names.has('data');
   const dataValues = names.has('data') ? (axes.find((a) => a.name === 'data')?.values ?? []) : [base.data];
   if (!dataAxisBad) {
     for (const k of [...generatorParamNames, ...MNIST_SETTINGS]) {
-      const takers = dataTaking(k);
-      if (dataValues.some((d) => takers.includes(d as string))) continue;
-      const msg = `applies to data ${takers.join(', ')} only (this sweep's data: ${dataValues.join(', ')})`;
-      if (names.has(k)) problems.add(`axes.${k}`, msg); else if (base[k] !== undefined) problems.add(`base.${k}`, msg);
+      if (!names.has(k) && base[k] === undefined) continue;
+      const takers = dataTaking(k), ignoring = dataValues.filter((d) => !takers.includes(d as string));
+      const field = names.has(k) ? `axes.${k}` : `base.${k}`;
+      if (ignoring.length === dataValues.length) problems.add(field, `applies to data ${takers.join(', ')} only (this sweep's data: ${dataValues.join(', ')})`);
+      else if (ignoring.length > 0 && (generatorParamNames as readonly string[]).includes(k)) {
+        problems.add(field, `applies to data ${takers.join(', ')} only, and this sweep's data ${ignoring.join(', ')} take${ignoring.length === 1 ? 's' : ''} no ${k} (those cells would ignore it)`);
+      }
     }
   }
   const rs = isObject(raw.record) ? raw.record.sharpness : undefined;

@@ -67,7 +67,7 @@ test('a cell ends with the very bits of trainGD on the same dln train settings, 
     assert.equal(r.steps, ref.steps);
     assert.ok(Object.is(r.loss, ref.loss), `cell ${r.index}: ${r.loss} vs ${ref.loss}`);
     assert.equal(r.lr, r.coords.lrMultiple as number * (r.etaMax as number));
-    assert.match(r.command, new RegExp(`--lr ${r.lr} --steps 300`));
+    assert.match(r.command ?? '', new RegExp(`--lr ${r.lr} --steps 300`));
   }
   const alone = evaluateCells(s, [4], { dln: 'test' })[0];
   assert.deepEqual(alone, all[4]);
@@ -88,7 +88,13 @@ test('classifyRun: period-2 oscillation, a plateau and plain max-steps', () => {
   assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [10, ...flat.slice(1)], lossMin: 0.1, plateaus: [10, 4, 0.1] }, o), 'plateau');
   const slow = steps.map((k) => 3 - k * 0.01);
   assert.equal(classifyRun({ stop: 'max-steps', steps, loss: slow, lossMin: 0.1, plateaus: [10, 4, 0.1] }, o), 'max-steps');
-  assert.equal(classifyRun({ stop: 'max-steps', steps, loss: [10, 0.1 + 1e-9], lossMin: 0.1, plateaus: [10, 0.1] }, o), 'converged');
+  // Convergence is finalStatus's (the rule dln train shares): the loss test L − L* ≤ 1e-6·(L(0) − L*).
+  const atMin = { gradientAtRounding: false, globalMinimum: 0.1 };
+  assert.equal(finalStatus('max-steps', atMin, { lossInit: 10, loss: 0.1 + 9e-6 }), 'converged');
+  assert.equal(finalStatus('max-steps', atMin, { lossInit: 10, loss: 0.1 + 1.1e-5 }), 'max-steps');
+  assert.equal(finalStatus('max-steps', atMin, { lossInit: 10, loss: 0.1 + 1.1e-5, rel: 1e-5 }), 'converged');
+  assert.equal(finalStatus('max-steps', atMin), 'max-steps');
+  assert.equal(finalStatus('diverged', atMin, { lossInit: 10, loss: 0.1 }), 'diverged');
   assert.equal(classifyRun({ stop: 'diverged', steps, loss: [10, Infinity], lossMin: 0.1, plateaus: [10, 0.1] }, o), 'diverged');
 });
 
@@ -161,18 +167,18 @@ test('axes over a generator\'s settings: validated by field, applied to the data
     return true;
   });
   assert.throws(() => cellAt(parseSpec({ base: { data: 'nrt', lr: 1e-3, dx: 3 }, axes: { rank: [2, 5] } }), 1), /data nrt with \{"dx":3,"rank":5\}: rank: 5 exceeds min\(d_x, d_y\) = 3/);
-  const s = parseSpec({ base: { depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { data: ['nrt', 'report-sec4'], samples: [12, 40], noise: [0, 0.5], seed: [1] } });
+  const s = parseSpec({ base: { depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { data: ['nrt', 'report-sec4'], samples: [12, 40], seed: [1] } });
   const cells = Array.from({ length: cellCount(s) }, (_, i) => cellAt(s, i));
   assert.deepEqual(cells[0].dims, [10, 4, 8]);
-  assert.deepEqual(cells[4].dims, [5, 4, 5]);
-  const recs = evaluateCells(s, [0, 1, 2, 3], { dln: 'test' });
-  // nrt takes no noise: the cells differing only in noise are the same run.
-  assert.ok(Object.is(recs[0].loss, recs[1].loss));
-  assert.notEqual(recs[0].loss, recs[2].loss);
-  assert.deepEqual(recs[2].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
-  assert.match(recs[2].command, /^dln train --data nrt --samples 40 --seed 1 /);
-  const r4 = evaluateCells(s, [4, 5, 6, 7], { dln: 'test' });
-  assert.match(r4[3].command, /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
+  assert.deepEqual(cells[2].dims, [5, 4, 5]);
+  const recs = evaluateCells(s, [0, 1], { dln: 'test' });
+  assert.notEqual(recs[0].loss, recs[1].loss);
+  assert.deepEqual(recs[1].config.data, { kind: 'builtin', name: 'nrt', seed: 1, params: { samples: 40 } });
+  assert.match(recs[1].command ?? '', /^dln train --data nrt --samples 40 --seed 1 /);
+  const n = parseSpec({ base: { data: 'report-sec4', depth: 2, width: 4, initStd: 0.3, steps: 80, lr: 0.05 }, axes: { samples: [12, 40], noise: [0, 0.5], seed: [1] } });
+  const r4 = evaluateCells(n, [0, 1, 2, 3], { dln: 'test' });
+  assert.notEqual(r4[2].loss, r4[3].loss);
+  assert.match(r4[3].command ?? '', /^dln train --data report-sec4 --samples 40 --noise 0\.5 --seed 1 /);
   for (const r of [...recs, ...r4]) {
     const rng = new Rng(1);
     const c = r.config.data as { name: BuiltinName; params?: GeneratorParams };
@@ -209,4 +215,41 @@ test('each cell says where it ended as dln train does: its nearest critical valu
   assert.equal(c.critical?.kind, 'plateau');
   assert.equal(c.critical?.rank, 0);
   assert.equal(c.critical?.nearest, c.lossInit);
+});
+
+test('a failed cell (no step size can be computed) records why, and no command with a NaN step', () => {
+  // lrOf sharpness without a recorded λ_max at the start: the step of lrMultiple cannot be resolved.
+  const s = parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 5], initStd: 0.2, steps: 20, lrOf: 'sharpness' }, axes: { lrMultiple: [0.5, 1] }, record: { sharpness: 'none' } });
+  const recs = evaluateCells(s, [0, 1], { dln: 'test' });
+  for (const r of recs) {
+    assert.equal(r.status, 'failed');
+    assert.equal(r.command, null);
+    assert.match(r.error ?? '', /^no step size could be computed for lrMultiple (0\.5|1): λ_max at the start is not positive \(or not recorded: set record\.sharpness\); no dln train command reruns this cell$/);
+  }
+  // A runnable cell beside it keeps its full command, with the step it used.
+  const ok = evaluateCells(parseSpec({ base: { data: 'report-sec5', dims: [5, 4, 5], initStd: 0.2, steps: 20, lrOf: 'sharpness' }, axes: { lrMultiple: [0.5] } }), [0], { dln: 'test' })[0];
+  assert.notEqual(ok.status, 'failed');
+  assert.ok(Number.isFinite(ok.lr) && ok.lr > 0);
+  assert.match(ok.command ?? '', new RegExp(` --lr ${String(ok.lr).replace('.', '\\.')} `));
+  assert.doesNotMatch(ok.command ?? '', /NaN/);
+});
+
+test('a generator setting that some data of the sweep do not take is refused by its field: nrt has no noise', () => {
+  for (const [raw, field] of [
+    [{ base: { data: 'nrt', lr: 1e-3 }, axes: { noise: [0, 0.5] } }, /^sweep spec: axes\.noise: applies to data report-sec4, report-sec5 only \(this sweep's data: nrt\)$/],
+    [{ base: { lr: 1e-3, noise: 0.3 }, axes: { data: ['nrt', 'report-sec5'] } }, /^sweep spec: base\.noise: applies to data report-sec4, report-sec5 only, and this sweep's data nrt takes no noise \(those cells would ignore it\)$/],
+    [{ base: { lr: 1e-3 }, axes: { data: ['nrt', 'amg-escape', 'report-sec4'], noise: [0, 1] } }, /^sweep spec: axes\.noise: applies to data report-sec4, report-sec5 only, and this sweep's data nrt, amg-escape take no noise/],
+    [{ base: { lr: 1e-3 }, axes: { data: ['nrt', 'report-sec4'], rank: [1, 2] } }, /^sweep spec: axes\.rank: applies to data nrt only, and this sweep's data report-sec4 takes no rank/],
+  ] as const) assert.throws(() => parseSpec(raw), (e: unknown) => e instanceof ArgumentError && field.test(e.message), JSON.stringify(raw));
+  // A setting every data set of the sweep takes is accepted.
+  assert.equal(cellCount(parseSpec({ base: { lr: 1e-3 }, axes: { data: ['report-sec4', 'report-sec5'], noise: [0, 1] } })), 4);
+});
+
+test('a step budget above the most steps dln runs (10⁹, as dln train --steps) is refused by its field', () => {
+  const msg = 'must be an integer in 0..1000000000 (the most steps dln runs, as for dln train --steps)';
+  const quote = (t: string): string => t.replace(/[.()]/g, '\\$&');
+  assert.throws(() => parseSpec({ base: { lr: 1e-3, steps: 1e12 }, axes: { seed: [0] } }), new RegExp(`sweep spec: base\\.steps: ${quote(msg)}$`));
+  assert.throws(() => parseSpec({ base: { lr: 1e-3 }, stop: { steps: 1e20 }, axes: { seed: [0] } }), new RegExp(`sweep spec: stop\\.steps: ${quote(msg)}$`));
+  assert.throws(() => parseSpec({ base: { lr: 1e-3 }, axes: { steps: [10, 1e12] } }), /sweep spec: axes\.steps\[1\]: 1000000000000 must be an integer in 0\.\.1000000000/);
+  assert.equal(parseSpec({ base: { lr: 1e-3, steps: 1e9 }, axes: { seed: [0] } }).base.steps, 1e9);
 });

@@ -41,3 +41,20 @@ test('a sweep without a step axis records no 2/λ_flat and draws no diamonds', (
   const layers = (sweepFigures(s, records)[0].spec as { layer: { mark: { type: string } }[] }).layer;
   assert.ok(layers.every((l) => l.mark.type !== 'point'));
 });
+
+test('the where-it-ended figure draws the phase diagram\'s references (2/λ_flat diamonds, ticks, the bound) and its caption and legend say so', () => {
+  const s = parseSpec({ base: { data: 'report-sec5', width: 4, initStd: 0.2, steps: 100 }, axes: { depth: [2, 3], seed: [0, 1], lrMultiple: [1, 100, 1e4] } });
+  const records = evaluateCells(s, all(s).filter((i) => i < 6), { dln: 'test' }).concat(evaluateCells(s, all(s).filter((i) => i >= 6), { dln: 'test' }));
+  const figs = sweepFigures(s, records, {}, { ended: true });
+  type Layer = { mark: { type: string; shape?: string }; data: { values: { x: number; y: string }[] } };
+  type Spec = { layer: Layer[]; title: { subtitle: string[] } };
+  const phase = figs.find((f) => f.name === 'phase-diagram'), ended = figs.find((f) => f.name === 'where-it-ended');
+  assert.ok(phase !== undefined && ended !== undefined);
+  const refs = (f: typeof phase) => (f.spec as unknown as Spec).layer.filter((l) => l.mark.type !== 'rect').map((l) => ({ type: l.mark.type, shape: l.mark.shape, values: l.data.values }));
+  const diamonds = refs(ended).filter((l) => l.shape === 'diamond');
+  assert.equal(diamonds.length, 1);
+  assert.deepEqual(diamonds[0].values.map((v) => v.y).sort(), ['2', '3']);
+  assert.deepEqual(refs(ended), refs(phase));
+  assert.match(ended.caption, /the dashed line is η_max \(Theorem 2\.4\), black ticks mark 2\/λ_max at the start \(median of the row\), white diamonds 2\/λ_flat/);
+  assert.ok((ended.spec as unknown as Spec).title.subtitle.some((t) => t.startsWith('white diamonds: 2/λ_flat')));
+});

@@ -107,23 +107,24 @@ export function sweepFigures(spec: SweepSpec, records: readonly CellRecord[], wa
   const flat = x === 'lr' || isMultiple ? rowMedians(records, y, facet, (r) => (typeof r.etaFlat === 'number' ? toX(r.etaFlat, r) : Number.NaN)) : [];
   const flatLabel = '2/λ_flat, the largest step stable at some global minimum (median of the row)';
   const n = records.length;
+  const logX = spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false;
+  // Both diagrams over the step carry the same references, and their captions say which.
+  const references = `the dashed line is ${vlines[0]?.label ?? 'absent'}${marks.length > 0 ? `, black ticks mark ${marksLabel}` : ''}${flat.length > 0 ? `, white diamonds ${flatLabel}` : ''}`;
+  const referenceLayers = { vlines, marks, marksLabel, ...(flat.length > 0 ? { diamonds: { marks: flat, label: flatLabel } } : {}) };
   const figures: Figure[] = [{
     name: 'phase-diagram',
-    caption: `Status of ${n} cells over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common status of its cells; the dashed line is ${vlines[0]?.label ?? 'absent'}, black ticks mark ${marksLabel}${flat.length > 0 ? `, white diamonds ${flatLabel}` : ''}.`,
+    caption: `Status of ${n} cells over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common status of its cells; ${references}.`,
     spec: phaseDiagram({
       title: `Phase diagram of ${spec.name}`, subtitle: [`${n} cells; colour: the most common status of each tile`], xLabel, yLabel: y ?? '',
-      tiles: statusTiles(records, x, y, facet), categories: STATUS_COLORS.filter((c) => records.some((r) => r.status === c.name)),
-      logX: spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false, vlines, marks, marksLabel,
-      ...(flat.length > 0 ? { diamonds: { marks: flat, label: flatLabel } } : {}),
+      tiles: statusTiles(records, x, y, facet), categories: STATUS_COLORS.filter((c) => records.some((r) => r.status === c.name)), logX, ...referenceLayers,
     }),
   }];
-  const logX = spec.axes.find((a) => a.name === x)?.values.every((v) => typeof v === 'number' && v > 0) ?? false;
   if (options.ended === true) figures.push({
     name: 'where-it-ended',
-    caption: `Where ${n} cells ended, over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common kind of the critical value nearest to the final loss (the global minimum for these widths, a plateau's saddle value, or none within 1e-6·½tr Σ_YY), as dln train's summary names it.`,
+    caption: `Where ${n} cells ended, over ${xLabel} and ${y ?? 'one row'}${facet !== null ? `, one panel per ${facet}` : ''}: each tile shows the most common kind of the critical value nearest to the final loss (the global minimum for these widths, a plateau's saddle value, or none within 1e-6·½tr Σ_YY), as dln train's summary names it; ${references}.`,
     spec: phaseDiagram({
       title: `${spec.name}: where the runs ended`, legendTitle: 'ended at', subtitle: [`${n} cells; colour: the most common kind of the nearest critical value`], xLabel, yLabel: y ?? '',
-      tiles: statusTiles(records, x, y, facet, endedAs), categories: ENDED_COLORS.filter((c) => records.some((r) => endedAs(r) === c.name)), logX, vlines,
+      tiles: statusTiles(records, x, y, facet, endedAs), categories: ENDED_COLORS.filter((c) => records.some((r) => endedAs(r) === c.name)), logX, ...referenceLayers,
     }),
   });
   const thresholds = divergenceThresholds(records, x).filter((t) => Number.isFinite(t.threshold));

@@ -11,6 +11,8 @@ import { strictVsNonstrict } from '../../src/experiments/strict-vs-nonstrict.ts'
 import { edgeOfStability } from '../../src/experiments/edge-of-stability.ts';
 import { invariantDriftExperiment } from '../../src/experiments/invariant-drift.ts';
 import { pgdOrigin } from '../../src/experiments/pgd-origin.ts';
+import { nrtConstantSteps } from '../../src/experiments/nrt-constant-steps.ts';
+import { nrtDecreasingSteps } from '../../src/experiments/nrt-decreasing-steps.ts';
 import type { FigureRun } from '../../src/experiments/types.ts';
 import type { Experiment, ExperimentResult } from '../../src/experiments/types.ts';
 import { packageRealData } from '../../src/node/realDataFiles.ts';
@@ -70,9 +72,9 @@ test('mnist-plateaus: the link of its loss figure starts run 1 again on the play
   await check(mnistPlateaus as unknown as Experiment<object>, 'loss_start_1');
 });
 
-/** The experiment's quick run, its figure named `figure` with its run, and the playground session that run starts, advanced to its budget. */
-async function replay(e: Experiment<object>, figure: string): Promise<{ result: ExperimentResult; run: FigureRun; page: Map<number, number>; last: { step: number; loss: number; drift: number } }> {
-  const result = await e.run(e.quick, { quick: true, seed: 1 });
+/** The experiment's quick run (or the result given), its figure named `figure` with its run, and the playground session that run starts, advanced to its budget. */
+async function replay(e: Experiment<object>, figure: string, given?: ExperimentResult): Promise<{ result: ExperimentResult; run: FigureRun; page: Map<number, number>; last: { step: number; loss: number; drift: number } }> {
+  const result = given ?? await e.run(e.quick, { quick: true, seed: 1 });
   const fig = result.figures.find((f) => f.name === figure);
   assert.ok(fig?.run, `${e.name}: the figure ${figure} carries its run`);
   const run = fig.run;
@@ -151,4 +153,21 @@ test('pgd-origin: the window figure links the first depth-2 PGD run from the ori
   assert.equal(last.step, row[h('iterations')]);
   assert.ok(Object.is(last.loss, row[h('final_loss')]), `final loss: playground ${last.loss}, experiment ${String(row[h('final_loss')])}`);
   assert.ok(last.loss <= 1e-12, 'the run escaped the strict saddle');
+});
+
+test('nrt-constant-steps and nrt-decreasing-steps: every depth\'s figure links its run at the bound (constant, and c/(k+1)^p), with the experiment\'s losses bit for bit', async () => {
+  for (const e of [nrtConstantSteps, nrtDecreasingSteps] as unknown as Experiment<object>[]) {
+    const result = await e.run(e.quick, { quick: true, seed: 1 });
+    const linked = result.figures.filter((f) => f.run !== undefined);
+    assert.deepEqual(linked.map((f) => f.name), ['curves-N2', 'curves-N3', 'curves-N5'], `${e.name}: one link per depth`);
+    for (const f of linked) {
+      const { run, page, last } = await replay(e, f.name, result);
+      assert.equal(run.optimizer?.kind, e === (nrtDecreasingSteps as unknown) ? 'power' : undefined);
+      const N = run.dims.length - 1;
+      const want = column(result, `loss-curves-N${N}`, e === (nrtDecreasingSteps as unknown) ? run.curve : 'loss_1x_eta_max');
+      sameLosses(`${e.name} N = ${N}`, page, want, 100);
+      assert.equal(last.step, run.steps);
+      assert.ok(Object.is(last.loss, want.get(run.steps)), `${e.name} N = ${N}: the final loss`);
+    }
+  }
 });

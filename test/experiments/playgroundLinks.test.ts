@@ -12,6 +12,8 @@ import { edgeOfStability } from '../../src/experiments/edge-of-stability.ts';
 import { invariantDriftExperiment } from '../../src/experiments/invariant-drift.ts';
 import { pgdOrigin } from '../../src/experiments/pgd-origin.ts';
 import { nrtConstantSteps } from '../../src/experiments/nrt-constant-steps.ts';
+import { amgEscape } from '../../src/experiments/amg-escape.ts';
+import { mnistDepth } from '../../src/experiments/mnist-depth.ts';
 import { nrtDecreasingSteps } from '../../src/experiments/nrt-decreasing-steps.ts';
 import type { FigureRun } from '../../src/experiments/types.ts';
 import type { Experiment, ExperimentResult } from '../../src/experiments/types.ts';
@@ -170,4 +172,35 @@ test('nrt-constant-steps and nrt-decreasing-steps: every depth\'s figure links i
       assert.ok(Object.is(last.loss, want.get(run.steps)), `${e.name} N = ${N}: the final loss`);
     }
   }
+});
+
+test('amg-escape: the escape curves link GD\'s perturbed strict critical point, with the experiment\'s losses bit for bit; Adam\'s strict curve starts from the same point', async () => {
+  const { result, run, page, last } = await replay(amgEscape as unknown as Experiment<object>, 'escape-curves');
+  assert.equal(run.curve, 'GD, strict');
+  const want = column(result, 'loss-curves', run.curve);
+  sameLosses('amg-escape', page, want, 500);
+  assert.equal(last.step, run.steps);
+  assert.ok(Object.is(last.loss, want.get(run.steps)), 'the final loss');
+  assert.ok(Object.is(column(result, 'loss-curves', 'Adam, strict').get(0), want.get(0)), 'the same start for both optimizers');
+});
+
+test('mnist-depth: the loss figure links the 50-16-10 network on the playground\'s MNIST, with the experiment\'s checkpoint losses bit for bit', async () => {
+  const e = mnistDepth as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1, realData: packageRealData });
+  const fig = result.figures.find((f) => f.name === 'mnist-depth-loss');
+  assert.ok(fig?.run);
+  const run = fig.run;
+  assert.equal(run.curve, '50-16-10');
+  const cfg = configFromParams(new URLSearchParams(playgroundQuery(run)));
+  assert.deepEqual(cfg, playgroundConfig(run));
+  const d = mnistResponse(`seed=${cfg.seed}&pca=50&train=8000&center=1`);
+  assert.equal(d.code, 200, String(d.body));
+  const s = createSession(cfg, createSetup(cfg, { real: JSON.parse(String(d.body)) as RealPayload }));
+  advance(s, cfg.steps);
+  assert.equal(s.step, run.steps);
+  const page = new Map(s.trajectory.map((r) => [r.step, r.loss]));
+  const t = result.tables.curves, h = (n: string) => t.header.indexOf(n);
+  const want = new Map(t.rows.filter((r) => r[h('widths')] === run.curve).map((r) => [r[h('iteration')] as number, r[h('train_loss')] as number]));
+  sameLosses('mnist-depth', page, want, 8);
+  assert.ok(Object.is(page.get(run.steps), want.get(run.steps)), 'the final loss');
 });

@@ -148,13 +148,15 @@ test('perturbed GD paused and stepped in slices has the bits of one dln pgd run,
     const cases: [string, PlaygroundConfig, number[]][] = [
       ['pgd2', PRESETS.find((p) => p.id === 'pgd2')!.cfg, [1, 3, 250, 4000, 1e9]],
       ['files', { ...DEFAULT_CONFIG, dims: [5, 3, 5], data: { kind: 'builtin', name: 'report-sec4', m: 60 }, init: { kind: 'gaussian', std: 0.1 }, optimizer: 'pgd', epsilon: 1e-2, steps: 3000, seed: 9 }, [17, 700, 1]],
+      // pgd-origin's constants (β = 4N, ρ = 6N, Δf = 1) given in the URL: the export hands them to dln pgd.
+      ['constants', { ...PRESETS.find((p) => p.id === 'pgd2')!.cfg, pgd: { beta: 8, rho: 12, deltaF: 1 }, seed: 1200 }, [5, 2000, 1e9]],
     ];
     for (const [name, cfg, slices] of cases) {
       const setup = createSetup(cfg);
       const s = createSession(cfg, setup);
       for (const n of slices) advance(s, n);
       const w = setup.w0.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() }));
-      const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
+      const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, ...cfg.pgd, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
       assert.equal(one.iterations, s.step, name);
       one.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `${name}: W${j + 1} as one uninterrupted pgd run`));
       const out = join(dir, name);

@@ -45,16 +45,22 @@ export const amgEscape: Experiment<AmgEscapeConfig> = {
   defaults: { adamRuns: 10000, gdRuns: 200, adamMaxSteps: 5000, gdMaxSteps: 5000, perturbation: 0.1, figureSteps: 2000 },
   quick: { adamRuns: 40, gdRuns: 5, adamMaxSteps: 2000, gdMaxSteps: 1000, perturbation: 0.1, figureSteps: 1000 },
   long: true,
+  // 2: each group's figure run perturbed from the generator's state after the data (the playground's draw), and GD's strict curve linked to the playground.
+  version: 2,
   run: runAmgEscape,
 };
 
 type Group = { optimizer: typeof OPTIMIZERS[number]; kind: typeof KINDS[number]; escapes: number[]; censored: number; curve: Float64Array | null };
 
+/**
+ * The runs of one group. The first (the figure's curve) is perturbed by a generator in the state it had
+ * after the data (`afterData`), as the playground draws a perturbation from the seed; the others by rng.
+ */
 function escapeRuns(stats: Stats, start: readonly Mat[], g: Group, runs: number, maxSteps: number, figureSteps: number, eta: number,
-  threshold: number, rel: number, rng: Rng, tick: () => void): void {
+  threshold: number, rel: number, rng: Rng, afterData: number[], tick: () => void): void {
   for (let run = 0; run < runs; run++) {
-    const w = perturbLayers(start, rel, rng);
     const figure = run === 0;
+    const w = perturbLayers(start, rel, figure ? Rng.fromState(afterData) : rng);
     const options = { maxSteps: figure ? Math.max(maxSteps, figureSteps) : maxSteps, stopBelow: figure ? undefined : threshold };
     const r = g.optimizer === 'Adam' ? runOptimizer(stats, w, adam(), options) : runOptimizer(stats, w, gd({ kind: 'constant', lr: eta }), options);
     if (figure) g.curve = r.losses;
@@ -68,6 +74,7 @@ function escapeRuns(stats: Stats, start: readonly Mat[], g: Group, runs: number,
 function runAmgEscape(config: AmgEscapeConfig, ctx: ExperimentContext): ExperimentResult {
   const rng = new Rng(ctx.seed);
   const stats = statsFromData(amgData(rng));
+  const afterData = rng.state();
   const spec = dataSpectrum(stats);
   const cv = criticalValues(stats, DIMS);
   const { eta } = stepAtMinimum(stats, DIMS);
@@ -81,7 +88,7 @@ function runAmgEscape(config: AmgEscapeConfig, ctx: ExperimentContext): Experime
     const start = points.find((p) => p.kind === g.kind)!.cp.weights;
     const adamGroup = g.optimizer === 'Adam';
     escapeRuns(stats, start, g, adamGroup ? config.adamRuns : config.gdRuns, adamGroup ? config.adamMaxSteps : config.gdMaxSteps, config.figureSteps,
-      eta, threshold, config.perturbation, rng, () => {
+      eta, threshold, config.perturbation, rng, afterData, () => {
         if (++done % 10 === 0) { checkStop(ctx, 'amg-escape'); report(ctx, done / total, `${g.optimizer}, ${g.kind}`); }
       });
   }
@@ -151,7 +158,14 @@ function runAmgEscape(config: AmgEscapeConfig, ctx: ExperimentContext): Experime
     figures: [
       { name: 'escape-histograms-adam', caption: 'Histograms of the escape epoch of Adam (log-spaced bins) from strict and non-strict starts, as in AMG Figs 3–4.', spec: hist('Adam') },
       { name: 'escape-histograms-gd', caption: 'The same for plain gradient descent: strict starts escape within a few dozen iterations, non-strict ones not at all within the horizon.', spec: hist('GD') },
-      { name: 'escape-curves', caption: 'One loss curve per optimizer and start, with the critical values around the plateau.', spec: curves },
+      {
+        name: 'escape-curves', caption: 'One loss curve per optimizer and start, with the critical values around the plateau; both optimizers start from the same perturbed point of each kind.', spec: curves,
+        // GD's strict curve: the playground's critical start (same relative perturbation, drawn after the data) and step.
+        run: {
+          curve: label(gS), dims: DIMS, data: { name: 'amg-escape' }, init: { kind: 'critical', subset: S, strict: true, perturb: config.perturbation, relative: true },
+          eta, seed: ctx.seed, steps: config.figureSteps, recordEvery: 1,
+        },
+      },
     ],
   };
 }

@@ -31,6 +31,8 @@ export const edgeOfStability: Experiment<EdgeOfStabilityConfig> = {
   defaults: { depths: [2, 3, 4], width: 10, initStds: [0.1, 0.3], ratios: [1.5, 0.8, 0.6, 0.4], steps: 6000, every: 10, refSteps: 10000 },
   quick: { depths: [2, 3], width: 10, initStds: [0.1, 0.3], ratios: [1.5, 0.8], steps: 1000, every: 10, refSteps: 1500 },
   long: true,
+  // 2: the first figure carries its first run for the report's playground link.
+  version: 2,
   run: runEdgeOfStability,
 };
 
@@ -72,12 +74,12 @@ function runEdgeOfStability(config: EdgeOfStabilityConfig, ctx: ExperimentContex
       settings.push({ n, std, dims, sStar, refLoss: ref.loss, runs });
     }
   }
-  return summarize(config, settings, exactness);
+  return summarize(config, settings, exactness, ctx.seed);
 }
 
 const converged = (r: EosRun): boolean => r.status !== 'diverged' && r.lossFinal <= 1e-8 * r.lossStart;
 
-function summarize(config: EdgeOfStabilityConfig, settings: Setting[], exactness: number): ExperimentResult {
+function summarize(config: EdgeOfStabilityConfig, settings: Setting[], exactness: number, seed: number): ExperimentResult {
   const all = settings.flatMap((s) => s.runs.map((r) => ({ ...r, n: s.n, std: s.std, sStar: s.sStar })));
   const unstable = all.filter((r) => r.c < 1 && r.status !== 'diverged');
   const eligible = unstable.filter((r) => r.start < 0.9);
@@ -140,11 +142,12 @@ function summarize(config: EdgeOfStabilityConfig, settings: Setting[], exactness
       },
       references: { header: ['N', 'init_std', 'S_star', 'reference_loss'], rows: settings.map((s) => [s.n, s.std, s.sStar, s.refLoss]) },
     },
-    figures: settings.map((s) => figure(s, config)),
+    figures: settings.map((s, i) => figure(s, config, i === 0 ? seed : null)),
   };
 }
 
-function figure(s: Setting, config: EdgeOfStabilityConfig): Figure {
+/** The figure of one setting; `seed` (the first setting only: its W(0) is the first draw after the data) links its first column to the playground. */
+function figure(s: Setting, config: EdgeOfStabilityConfig, seed: number | null): Figure {
   const panelWidth = 230, height = 170;
   const l0 = s.runs[0].lossStart;
   const finiteLoss = s.runs.flatMap((r) => r.loss.filter((v) => v > 0 && Number.isFinite(v)));
@@ -168,5 +171,6 @@ function figure(s: Setting, config: EdgeOfStabilityConfig): Figure {
     name: `eos-N${s.n}-std${String(s.std).replace('.', 'p')}`,
     caption: `Full-batch GD, N = ${s.n} (widths ${s.dims.join('-')}), Gaussian start std ${s.std}, one column per step size: the loss (top, log scale) and the sharpness λ_max(∇²L) (bottom) against the linear-stability line 2/η; S* = ${fmt(s.sStar)} is the sharpness of the minimum a small-step GD reaches from the same start. Sharpness by warm-started Lanczos every ${config.every} steps (an even period: in a period-2 oscillation every record sees the same phase); axes clipped at 1.6× the larger of 2/η and S*.`,
     spec: panelGrid({ title: `Edge of stability, N = ${s.n}, start std ${s.std}`, subtitle: 'top: loss; bottom: sharpness against 2/η (dashed) and S* (grey)', panels: [...loss, ...sharp], columns: s.runs.length }),
+    ...(seed !== null ? { run: { curve: title(s.runs[0]), dims: s.dims, data: { name: 'nrt' as const }, init: { kind: 'gaussian' as const, std: s.std }, eta: s.runs[0].eta, seed, steps: s.runs[0].steps, recordEvery: config.every } } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { cloneWeights } from '../model/network.ts';
 import { gradientFlow } from '../optim/flow.ts';
 import { invariantDrift, balancedness } from '../model/index.ts';
 import { lineChart, loglogFit } from '../plot/chartSpecs.ts';
-import type { Experiment, ExperimentContext, ExperimentResult, Check } from './types.ts';
+import type { Experiment, ExperimentContext, ExperimentResult, Check, FigureRun } from './types.ts';
 import { type DriftRun, driftRun, oneStepIdentityError } from './common/driftRun.ts';
 import { checkStop, report } from './common/interrupt.ts';
 import { check, fmt, sig } from './common/summary.ts';
@@ -31,8 +31,22 @@ export const invariantDriftExperiment: Experiment<InvariantDriftConfig> = {
   question: 'Gradient flow conserves C_j = W_{j+1}ᵀW_{j+1} − W_jW_jᵀ exactly. How far does gradient descent move them by a fixed time T = kη, and is the drift O(η) as §3.4 predicts?',
   defaults: { depths: [2, 3, 5], initStd: 0.3, horizon: 2, etas: [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4, 1e-4, 5e-5, 2e-5, 1e-5], fitPoints: 4 },
   quick: { depths: [2, 3, 5], initStd: 0.3, horizon: 2, etas: [0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4], fitPoints: 3 },
+  // 2: the drift figure carries a run for the report's playground link.
+  version: 2,
   run: runInvariantDrift,
 };
+
+/**
+ * The playground run of the first depth's smallest stable step (its W(0) is the first draw after the
+ * data, so a fresh generator gives it again): GD to T, where the playground shows the drift too.
+ */
+function linkedRun(r: { N: number; dims: number[]; runs: DriftRun[] }, config: InvariantDriftConfig, seed: number): { run?: FigureRun } {
+  const stable = config.etas.map((eta, i) => ({ eta, x: r.runs[i] })).filter((p) => !p.x.diverged);
+  if (stable.length === 0) return {};
+  const eta = Math.min(...stable.map((p) => p.eta)), steps = Math.round(config.horizon / eta);
+  const recordEvery = Math.max(1, 10 ** Math.floor(Math.log10(steps / 1000)));
+  return { run: { curve: `N = ${r.N}, η = ${fmt(eta)}`, dims: r.dims, data: { name: 'nrt' }, init: { kind: 'gaussian', std: config.initStd }, eta, seed, steps, recordEvery } };
+}
 
 function runInvariantDrift(config: InvariantDriftConfig, ctx: ExperimentContext): ExperimentResult {
   const rng = new Rng(ctx.seed);
@@ -116,7 +130,7 @@ function runInvariantDrift(config: InvariantDriftConfig, ctx: ExperimentContext)
       flow: { header: ['N', 'balancedness_at_start', 'flow_drift', 'flow_loss_at_T'], rows: results.map((r) => [r.N, r.bal0, r.flowDrift, r.flowLoss]) },
     },
     figures: [
-      { name: 'drift-vs-eta', caption: 'Drift of the invariants C_j by time T against the step size (log–log): for small η straight lines of slope 1, i.e. O(η), for every depth; at the largest steps it grows faster than linearly. Gradient flow keeps the invariants constant.', spec: driftFig },
+      { name: 'drift-vs-eta', caption: 'Drift of the invariants C_j by time T against the step size (log–log): for small η straight lines of slope 1, i.e. O(η), for every depth; at the largest steps it grows faster than linearly. Gradient flow keeps the invariants constant.', spec: driftFig, ...linkedRun(results[0], config, ctx.seed) },
       { name: 'drift-bound', caption: 'The drift, the summed one-step bound of THEORY §3.4 (dashed) and the loss gap to gradient flow at time T: all three linear in η for small steps.', spec: boundFig },
     ],
   };

@@ -3,7 +3,7 @@ import { statsFromData, initBalanced, maxRank } from '../model/index.ts';
 import { loadRealData, classificationError, type RealData } from '../data/index.ts';
 import { bestRankR } from '../landscape/index.ts';
 import { lineChart } from '../plot/chartSpecs.ts';
-import type { Check, Experiment, ExperimentContext, ExperimentResult } from './types.ts';
+import type { Check, Experiment, ExperimentContext, ExperimentResult, FigureRun } from './types.ts';
 import { stepAtMinimum } from './common/sharpness.ts';
 import { trackGD, datasetLoss, type TrackedRun } from './common/trackedRun.ts';
 import { requireRealData } from './common/realDataSource.ts';
@@ -27,6 +27,8 @@ export interface MnistDepthConfig {
 
 /** The slides' error rate of linear regression on MNIST (H = 0). */
 const SLIDES_LINEAR_ERROR = 0.12;
+/** The package's digits: the playground splits them into train and 10,000 − train. */
+const MNIST_DIGITS = 10000;
 
 interface NetworkRun { dims: number[]; rank: number; target: Mat; targetLoss: number; eta: number; run: TrackedRun }
 
@@ -36,6 +38,19 @@ const label = (dims: readonly number[]): string => dims.join('-');
 function stepFor(data: RealData, stats: ReturnType<typeof statsFromData>, dims: number[]): number {
   if (dims.length === 2) return 1 / (data.meta.principalValues as number[])[0];
   return stepAtMinimum(stats, dims).eta;
+}
+
+/** The playground run of the first two-layer network without a bottleneck (or the first network): the page's MNIST split, then W(0). */
+function linkedRun(runs: NetworkRun[], config: MnistDepthConfig, seed: number): { run?: FigureRun } {
+  const dy = runs[0]?.dims[runs[0].dims.length - 1];
+  const r = runs.find((x) => x.dims.length === 3 && x.rank >= dy) ?? runs[0];
+  if (r === undefined || config.train + config.test !== MNIST_DIGITS) return {};
+  return {
+    run: {
+      curve: label(r.dims), dims: r.dims, data: { name: 'mnist', pca: config.pca, train: config.train, center: true },
+      init: { kind: 'balanced', scale: config.initScale }, eta: r.eta, seed, steps: r.run.steps, recordEvery: 1,
+    },
+  };
 }
 
 function runMnistDepth(config: MnistDepthConfig, ctx: ExperimentContext): ExperimentResult {
@@ -50,12 +65,14 @@ function runMnistDepth(config: MnistDepthConfig, ctx: ExperimentContext): Experi
   const olsTrainError = errorOf(stats.ols, data.train.x, data.trainLabels!);
   const olsTestLoss = datasetLoss(stats.ols, test);
   const runs: NetworkRun[] = [];
+  // Every network's start is the first draw after the split, as the playground draws W(0) after it.
+  const afterSplit = rng.state();
   config.hidden.forEach((hidden, n) => {
     checkStop(ctx, 'mnist-depth');
     const dims = [dx, ...hidden, dy], rank = maxRank(dims);
     const best = rank >= dy ? { product: stats.ols, loss: stats.lossOLS } : bestRankR(stats, rank);
     const eta = stepFor(data, stats, dims);
-    const w = initBalanced(dims, rng, config.initScale);
+    const w = initBalanced(dims, Rng.fromState(afterSplit), config.initScale);
     const run = trackGD(stats, w, eta, config.maxSteps, (p) => ({
       testLoss: datasetLoss(p, test),
       testError: errorOf(p, test.x, data.testLabels!),
@@ -132,7 +149,7 @@ function runMnistDepth(config: MnistDepthConfig, ctx: ExperimentContext): Experi
     checks,
     tables: { curves: table },
     figures: [
-      { name: 'mnist-depth-loss', caption: 'Excess training loss over the best loss the widths allow (least squares, or the best rank-r map for a bottleneck), on log axes: deeper networks leave the small start later, then all converge to the same linear map.', spec: lossFigure },
+      { name: 'mnist-depth-loss', caption: 'Excess training loss over the best loss the widths allow (least squares, or the best rank-r map for a bottleneck), on log axes: deeper networks leave the small start later, then all converge to the same linear map.', spec: lossFigure, ...linkedRun(runs, config, ctx.seed) },
       { name: 'mnist-depth-error', caption: 'Test classification error (argmax of the prediction) over training. Networks without a bottleneck end at the least-squares error; a bottleneck ends higher. Depth changes the path, not the end point.', spec: errorFigure },
     ],
   };
@@ -146,5 +163,7 @@ export const mnistDepth: Experiment<MnistDepthConfig> = {
   defaults: { train: 8000, test: 2000, pca: 50, hidden: [[], [16], [16, 16], [16, 16, 16], [16, 5]], initScale: 0.1, maxSteps: 20000 },
   quick: { train: 8000, test: 2000, pca: 50, hidden: [[], [16], [16, 5]], initScale: 0.1, maxSteps: 5000 },
   long: true,
+  // 2: every network's start drawn right after the split, and the loss figure's link to the playground.
+  version: 2,
   run: runMnistDepth,
 };

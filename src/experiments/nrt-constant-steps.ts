@@ -30,6 +30,8 @@ export const nrtConstantSteps: Experiment<NrtConstantStepsConfig> = {
   question: 'With a balanced start, does gradient descent at the guaranteed step η_max converge, how much faster are steps far above it, and where does it diverge, for depths 2, 3 and 5?',
   defaults: { depths: [2, 3, 5], hidden: 12, multipliers: [1, 0.5, 100, 1000], iterations: 20000, doublings: 12, doublingIterations: 5000 },
   quick: { depths: [2, 3, 5], hidden: 12, multipliers: [1, 0.5, 100, 1000], iterations: 5000, doublings: 12, doublingIterations: 1000 },
+  // 2: each depth's start drawn by a fresh generator after the data, and its figure's run at the bound for the report's playground link.
+  version: 2,
   run: runNrtConstantSteps,
 };
 
@@ -91,6 +93,8 @@ function runNrtConstantSteps(config: NrtConstantStepsConfig, ctx: ExperimentCont
   const figures: Figure[] = results.map((r) => {
     const L0 = r.runs[0].run.losses[0];
     const lows = r.runs.filter((x) => x.run.status !== 'diverged').map((x) => Math.min(...x.run.losses));
+    // The run at the bound itself: the playground starts it again (every depth's W(0) is a fresh generator's first draw after the data).
+    const atBound = r.runs.find((x) => x.mult === 1);
     return {
       name: `curves-N${r.depth.N}`,
       caption: `Loss of gradient descent at multiples of η_max for depth N = ${r.depth.N} (NRT Fig. 1's panels (a)–(d) in one plot).` +
@@ -102,6 +106,12 @@ function runNrtConstantSteps(config: NrtConstantStepsConfig, ctx: ExperimentCont
         xLabel: 'iteration k', yLabel: 'loss L(W(k))', logY: true, legendTitle: 'step size',
         yDomain: [Math.max(Math.min(...lows) / 3, 1e-30), L0 * 1e3],
         series: r.runs.map((x) => ({ name: `${x.mult}·η_max = ${fmt(x.mult * r.depth.bound.etaMax)}`, y: x.run.losses })),
+      }),
+      ...(atBound === undefined ? {} : {
+        run: {
+          curve: `${atBound.mult}·η_max = ${fmt(atBound.mult * r.depth.bound.etaMax)}`, dims: r.depth.dims, data: { name: 'nrt' as const }, init: { kind: 'balanced' as const, scale: 1 },
+          eta: atBound.mult * r.depth.bound.etaMax, seed: ctx.seed, steps: atBound.run.steps, recordEvery: 1,
+        },
       }),
     };
   });

@@ -2,7 +2,7 @@ import { cloneWeights } from '../model/network.ts';
 import type { Schedule } from '../optim/schedules.ts';
 import { scheduleAdmissibility } from '../theory/index.ts';
 import { lineChart, SERIES_COLORS } from '../plot/chartSpecs.ts';
-import type { Experiment, ExperimentContext, ExperimentResult, Check, Figure } from './types.ts';
+import type { Experiment, ExperimentContext, ExperimentResult, Check, Figure, FigureRun } from './types.ts';
 import { type OptimizerRun, runGD } from './common/optimizerRun.ts';
 import { nrtProblem } from './common/nrtProblem.ts';
 import { checkStop, report } from './common/interrupt.ts';
@@ -31,6 +31,8 @@ export const nrtDecreasingSteps: Experiment<NrtDecreasingStepsConfig> = {
   question: 'With step sizes that start at the bound and decay like 1/√k or 1/k, how does gradient descent compare with the constant step η_max?',
   defaults: { depths: [2, 3, 5], hidden: 12, powers: [0.5, 1], b: 1, aboveBound: 30, iterations: 20000 },
   quick: { depths: [2, 3, 5], hidden: 12, powers: [0.5, 1], b: 1, aboveBound: 30, iterations: 2000 },
+  // 2: each depth's start drawn by a fresh generator after the data, and its figure's first decreasing schedule for the report's playground link.
+  version: 2,
   run: runNrtDecreasingSteps,
 };
 
@@ -78,7 +80,19 @@ function runNrtDecreasingSteps(config: NrtDecreasingStepsConfig, ctx: Experiment
     check(`the same ordering holds ${config.aboveBound}× above the bound`,
       results.every((r) => ordered(over(r))), results.map((r) => `N = ${r.depth.N}: ${describe(over(r))}`).join('; ')),
   ];
+  /** The first decreasing schedule at the bound, as the playground runs it (every depth's W(0) is a fresh generator's first draw after the data). */
+  const linked = (r: typeof results[number]): { run?: FigureRun } => {
+    const v = under(r).find((u) => u.schedule.kind === 'power');
+    if (v === undefined || v.schedule.kind !== 'power') return {};
+    return {
+      run: {
+        curve: v.label, dims: r.depth.dims, data: { name: 'nrt' }, init: { kind: 'balanced', scale: 1 },
+        optimizer: { kind: 'power', c: v.schedule.c, b: v.schedule.b, p: v.schedule.p }, seed: ctx.seed, steps: v.run.steps, recordEvery: 1,
+      },
+    };
+  };
   const figures: Figure[] = results.map((r) => ({
+    ...linked(r),
     name: `curves-N${r.depth.N}`,
     caption: `Loss under constant and decreasing step sizes for depth N = ${r.depth.N}; solid: schedules starting at η_max (admissible), dashed: the same ${config.aboveBound}× larger.`,
     spec: lineChart({

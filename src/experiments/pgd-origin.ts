@@ -8,7 +8,7 @@ import { hessian } from '../model/hessian.ts';
 import { criticalValues } from '../landscape/criticalValues.ts';
 import { type PgdResult, pgd } from '../optim/pgd.ts';
 import { lineChart } from '../plot/chartSpecs.ts';
-import type { Experiment, ExperimentContext, ExperimentResult, Check } from './types.ts';
+import type { Experiment, ExperimentContext, ExperimentResult, Check, FigureRun } from './types.ts';
 import { runGD } from './common/optimizerRun.ts';
 import { checkStop, report } from './common/interrupt.ts';
 import { check, fmt, sig, subscript } from './common/summary.ts';
@@ -33,8 +33,31 @@ export const pgdOrigin: Experiment<PgdOriginConfig> = {
   question: 'Perturbed GD escapes strict saddles. Started at the origin of ℓ(P) = ½‖P − diag(1, 0.5)‖², does it escape for depth 2 (a strict saddle) and for depth 3 (a non-strict one)?',
   defaults: { depths: [2, 3], runs: 50, epsilon: 1e-3, c: 0.5, delta: 0.1, deltaF: 1 },
   quick: { depths: [2, 3], runs: 3, epsilon: 1e-3, c: 0.5, delta: 0.1, deltaF: 1 },
+  // 2: the figure carries the first PGD run for the report's playground link.
+  version: 2,
   run: runPgdOrigin,
 };
+
+/** PGD's iteration budget (pgd's default): the runs return long before it. */
+const PGD_BUDGET = 1_000_000;
+
+/**
+ * The first PGD run of the first depth, as the playground starts it: at the origin nothing is drawn
+ * before the perturbations, so the playground's generator seeded with that run's seed draws them
+ * again; β, ρ and Δf are the experiment's (c and δ are the playground's, Jin et al.'s defaults).
+ */
+function linkedRun(r: { N: number; dims: number[]; runs: PgdResult[] }, config: PgdOriginConfig, seed: number): { run?: FigureRun } {
+  const runSeed = seed * 1000 + r.N * 100;
+  if (config.c !== 0.5 || config.delta !== 0.1 || !(runSeed <= 0xffffffff) || r.runs.length === 0) return {};
+  const k = r.runs[0].constants;
+  return {
+    run: {
+      curve: `N = ${r.N}`, dims: r.dims, data: { name: 'ln-pgd' }, init: { kind: 'zero' },
+      optimizer: { kind: 'pgd', epsilon: config.epsilon, beta: k.beta, rho: k.rho, deltaF: k.deltaF },
+      seed: runSeed, steps: PGD_BUDGET, recordEvery: 1,
+    },
+  };
+}
 
 function runPgdOrigin(config: PgdOriginConfig, ctx: ExperimentContext): ExperimentResult {
   const stats = statsFromData(lnPgd());
@@ -112,6 +135,6 @@ function runPgdOrigin(config: PgdOriginConfig, ctx: ExperimentContext): Experime
       }),
       'loss-after-perturbation': curvesTable('iteration', results.map((r) => ({ name: `N${r.N}`, values: r.trace }))),
     },
-    figures: [{ name: 'pgd-window', caption: 'Loss during the window after PGD perturbs the origin: depth 2 leaves the strict saddle exponentially fast and reaches the global minimum; depth 3 does not move, so PGD returns the origin.', spec: fig }],
+    figures: [{ name: 'pgd-window', caption: 'Loss during the window after PGD perturbs the origin: depth 2 leaves the strict saddle exponentially fast and reaches the global minimum; depth 3 does not move, so PGD returns the origin.', spec: fig, ...linkedRun(results[0], config, ctx.seed) }],
   };
 }

@@ -32,6 +32,8 @@ export const stepSizeBound: Experiment<StepSizeBoundConfig> = {
   question: 'For one random 5-5-5-5 instance, what step size η_max does Theorem 2.4 guarantee, and how far above it does gradient descent actually start to diverge?',
   defaults: { iterations: 5000, initStd: 0.2, maxDoublings: 30, maxDraws: 100 },
   quick: { iterations: 2000, initStd: 0.2, maxDoublings: 30, maxDraws: 100 },
+  // 2: each draw of an instance from a fresh generator (seed + i), and the first curve's run for the report's playground link.
+  version: 2,
   run: runStepSizeBound,
 };
 
@@ -50,9 +52,9 @@ function sufficientDecrease(run: OptimizerRun, eta: number): boolean {
 }
 
 function runStepSizeBound(config: StepSizeBoundConfig, ctx: ExperimentContext): ExperimentResult {
-  const rng = new Rng(ctx.seed);
-  let draws = 0, inst = reportInstance(rng, DIMS, config.initStd), bound = boundOrNull(inst, {});
-  while (bound === null && ++draws < config.maxDraws) { inst = reportInstance(rng, DIMS, config.initStd); bound = boundOrNull(inst, {}); }
+  // Draw i comes from a fresh generator seeded seed + i: data, then W(0), as the playground draws them from that seed.
+  let draws = 0, inst = reportInstance(new Rng(ctx.seed), DIMS, config.initStd), bound = boundOrNull(inst, {});
+  while (bound === null && ++draws < config.maxDraws) { inst = reportInstance(new Rng(ctx.seed + draws), DIMS, config.initStd); bound = boundOrNull(inst, {}); }
   if (bound === null) throw new Error(`step-size-bound: no instance with α < 1 in ${config.maxDraws} draws`);
   const optimal = boundOrNull(inst, { delta: 'optimal' })!;
   const closed = closedFormEtaMax(nrtInputs(inst.data, inst.weights));
@@ -146,7 +148,11 @@ function runStepSizeBound(config: StepSizeBoundConfig, ctx: ExperimentContext): 
       }),
     },
     figures: [
-      { name: 'doubling-curves', caption: 'Loss curves of the doubling search from 0.9·η_max (every second level, and the last two). Steps far above η_max still descend, the largest stable one erratically; the first diverging one leaves the top of the plot.', spec: curves },
+      {
+        name: 'doubling-curves', caption: 'Loss curves of the doubling search from 0.9·η_max (every second level, and the last two). Steps far above η_max still descend, the largest stable one erratically; the first diverging one leaves the top of the plot.', spec: curves,
+        // The instance is a fresh generator's data and W(0): the playground starts its first curve again.
+        ...(ctx.seed + draws <= 0xffffffff ? { run: { curve: `η = ${fmt(levels[0].eta)} (k = 0)`, dims: DIMS, data: { name: 'report-sec5' as const }, init: { kind: 'gaussian' as const, std: config.initStd }, eta: levels[0].eta, seed: ctx.seed + draws, steps: base.steps, recordEvery: 1 } } : {}),
+      },
       { name: 'bound-vs-threshold', caption: "Where the guaranteed step η_max sits against the empirical divergence threshold, with the report's numbers (converted to dln's convention).", spec: sweep },
     ],
   };

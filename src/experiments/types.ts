@@ -37,9 +37,10 @@ export interface Table {
 }
 
 /**
- * One GD run of a figure as the playground can start it again: a fresh generator seeded with `seed`
- * draws the data set and then W(0), and GD takes `steps` constant steps of size `eta` — the run's
- * own order of draws, so the playground reproduces its losses bit for bit (on the same kernels).
+ * One run of a figure as the playground can start it again: a fresh generator seeded with `seed`
+ * draws the data set and then W(0) (a critical point's perturbation is drawn after the data), and the
+ * optimizer takes its steps — the run's own order of draws, so the playground reproduces its losses
+ * bit for bit (on the same kernels).
  */
 export interface FigureRun {
   /** Which curve of the figure it is, e.g. "init std 0.05". */
@@ -49,9 +50,23 @@ export interface FigureRun {
     | { name: 'report-sec4' | 'report-sec5' | 'nrt' | 'amg-escape' | 'ln-pgd'; m?: number }
     | { name: 'cars' | 'penguins' }
     | { name: 'mnist'; pca: number; train: number; center: boolean };
-  init: { kind: 'gaussian'; std: number } | { kind: 'balanced'; scale: number } | { kind: 'orthogonal'; scale: number };
-  eta: number;
+  /**
+   * W(0): dln's random kinds, the origin, or a critical point of S (THEORY §5.7) plus a Gaussian
+   * perturbation (per-layer std perturb·‖W_h‖_F/√(d_h d_{h−1}) when relative, as perturbLayers draws it).
+   */
+  init:
+    | { kind: 'gaussian'; std: number } | { kind: 'balanced'; scale: number } | { kind: 'orthogonal'; scale: number }
+    | { kind: 'zero' }
+    | { kind: 'critical'; subset: number[]; strict: boolean; perturb: number; relative: boolean };
+  /**
+   * The optimizer; absent: GD at the constant step `eta`. power: GD with η_k = c/(k+b)^p; pgd: perturbed
+   * GD with target ε (β, ρ, Δf as given, else dln pgd's defaults), its perturbations drawn after W(0).
+   */
+  optimizer?: { kind: 'power'; c: number; b: number; p: number } | { kind: 'pgd'; epsilon: number; beta?: number; rho?: number; deltaF?: number };
+  /** GD's constant step (when optimizer is absent). */
+  eta?: number;
   seed: number;
+  /** Steps of the run (GD steps or PGD iterations), the playground's step budget. */
   steps: number;
   recordEvery: number;
 }

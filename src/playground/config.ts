@@ -22,7 +22,8 @@ export type InitConfig =
   | { kind: 'orthogonal'; scale: number }
   | { kind: 'zero' }
   | { kind: 'upload' }
-  | { kind: 'critical'; subset: number[]; strict: boolean; perturb: number };
+  /** perturb is the std of every entry, or with relative the per-layer std perturb·‖W_h‖_F/√(d_h d_{h−1}) of the experiments (THEORY §8.2). */
+  | { kind: 'critical'; subset: number[]; strict: boolean; perturb: number; relative?: boolean };
 
 /** How η is given: as a number, as k × η_max of Theorem 2.4 (THEORY §4.3), or as k × 2/λ_max(∇²L(W(0))). */
 export type EtaMode = 'value' | 'bound' | 'sharpness';
@@ -42,6 +43,8 @@ export interface PlaygroundConfig {
   /** Flow: end time. PGD: target accuracy ε. */
   tEnd: number;
   epsilon: number;
+  /** PGD's β, ρ and Δf when given (else dln pgd's defaults: β and ρ local at W(0), Δf = L(W(0)) − L_OLS). */
+  pgd?: { beta?: number; rho?: number; deltaF?: number };
   seed: number;
   /** Step budget of a run (GD steps, accepted flow steps or PGD iterations). */
   steps: number;
@@ -133,7 +136,12 @@ export function configFromParams(params: URLSearchParams): PlaygroundConfig {
       : kind === 'critical' ? {
         kind, subset: parseSubset(params.get('subset') ?? '1'), strict: params.get('strict') !== '0',
         perturb: num(params, 'perturb', 1e-3, nonNegative, 'a finite number ≥ 0'),
+        ...(params.get('perturbRel') === '1' ? { relative: true } : {}),
       } : { kind };
+  const pgdConstants: NonNullable<PlaygroundConfig['pgd']> = {};
+  for (const [key, name, ok, need] of [['beta', 'beta', positive, 'a positive finite number'], ['rho', 'rho', positive, 'a positive finite number'], ['deltaF', 'deltaF', nonNegative, 'a finite number ≥ 0']] as const) {
+    if (params.has(key) && params.get(key) !== '') pgdConstants[name] = num(params, key, 0, ok, need);
+  }
   return {
     dims, data, init,
     optimizer: pick(params, 'opt', OPTIMIZERS, d.optimizer),
@@ -143,6 +151,7 @@ export function configFromParams(params: URLSearchParams): PlaygroundConfig {
     powerP: num(params, 'p', d.powerP, nonNegative, 'a finite number ≥ 0'),
     tEnd: num(params, 'tEnd', d.tEnd, positive, 'a positive finite number'),
     epsilon: num(params, 'epsilon', d.epsilon, positive, 'a positive finite number'),
+    ...(Object.keys(pgdConstants).length > 0 ? { pgd: pgdConstants } : {}),
     seed: num(params, 'seed', d.seed, (v) => intAtLeast(0)(v) && v <= 0xffffffff, 'an integer 0 … 2^32−1'),
     steps: num(params, 'steps', d.steps, intAtLeast(1), 'an integer ≥ 1'),
     recordEvery: num(params, 'every', d.recordEvery, intAtLeast(1), 'an integer ≥ 1'),
@@ -168,13 +177,17 @@ export function configToParams(cfg: PlaygroundConfig): URLSearchParams {
     p.set('subset', cfg.init.subset.join(','));
     p.set('strict', cfg.init.strict ? '1' : '0');
     p.set('perturb', String(cfg.init.perturb));
+    if (cfg.init.relative === true) p.set('perturbRel', '1');
   }
   p.set('opt', cfg.optimizer);
   p.set('etaMode', cfg.etaMode);
   p.set('eta', String(cfg.eta));
   if (cfg.optimizer === 'power') { p.set('b', String(cfg.powerB)); p.set('p', String(cfg.powerP)); }
   if (cfg.optimizer === 'flow') p.set('tEnd', String(cfg.tEnd));
-  if (cfg.optimizer === 'pgd') p.set('epsilon', String(cfg.epsilon));
+  if (cfg.optimizer === 'pgd') {
+    p.set('epsilon', String(cfg.epsilon));
+    for (const key of ['beta', 'rho', 'deltaF'] as const) if (cfg.pgd?.[key] !== undefined) p.set(key, String(cfg.pgd[key]));
+  }
   p.set('seed', String(cfg.seed));
   p.set('steps', String(cfg.steps));
   p.set('every', String(cfg.recordEvery));

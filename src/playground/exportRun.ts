@@ -67,8 +67,8 @@ export async function exportFiles(s: Session, backend: string, version: string):
     data, dims: cfg.dims, init, seed: cfg.seed, method,
     ...(method === 'gd' ? { schedule: cfg.optimizer === 'power' ? { kind: 'power', c: s.eta, b: cfg.powerB, p: cfg.powerP } : { kind: 'constant', lr: s.eta } } : {}),
     ...(method === 'flow' ? { tEnd: cfg.tEnd, rtol: 1e-8, atol: 1e-10 } : {}),
-    // PGD with Jin et al.'s default c and δ, β and ρ local at W(0); its perturbations continue from rngState.
-    ...(method === 'pgd' ? { epsilon: cfg.epsilon, c: 0.5, delta: 0.1, maxIterations: s.step, rngState: s.setup.rngState } : {}),
+    // PGD with Jin et al.'s default c and δ, β and ρ local at W(0) unless given; its perturbations continue from rngState.
+    ...(method === 'pgd' ? { epsilon: cfg.epsilon, c: 0.5, delta: 0.1, ...cfg.pgd, maxIterations: s.step, rngState: s.setup.rngState } : {}),
     steps: s.step, recordEvery: cfg.recordEvery, divergeAbove: 1e12,
   };
   const why = notReplayable(s);

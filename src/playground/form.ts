@@ -35,11 +35,13 @@ export function fillForm(form: HTMLFormElement, cfg: PlaygroundConfig): void {
   set('subset', cfg.init.kind === 'critical' ? cfg.init.subset.join(',') : '1');
   set('strict', cfg.init.kind === 'critical' && !cfg.init.strict ? '0' : '1');
   set('perturb', cfg.init.kind === 'critical' ? String(cfg.init.perturb) : '0.001');
+  set('perturbRel', cfg.init.kind === 'critical' && cfg.init.relative === true ? '1' : '0');
   set('opt', cfg.optimizer);
   set('etaMode', cfg.etaMode);
   set('eta', String(cfg.eta));
   set('b', String(cfg.powerB)); set('p', String(cfg.powerP));
   set('tEnd', String(cfg.tEnd)); set('epsilon', String(cfg.epsilon));
+  for (const k of ['beta', 'rho', 'deltaF'] as const) set(k, cfg.pgd?.[k] === undefined ? '' : String(cfg.pgd[k]));
   set('seed', String(cfg.seed)); set('steps', String(cfg.steps)); set('every', String(cfg.recordEvery));
   updateVisibility(form);
 }
@@ -57,14 +59,14 @@ export function readForm(form: HTMLFormElement): PlaygroundConfig {
   p.set('init', init);
   if (init === 'gaussian') p.set('std', get('std'));
   if (init === 'balanced' || init === 'orthogonal') p.set('scale', get('scale'));
-  if (init === 'critical') { p.set('subset', get('subset')); p.set('strict', get('strict')); p.set('perturb', get('perturb')); }
+  if (init === 'critical') { p.set('subset', get('subset')); p.set('strict', get('strict')); p.set('perturb', get('perturb')); p.set('perturbRel', get('perturbRel')); }
   const opt = get('opt');
   p.set('opt', opt);
   p.set('etaMode', get('etaMode'));
   p.set('eta', get('eta'));
   if (opt === 'power') { p.set('b', get('b')); p.set('p', get('p')); }
   if (opt === 'flow') p.set('tEnd', get('tEnd'));
-  if (opt === 'pgd') p.set('epsilon', get('epsilon'));
+  if (opt === 'pgd') { p.set('epsilon', get('epsilon')); for (const k of ['beta', 'rho', 'deltaF']) if (get(k) !== '') p.set(k, get(k)); }
   p.set('seed', get('seed')); p.set('steps', get('steps')); p.set('every', get('every'));
   return configFromParams(p);
 }

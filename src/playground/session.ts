@@ -100,7 +100,7 @@ function runPgd(s: Session, shouldStop: () => boolean, onRecord?: (r: Trajectory
   };
   // The perturbations continue the setup's generator, as `dln pgd` draws them after the data and W(0).
   const r = pgd(s.stats, s.setup.w0, {
-    rng: s.pgdRng, epsilon: s.cfg.epsilon, maxIterations: s.cfg.steps, resume: s.pgdResume,
+    rng: s.pgdRng, epsilon: s.cfg.epsilon, ...s.cfg.pgd, maxIterations: s.cfg.steps, resume: s.pgdResume,
     onProgress(t, loss) { if (t % every === 0) push(t, loss); },
     shouldStop,
   });

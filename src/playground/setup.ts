@@ -10,6 +10,7 @@ import {
 } from '../data/index.ts';
 import { type CriticalLadder, bestRankR, buildCriticalPoint, criticalLadder, criticalValues } from '../landscape/index.ts';
 import { nrtBound } from '../theory/index.ts';
+import { perturbLayers } from '../experiments/common/perturb.ts';
 import type { PlaygroundConfig } from './config.ts';
 
 /** A file the user picked: its name (for messages) and bytes. */
@@ -124,6 +125,8 @@ function initialWeights(cfg: PlaygroundConfig, stats: Stats, rng: Rng, uploads: 
   }
   if (init.kind === 'critical') {
     const cp = buildCriticalPoint(stats, cfg.dims, init.subset, { kind: init.strict ? 'strict' : 'non-strict' });
+    // Relative: the experiments' per-layer perturbation, so that a report's ▶ link starts their run.
+    if (init.relative === true) return { w0: perturbLayers(cp.weights, init.perturb, rng), spec: null };
     const w0 = cp.weights;
     for (const w of w0) {
       const e = randomNormal(w.rows, w.cols, rng, init.perturb);

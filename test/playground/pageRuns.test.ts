@@ -19,6 +19,9 @@ import type { PageProbe } from '../../src/playground/main.ts';
 let browser: Browser;
 let server: PlaygroundServer;
 let dir = '';
+/** The report the ▶-link tests open, and the experiments it holds (each with one linked figure). */
+let rep = '';
+const LINKED = ['plateaus', 'strict-vs-nonstrict', 'pgd-origin', 'step-size-bound'];
 const pages: LoopbackPage[] = [];
 
 type Probe = Omit<PageProbe, 'lastWeights'> & { lastWeights: number[][] | null };
@@ -65,6 +68,20 @@ async function exportRun(page: Page, name: string): Promise<string> {
 }
 
 const dln = (args: readonly string[], cwd: string): Promise<Run> => startDln(args, cwd).done;
+
+/** The rows of an experiment's CSV table (comment lines skipped; no cell of these tables holds a comma). */
+function csvRows(path: string): Record<string, string>[] {
+  const lines = readFileSync(path, 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
+  const header = lines[0].split(',');
+  return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((c, i) => [header[i], c])));
+}
+
+/** A column of a curves table, by step (numbers round-trip exactly). */
+function csvColumn(path: string, name: string): Map<number, number> {
+  const rows = csvRows(path);
+  assert.ok(rows.length > 0 && name in rows[0], `${path}: column ${name}`);
+  return new Map(rows.filter((r) => r[name] !== '' && r[name] !== undefined).map((r) => [Number(Object.values(r)[0]), Number(r[name])]));
+}
 
 const hex = (w: { data: Float64Array }[]): string[] => w.map((m) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('hex'));
 const liveHex = (p: Probe): string[] => hex((p.lastWeights as number[][]).map((w) => ({ data: Float64Array.from(w) })));
@@ -186,9 +203,9 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
   });
 
   test('the report\'s ▶ link opens the bundled playground on the figure\'s run, which ends at the experiment\'s loss bit for bit; from disk it points at dln playground', async () => {
-    const rep = join(dir, 'report');
+    rep = join(dir, 'report');
     // On the page's kernels (WASM) the bits are the same; on others the same to rounding.
-    const r = await dln(['--backend', 'wasm', 'reproduce', '--only', 'plateaus', '--quick', '--out', rep, '--no-progress'], dir);
+    const r = await dln(['--backend', 'wasm', 'reproduce', '--only', LINKED.join(','), '--quick', '--out', rep, '--no-progress'], dir);
     assert.equal(r.code, 0, r.stderr);
     const html = readFileSync(join(rep, 'index.html'), 'utf8');
     const m = /<a class="playground" data-playground="([^"]+)" href="([^"]+)">▶ init std 0\.05 in the playground<\/a>/.exec(html);
@@ -230,12 +247,56 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
     const disk = await browser.newPage();
     try {
       await disk.goto(pathToFileURL(join(rep, 'index.html')).href);
-      const hrefs = await disk.$$eval('a.playground', (as) => as.map((a) => (a as HTMLAnchorElement).href));
-      assert.deepEqual(hrefs, [`http://127.0.0.1:8080/?${query}`]);
+      const links = await disk.$$eval('a.playground', (as) => as.map((a) => [(a as HTMLAnchorElement).href, a.getAttribute('data-playground') ?? '']));
+      assert.equal(links.length, LINKED.length, 'one link per experiment of this report');
+      assert.ok(links.some(([href]) => href === `http://127.0.0.1:8080/?${query}`));
+      for (const [href, q] of links) assert.equal(href, `http://127.0.0.1:8080/?${q}`);
       assert.match(await disk.textContent('.playground-note') ?? '', /npx dln playground/);
     } finally {
       await disk.close();
     }
+  });
+
+  test('the report\'s ▶ links of a perturbed critical point, of perturbed GD and of plain GD at a bound\'s multiple end at the experiments\' recorded losses bit for bit', async () => {
+    assert.ok(rep !== '', 'the report of the previous test');
+    const html = readFileSync(join(rep, 'index.html'), 'utf8');
+    const links = [...html.matchAll(/<a class="playground" data-playground="([^"]+)" href="([^"]+)">▶ ([^<]+) in the playground<\/a>/g)]
+      .map((m) => ({ query: m[1].replace(/&amp;/g, '&'), curve: m[3] }));
+    // What each experiment recorded of the linked run: its last step and the loss there.
+    const expected = (curve: string, q: URLSearchParams): { steps: number; loss: number } => {
+      if (curve.startsWith('strict')) {
+        const steps = Number(q.get('steps'));
+        return { steps, loss: csvColumn(join(rep, 'strict-vs-nonstrict', 'loss-curves.csv'), curve).get(steps) as number };
+      }
+      if (curve.startsWith('η =')) {
+        const steps = Number(q.get('steps'));
+        return { steps, loss: csvColumn(join(rep, 'step-size-bound', 'loss-curves.csv'), `eta_${Number(q.get('eta')).toExponential(3)}`).get(steps) as number };
+      }
+      const row = csvRows(join(rep, 'pgd-origin', 'runs.csv')).find((c) => c.N === '2' && c.run === '1') as Record<string, string>;
+      return { steps: Number(row.iterations), loss: Number(row.final_loss) };
+    };
+    const kinds = new Set<string>();
+    const bundled = await startPlaygroundServer(join(rep, 'playground'), '127.0.0.1', 0);
+    try {
+      for (const { query, curve } of links.filter((l) => !l.curve.startsWith('init std'))) {
+        const q = new URLSearchParams(query);
+        kinds.add(`${q.get('init')}/${q.get('opt')}`);
+        const want = expected(curve, q);
+        assert.ok(Number.isFinite(want.loss) && want.steps > 0, `${curve}: the experiment's record`);
+        const lp = await openLoopbackPage(browser);
+        pages.push(lp);
+        await lp.page.goto(`${bundled.url}index.html?${query}`);
+        await lp.page.waitForFunction(() => (window as unknown as { dlnPlayground?: PageProbe }).dlnPlayground?.info != null, null, { timeout: 60000 });
+        await lp.page.selectOption('#speed', 'Infinity');
+        const p = await advanceTo(lp.page, () => lp.page.click('#runpause'), want.steps);
+        assert.equal(p.step, want.steps, `${curve}: the page's last step`);
+        assert.ok(Object.is(p.lastLoss, want.loss), `${curve}: page ${p.lastLoss} vs experiment ${want.loss}`);
+        await lp.context.close();
+      }
+    } finally {
+      await bundled.close();
+    }
+    assert.deepEqual([...kinds].sort(), ['critical/gd', 'gaussian/gd', 'zero/pgd']);
   });
 
   test('no page requested anything outside 127.0.0.1, and no page error was logged', () => {

@@ -65,6 +65,26 @@ test('a configuration survives the URL bit for bit, and bad values are named', (
   assert.equal(parseWidths('32,32,32,32,32,32,32,32,32,32,32').length, 11);
 });
 
+test('a relative perturbation of a critical point and PGD\'s β, ρ, Δf survive the URL; the relative perturbation has std perturb·‖W_h‖_F/√(d_h d_{h−1}) per layer', () => {
+  const cfg: PlaygroundConfig = {
+    ...DEFAULT_CONFIG, dims: [5, 4, 4, 5], init: { kind: 'critical', subset: [1, 2, 3], strict: true, perturb: 0.01, relative: true },
+    optimizer: 'pgd', epsilon: 1e-4, pgd: { beta: 8, rho: 0.1 + 0.2, deltaF: 0 }, seed: 3,
+  };
+  const params = configToParams(cfg);
+  assert.deepEqual(configFromParams(params), cfg);
+  assert.equal(params.get('perturbRel'), '1');
+  assert.deepEqual(configFromParams(new URLSearchParams('opt=pgd&beta=')).pgd, undefined, 'an empty β is the default');
+  assert.throws(() => configFromParams(new URLSearchParams('opt=pgd&rho=0')), { message: "rho must be a positive finite number, got '0'" });
+  // W(0) − W_S is σ_h times the normals the generator draws after the data, layer by layer.
+  const s = createSetup(cfg), zero = createSetup({ ...cfg, init: { ...cfg.init, perturb: 0 } as PlaygroundConfig['init'] });
+  const rng = new Rng(3);
+  builtinData['report-sec4'](rng);
+  s.w0.forEach((w, h) => {
+    const cp = zero.w0[h].data, norm = Math.hypot(...cp), sigma = (0.01 * norm) / Math.sqrt(w.rows * w.cols);
+    for (let i = 0; i < cp.length; i++) assert.ok(Math.abs(w.data[i] - cp[i] - sigma * rng.normal()) <= 1e-15 * (1 + Math.abs(cp[i])), `layer ${h + 1}, entry ${i}`);
+  });
+});
+
 test('uploads get the CLI\'s messages and a size cap', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dln-pg-'));
   try {
@@ -128,13 +148,15 @@ test('perturbed GD paused and stepped in slices has the bits of one dln pgd run,
     const cases: [string, PlaygroundConfig, number[]][] = [
       ['pgd2', PRESETS.find((p) => p.id === 'pgd2')!.cfg, [1, 3, 250, 4000, 1e9]],
       ['files', { ...DEFAULT_CONFIG, dims: [5, 3, 5], data: { kind: 'builtin', name: 'report-sec4', m: 60 }, init: { kind: 'gaussian', std: 0.1 }, optimizer: 'pgd', epsilon: 1e-2, steps: 3000, seed: 9 }, [17, 700, 1]],
+      // pgd-origin's constants (β = 4N, ρ = 6N, Δf = 1) given in the URL: the export hands them to dln pgd.
+      ['constants', { ...PRESETS.find((p) => p.id === 'pgd2')!.cfg, pgd: { beta: 8, rho: 12, deltaF: 1 }, seed: 1200 }, [5, 2000, 1e9]],
     ];
     for (const [name, cfg, slices] of cases) {
       const setup = createSetup(cfg);
       const s = createSession(cfg, setup);
       for (const n of slices) advance(s, n);
       const w = setup.w0.map((m) => ({ rows: m.rows, cols: m.cols, data: m.data.slice() }));
-      const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
+      const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, ...cfg.pgd, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
       assert.equal(one.iterations, s.step, name);
       one.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `${name}: W${j + 1} as one uninterrupted pgd run`));
       const out = join(dir, name);

@@ -27,13 +27,15 @@ export interface NrtDepth {
 
 /**
  * The data of THEORY §8.6 (nrt: d_x = 10, d_y = 8, m = 30, rank 4, drawn first from the seed) and, for
- * each depth, widths [10, hidden, …, hidden, 8] with the balanced start drawn next.
+ * each depth, widths [10, hidden, …, hidden, 8] with the balanced start drawn next — by a fresh
+ * generator per depth, so that every depth's start is what the playground draws from the seed.
  */
 export function nrtProblem(seed: number, config: NrtProblemConfig): { data: BoundData; depths: NrtDepth[] } {
-  const rng = new Rng(seed);
-  const data = boundData(nrt(rng));
+  const data = boundData(nrt(new Rng(seed)));
   const depths = config.depths.map((N) => {
     const dims = [10, ...Array.from({ length: N - 1 }, () => config.hidden), 8];
+    const rng = new Rng(seed);
+    nrt(rng);
     const weights = initBalanced(dims, rng, 1);
     const bound = nrtBound(data, weights);
     const boundSharp = N > 1 ? nrtBound(data, weights, { cN: 'N-1' }) : null;

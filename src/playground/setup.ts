@@ -9,7 +9,7 @@ import {
   builtinData, checkPair, decodeWeights, loadRealData, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
 } from '../data/index.ts';
 import { type CriticalLadder, bestRankR, buildCriticalPoint, criticalLadder, criticalValues } from '../landscape/index.ts';
-import { nrtBound } from '../theory/index.ts';
+import { boundData, nrtBound } from '../theory/index.ts';
 import { perturbLayers } from '../experiments/common/perturb.ts';
 import type { PlaygroundConfig } from './config.ts';
 
@@ -137,9 +137,10 @@ function initialWeights(cfg: PlaygroundConfig, stats: Stats, rng: Rng, uploads: 
   return { w0: initialize(cfg.dims, init, rng), spec: init };
 }
 
-function boundAt(stats: Stats, w0: readonly Mat[]): BoundInfo {
+/** Theorem 2.4's bound as `dln bound` computes it: ‖Y‖ exact, from the data set itself. */
+function boundAt(dataset: Dataset, w0: readonly Mat[]): BoundInfo {
   try {
-    const b = nrtBound(stats, w0);
+    const b = nrtBound(boundData(dataset), w0);
     return { etaMax: b.etaMax, M: b.M, K: b.K, B: b.B, alpha: b.alpha, delta: b.delta };
   } catch (e) {
     if (e instanceof PremiseError || e instanceof InputError || e instanceof RangeError) return { error: e.message };
@@ -183,7 +184,7 @@ export function createSetup(cfg: PlaygroundConfig, uploads: Uploads = {}): Setup
     if (!(e instanceof PremiseError || isBadInput(e))) throw e;
     warnings.push(`no critical values: ${(e as Error).message}`);
   }
-  const bound = boundAt(stats, w0);
+  const bound = boundAt(dataset, w0);
   const lambdaMax0 = sharpness(w0, stats).lambdaMax;
   const eta = cfg.optimizer === 'flow' || cfg.optimizer === 'pgd' ? Number.NaN : resolveEta(cfg, bound, lambdaMax0);
   const info: SetupInfo = {

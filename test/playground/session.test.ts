@@ -103,6 +103,18 @@ test('uploads get the CLI\'s messages and a size cap', () => {
   }
 });
 
+test('the page\'s Theorem 2.4 bound is dln bound\'s on the same data and W(0), to the bit', () => {
+  // This process computes on the TypeScript kernels, as dln --backend ts does.
+  const cfg = configFromParams(new URLSearchParams('?dims=5,5,5,5&data=report-sec5&init=gaussian&std=0.05&seed=1'));
+  const info = createSetup(cfg).info;
+  assert.ok('etaMax' in info.bound, JSON.stringify(info.bound));
+  const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'bound', '--data', 'report-sec5', '--dims', '5,5,5,5', '--init', 'gaussian', '--init-std', '0.05', '--seed', '1', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const cli = JSON.parse(r.stdout) as { etaMax: number; M: number; K: number; B: number; alpha: number; delta: number };
+  if (!('etaMax' in info.bound)) return;
+  for (const k of ['etaMax', 'M', 'K', 'B', 'alpha', 'delta'] as const) assert.ok(Object.is(info.bound[k], cli[k]), `${k}: page ${info.bound[k]}, dln bound ${cli[k]}`);
+});
+
 test('η as a multiple of the bound or of 2/λ_max(0), and the status line\'s plateau', () => {
   const setup = createSetup(DEFAULT_CONFIG);
   const info = setup.info;

@@ -41,12 +41,12 @@ const longProbe = fileURLToPath(new URL('./longRunProbe.ts', import.meta.url));
 
 /**
  * Resident memory along one long GD run (the trajectory streamed to disk, at most 10⁴ records kept):
- * read at 10⁶ and 10⁸ steps of the same run (10⁵ and 10⁶ with --quick), so flat memory shows as equal rows.
+ * read at 10⁶, 10⁷ and 10⁸ steps of the same run (10⁵ and 10⁶ with --quick), so flat memory shows as equal rows.
  */
 const m3: Workload = {
   id: 'M3',
   async run(ctx) {
-    const [total, every, marks] = ctx.quick ? [1e6, 100, [1e5, 1e6]] : [1e8, 1000, [1e6, 1e8]];
+    const [total, every, marks] = ctx.quick ? [1e6, 100, [1e5, 1e6]] : [1e8, 1000, [1e6, 1e7, 1e8]];
     const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', longProbe, String(total), String(every), ...marks.map(String)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`long-run probe failed: ${r.stderr.trim().split('\n').pop()}`);
     const run = JSON.parse(r.stdout) as { kept: number; points: { steps: number; rss: number; heap: number; streamed: number; csvBytes: number; seconds: number }[] };

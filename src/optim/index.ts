@@ -10,7 +10,7 @@ export { assertFitsData } from '../model/network.ts';
 export { FLOW_DEFAULTS, type FlowOptions, type FlowStatus, type FlowResult, type FlowResume, gradientFlow } from './flow.ts';
 export { type Rhs, type Dopri5Workspace, createDopri5Workspace, dopri5Step, nextStepSize, initialStepSize } from './dopri5.ts';
 export { type SgdOptions, trainSGD } from './sgd.ts';
-export { type PgdOptions, type PgdConstants, type PgdResult, type PgdResume, pgd, pgdConstants } from './pgd.ts';
+export { type PgdOptions, type PgdConstants, type PgdPoint, type PgdResult, type PgdResume, pgd, pgdConstants } from './pgd.ts';
 export { type LocalSmoothness, LocalSmoothnessError, localSmoothness } from './localSmoothness.ts';
 export {
   type Batch, createBatch, setLane, laneWeights, batchLossAndGrad,

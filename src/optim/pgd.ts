@@ -24,8 +24,11 @@ export interface PgdOptions {
   deltaF?: number;
   /** Stop as 'max-iterations' after this many gradient steps. Default 1e6. */
   maxIterations?: number;
-  /** Called with (t, L(w_t)) at every iteration t before its gradient step. Default: none. */
-  onProgress?(iteration: number, loss: number): void;
+  /**
+   * Called with (t, L(w_t)) at every iteration t before its gradient step, and w_t itself with its
+   * gradient norm (views of the iterate, valid during the call only: copy what must outlive it). Default: none.
+   */
+  onProgress?(iteration: number, loss: number, at: PgdPoint): void;
   /** Polled after every gradient step; true stops the run as 'interrupted' (Ctrl-C) at the point reached. Default: never. */
   shouldStop?(): boolean;
   /**
@@ -37,6 +40,14 @@ export interface PgdOptions {
 }
 
 /** Where an interrupted PGD run stands: everything its loop carries from one iteration to the next. */
+/** The iterate w_t as PgdOptions.onProgress sees it. */
+export interface PgdPoint {
+  /** W_1 … W_N of w_t (views of the iterate: not to be modified or kept). */
+  readonly weights: readonly Mat[];
+  /** ‖∇L(w_t)‖. */
+  gradNorm: number;
+}
+
 export interface PgdResume {
   /** The iteration t the run continues with (the top of its loop, before any perturbation at t). */
   t: number;
@@ -177,6 +188,7 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
       ...(state !== undefined ? { resume: state } : {}),
     };
   };
+  const point: PgdPoint = { weights: w, gradNorm: Number.NaN };
   for (let t = resume?.t ?? 0; ; t++) {
     if (!Number.isFinite(f) || f > 1e12) return finish('diverged', t, theta.slice());
     // A return and a perturbation at the same t exclude each other (t − t_noise = t_thres vs > t_thres);
@@ -192,7 +204,7 @@ export function pgd(stats: Stats, weights: readonly Mat[], options: PgdOptions):
       f = evaluate();
       gn = vectorNorm(grad);
     }
-    options.onProgress?.(t, f);
+    if (options.onProgress !== undefined) { point.gradNorm = gn; options.onProgress(t, f, point); }
     for (let i = 0; i < d; i++) theta[i] -= k.eta * grad[i];
     f = evaluate();
     gn = vectorNorm(grad);

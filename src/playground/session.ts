@@ -2,9 +2,9 @@
 // run taken in any number of slices has the bits of one uninterrupted `dln train` run.
 import { type Mat, Rng, clone, isFiniteMat, zeros } from '../linalg/index.ts';
 import { type LossExplanation, classifyLoss, gradientAtRoundingLevel } from '../landscape/index.ts';
-import { type SharpnessTracker, type Stats, createSharpnessTracker } from '../model/index.ts';
+import { type SharpnessTracker, type Stats, createSharpnessTracker, invariants } from '../model/index.ts';
 import {
-  type FlowResume, type PgdResume, type Schedule, type TrajectoryRecord, type TrainResume, evaluateGradient, gradientEvaluation, gradientFlow, pgd, trainGD,
+  type FlowResume, type PgdResume, type Recorder, type Schedule, type TrajectoryRecord, type TrainResume, createRecorder, evaluateGradient, gradientEvaluation, gradientFlow, pgd, trainGD,
 } from '../optim/index.ts';
 import type { PlaygroundConfig } from './config.ts';
 import type { Setup } from './setup.ts';
@@ -31,6 +31,8 @@ export interface Session {
   /** Perturbed GD: its generator (continuing the setup's) and where an interrupted run stands. */
   pgdRng: Rng;
   pgdResume: PgdResume | undefined;
+  /** Takes PGD's records (made on the first PGD slice). */
+  pgdRecorder?: Recorder;
   status: SessionStatus;
   /** Sharpness λ_max(∇²L) samples (step, value). */
   sharpness: { step: number; value: number }[];
@@ -93,22 +95,24 @@ export function advance(s: Session, steps: number, deadline = Infinity, onRecord
 
 function runPgd(s: Session, shouldStop: () => boolean, onRecord?: (r: TrajectoryRecord) => void): void {
   const every = s.cfg.recordEvery;
-  const push = (step: number, loss: number): void => {
-    const r: TrajectoryRecord = { step, loss, gradNorm: Number.NaN, balancedness: Number.NaN, drift: Number.NaN, singularValues: [] };
+  // Records as GD's: the gradient norm, balancedness, drift and singular values at the iterate.
+  s.pgdRecorder ??= createRecorder(s.cfg.dims, invariants(s.setup.w0));
+  const recorder = s.pgdRecorder;
+  const push = (r: TrajectoryRecord): void => {
     s.trajectory.push(r);
     onRecord?.(r);
   };
   // The perturbations continue the setup's generator, as `dln pgd` draws them after the data and W(0).
   const r = pgd(s.stats, s.setup.w0, {
     rng: s.pgdRng, epsilon: s.cfg.epsilon, ...s.cfg.pgd, maxIterations: s.cfg.steps, resume: s.pgdResume,
-    onProgress(t, loss) { if (t % every === 0) push(t, loss); },
+    onProgress(t, loss, at) { if (t % every === 0) push(recorder.record(t, loss, at.gradNorm, at.weights)); },
     shouldStop,
   });
   r.weights.forEach((w, j) => s.weights[j].data.set(w.data));
   s.step = r.iterations;
   s.pgdResume = r.resume;
   if (r.status === 'interrupted') { s.status = 'paused'; return; }
-  if (s.trajectory.at(-1)?.step !== r.iterations) push(r.iterations, r.loss);
+  if (s.trajectory.at(-1)?.step !== r.iterations) push(recorder.record(r.iterations, r.loss, r.gradNorm, r.weights));
   s.status = r.status;
 }
 

@@ -8,7 +8,11 @@ import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/linalg/rng.ts';
-import { initialize, statsFromData } from '../../src/model/index.ts';
+import { balancedness, initialize, invariantDrift, invariants, statsFromData } from '../../src/model/index.ts';
+import { type Mat, matmul, singularValues, zeros } from '../../src/linalg/index.ts';
+
+/** W_N ⋯ W_1. */
+const productOf = (w: readonly Mat[]): Mat => w.slice(1).reduce((p, wj) => matmul(zeros(wj.rows, p.cols), wj, p), w[0]);
 import { builtinData } from '../../src/data/index.ts';
 import { gradientFlow, pgd, trainGD } from '../../src/optim/index.ts';
 import { decodeWeights } from '../../src/data/npz.ts';
@@ -171,6 +175,21 @@ test('perturbed GD paused and stepped in slices has the bits of one dln pgd run,
       const one = pgd(setup.stats, w, { rng: Rng.fromState(setup.rngState), epsilon: cfg.epsilon, ...cfg.pgd, maxIterations: s.status === 'paused' ? s.step : cfg.steps });
       assert.equal(one.iterations, s.step, name);
       one.weights.forEach((wj, j) => assert.equal(bits(s.weights[j].data), bits(wj.data), `${name}: W${j + 1} as one uninterrupted pgd run`));
+      // Every record carries GD's measures; the last one's are those of the final iterate.
+      for (const rec of s.trajectory) {
+        assert.ok([rec.gradNorm, rec.balancedness, rec.drift, ...rec.singularValues].every(Number.isFinite), `${name}: step ${rec.step}: ${JSON.stringify(rec)}`);
+        assert.equal(rec.singularValues.length, Math.min(cfg.dims[0], cfg.dims[cfg.dims.length - 1]));
+      }
+      // A run that ended records its last iterate (a paused one records it when it goes on).
+      const end = s.trajectory.at(-1)!;
+      if (s.status !== 'paused') {
+        assert.equal(end.step, s.step);
+        assert.ok(Object.is(end.gradNorm, one.gradNorm), `${name}: gradient norm ${end.gradNorm} vs ${one.gradNorm}`);
+        const sv = singularValues(productOf(one.weights));
+        end.singularValues.forEach((v, i) => assert.ok(Math.abs(v - sv[i]) <= 8 * Number.EPSILON * sv[0], `${name}: σ${i + 1} ${v} vs ${sv[i]}`));
+        const bal = balancedness(one.weights), drift = invariantDrift(one.weights, invariants(setup.w0));
+        assert.ok(Math.abs(end.balancedness - bal) <= 1e-12 * Math.max(1, bal) && Math.abs(end.drift - drift) <= 1e-12 * Math.max(1, drift), `${name}: balancedness ${end.balancedness} vs ${bal}, drift ${end.drift} vs ${drift}`);
+      }
       const out = join(dir, name);
       writeExport(out, await exportFiles(s, 'ts', 'test'));
       const r = spawnSync(process.execPath, [BIN, '--backend', 'ts', 'pgd', '--config', 'config.json', '--out', 'again.npz', '--json', '--no-progress'], { cwd: out, encoding: 'utf8' });

@@ -67,8 +67,8 @@ function slice(steps: number): void {
   const t1 = performance.now();
   if (s.cfg.optimizer !== 'pgd') pending.push(...records);
   rate = { steps: rate.steps * 0.8 + (s.step - step0), ms: rate.ms * 0.8 + (t1 - t0) };
-  // Sharpness costs a Lanczos run: sample it at most a tenth of the time.
-  if (s.cfg.optimizer !== 'pgd' && t1 - lastSharp.at > Math.max(100, 10 * lastSharp.cost)) {
+  // Sharpness costs a Lanczos run: sample it at most a tenth of the time (PGD's weights are those at the slice's end).
+  if (t1 - lastSharp.at > Math.max(100, 10 * lastSharp.cost)) {
     sampleSharpness(s);
     const t2 = performance.now();
     lastSharp = { at: t2, cost: t2 - t1 };
@@ -98,7 +98,7 @@ function tick(): void {
   }
   if (!canAdvance(session) || session.step >= target) {
     running = false;
-    if (session.sharpness.at(-1)?.step !== session.step && session.cfg.optimizer !== 'pgd') sampleSharpness(session);
+    if (session.sharpness.at(-1)?.step !== session.step) sampleSharpness(session);
   }
   progress();
   if (running) setTimeout(tick, 0);

@@ -43,6 +43,33 @@ test('a run taken in uneven slices has the bits of one trainGD run from the CLI\
   assert.deepEqual(s.trajectory.map((t) => t.loss), r.trajectory.map((t) => t.loss));
 });
 
+test('advance tells onRecord each GD record it returns, while the session\'s weights are that record\'s step\'s (the worker posts progress from there)', () => {
+  for (const optimizer of ['gd', 'power'] as const) {
+    const cfg: PlaygroundConfig = { ...DEFAULT_CONFIG, optimizer, steps: 400, recordEvery: 10 };
+    const s = createSession(cfg, createSetup(cfg));
+    const seen: { step: number; loss: number }[] = [], returned: { step: number; loss: number }[] = [];
+    const at = new Map<number, string[]>();
+    let calls = 0;
+    // Slices cut by a stop rule at uneven counts, some of them just before a record.
+    for (const n of [9, 10, 1, 37, 100, 1000]) {
+      const got = advance(s, 1e9, Infinity, (r) => { seen.push({ step: r.step, loss: r.loss }); at.set(r.step, s.weights.map((w) => bits(w.data))); }, () => ++calls % n === 0);
+      returned.push(...got.map((r) => ({ step: r.step, loss: r.loss })));
+    }
+    assert.equal(s.status, 'max-steps', optimizer);
+    assert.deepEqual(seen, returned, `${optimizer}: onRecord saw the records advance returned`);
+    assert.deepEqual(seen.map((r) => r.step), Array.from({ length: 41 }, (_, k) => 10 * k), optimizer);
+    // The weights at a record's call equal an uninterrupted run's after that many steps.
+    const rng = new Rng(cfg.seed);
+    const stats = statsFromData(builtinData['report-sec4'](rng));
+    const w0 = initialize(cfg.dims, { kind: 'gaussian', std: 0.05 }, rng);
+    const schedule = optimizer === 'gd' ? { kind: 'constant' as const, lr: cfg.eta } : { kind: 'power' as const, c: cfg.eta, b: cfg.powerB, p: cfg.powerP };
+    for (const k of [0, 10, 170, 400]) {
+      const r = trainGD(stats, w0.map((w) => ({ rows: w.rows, cols: w.cols, data: w.data.slice() })), { schedule, maxSteps: k, recordEvery: cfg.recordEvery });
+      assert.deepEqual(at.get(k), r.weights.map((w) => bits(w.data)), `${optimizer}: weights at the record of step ${k}`);
+    }
+  }
+});
+
 test('reset starts again from the same W(0); η changes are recorded', () => {
   const setup = createSetup(DEFAULT_CONFIG);
   const a = createSession(DEFAULT_CONFIG, setup);

@@ -66,6 +66,8 @@ export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: Playgrou
   scaleNote.className = 'note';
   heatFig.append(scaleNote);
   let weights: Float64Array[] | null = null, drawn: Float64Array[] | null = null;
+  /** The sharpness samples and the 2/η line the sharpness chart shows. */
+  let sharpDrawn = { n: -1, last: Number.NaN, limit: Number.NaN };
   const setData = (c: LiveChart, data: uPlot.AlignedData, log: boolean): void => {
     c.plot.setData(data, true);
     if (log) {
@@ -82,12 +84,15 @@ export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: Playgrou
       const pos = (a: number[]): number[] => a.map((v) => (v > 0 ? v : Number.NaN));
       setData(loss, [store.x, pos(store.loss)], true);
       setData(sv, [store.x, ...Array.from({ length: svCount }, (_, k) => store.sv[k] ?? store.x.map(() => Number.NaN))], false);
-      const sx = store.sharpX, sy = store.sharp;
-      setData(sharp, [sx, sy], false);
-      const limit = 2 / eta();
-      if (sy.length > 0 && Number.isFinite(limit)) {
-        const hi = Math.max(limit, ...sy.filter(Number.isFinite)) * 1.1;
-        sharp.plot.setScale('y', { min: 0, max: hi });
+      // The sharpness is sampled a few times a second: its chart is drawn again only when a sample or η is new.
+      const sx = store.sharpX, sy = store.sharp, limit = 2 / eta();
+      if (sharpDrawn.n !== sx.length || !Object.is(sharpDrawn.last, sx.at(-1) ?? Number.NaN) || !Object.is(sharpDrawn.limit, limit)) {
+        sharpDrawn = { n: sx.length, last: sx.at(-1) ?? Number.NaN, limit };
+        setData(sharp, [sx, sy], false);
+        if (sy.length > 0 && Number.isFinite(limit)) {
+          const hi = Math.max(limit, ...sy.filter(Number.isFinite)) * 1.1;
+          sharp.plot.setScale('y', { min: 0, max: hi });
+        }
       }
       setData(bal, [store.x, store.balancedness, store.drift], false);
       setData(grad, [store.x, pos(store.gradNorm)], true);

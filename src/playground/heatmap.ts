@@ -3,13 +3,19 @@
 /** Heat maps are drawn for layers up to this many entries per side. */
 export const HEATMAP_MAX_SIDE = 64;
 
-function colour(v: number, scale: number): [number, number, number] {
+/** Writes the colour of v (white at 0; #0072B2, blue, for negative, #E69F00, orange, for positive) at offset o of px (RGBA). */
+function colour(px: Uint8ClampedArray, o: number, v: number, scale: number): void {
   const t = Math.max(-1, Math.min(1, scale > 0 ? v / scale : 0));
-  // white at 0; #0072B2 (blue) for negative, #E69F00 (orange) for positive.
-  const [r, g, b] = t < 0 ? [0, 114, 178] : [230, 159, 0];
   const a = Math.abs(t);
-  return [Math.round(255 + (r - 255) * a), Math.round(255 + (g - 255) * a), Math.round(255 + (b - 255) * a)];
+  const neg = t < 0;
+  px[o] = Math.round(255 + ((neg ? 0 : 230) - 255) * a);
+  px[o + 1] = Math.round(255 + ((neg ? 114 : 159) - 255) * a);
+  px[o + 2] = Math.round(255 + ((neg ? 178 : 0) - 255) * a);
+  px[o + 3] = 255;
 }
+
+/** Each canvas's context and pixels, made once and written again at every redraw. */
+const surfaces = new WeakMap<HTMLCanvasElement, { ctx: CanvasRenderingContext2D; img: ImageData }>();
 
 /** Creates one canvas per layer in parent (W1 first), labelled, and returns them. */
 export function createHeatmaps(parent: HTMLElement, dims: readonly number[]): HTMLCanvasElement[] {
@@ -36,14 +42,15 @@ export function drawHeatmaps(canvases: readonly HTMLCanvasElement[], weights: re
   let scale = 0;
   for (const w of weights) for (const v of w) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
   canvases.forEach((c, j) => {
-    const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-    const img = ctx.createImageData(c.width, c.height);
-    const w = weights[j];
-    for (let k = 0; k < w.length; k++) {
-      const [r, g, b] = colour(w[k], scale);
-      img.data[4 * k] = r; img.data[4 * k + 1] = g; img.data[4 * k + 2] = b; img.data[4 * k + 3] = 255;
+    let sf = surfaces.get(c);
+    if (sf === undefined) {
+      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+      sf = { ctx, img: ctx.createImageData(c.width, c.height) };
+      surfaces.set(c, sf);
     }
-    ctx.putImageData(img, 0, 0);
+    const px = sf.img.data, w = weights[j];
+    for (let k = 0; k < w.length; k++) colour(px, 4 * k, w[k], scale);
+    sf.ctx.putImageData(sf.img, 0, 0);
   });
   return scale;
 }

@@ -81,7 +81,7 @@ function start(): void {
   let dirty = false;
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   const send = (m: ToWorker): void => { worker.postMessage(m); };
-  const configError = $('config-error'), status = $('status');
+  const configError = $('config-error'), status = $('status'), runpause = $('runpause');
 
   // The Run button answers at once: after a click on Run it offers Pause (and a click pauses) before
   // the worker's first report of the run arrives; from that report on, the worker's state decides.
@@ -133,8 +133,10 @@ function start(): void {
     if (Number.isFinite(last.stepsPerSecond)) parts.push(`worker computes ${Math.round(last.stepsPerSecond).toLocaleString('en')} steps/s (${probe.backend})`);
     // L(0) for the loss test: the store's first point is step 0 (t = 0 for the flow) and is never thinned away.
     const state = stateText(last.running, last.status, last.explanation, store.x[0] === 0 ? { lossInit: store.loss[0], loss } : undefined);
-    status.textContent = `${state} · ${parts.join(' · ')}`;
-    $('runpause').textContent = runLabel();
+    // Text set to what it already says would still be laid out again.
+    const text = `${state} · ${parts.join(' · ')}`, button = runLabel();
+    if (status.textContent !== text) status.textContent = text;
+    if (runpause.textContent !== button) runpause.textContent = button;
   }
 
   worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => {

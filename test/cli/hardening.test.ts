@@ -51,15 +51,27 @@ test('case 1: a network too large for the memory limit is refused before any wor
   refused(await dln([...train, '--dims', '5,4,5', '--steps', '10'], dir, { DLN_MEMORY_LIMIT: 'lots' }), /DLN_MEMORY_LIMIT must be a size such as 8G/);
 });
 
-test('case 2: --steps 1e15 is refused for its trajectory.csv on disk (with --record-every as the way out), GD and flow alike; in memory it fits', async () => {
-  refused(await dln([...train, '--dims', '5,4,5', '--steps', '1e15', '--out', 'run'], dir),
-    /1000000000000000 steps records 100000000000002 rows into trajectory\.csv, about \d+(\.\d+)? PB, more than the .* free on the disk of/, /--record-every \d+ or more/);
-  const flow = ['train', '--data', 'report-sec4', '--dims', '5,4,5', '--flow', '--t-end', '1', '--steps', '1e15', '--no-progress'];
-  refused(await dln([...flow, '--out', 'run'], dir), /gradient flow for 1000000000000000 steps records 100000000000002 rows into trajectory\.csv/, /--record-every \d+ or more/);
-  // The records kept in memory are bounded (decimated), so without --out the run is not refused: it ends at t = 1.
-  const r = await dln([...flow, '--json'], dir);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal((JSON.parse(r.stdout) as { status: string }).status, 'end-time');
+test('case 2: --steps 1e15 is refused as more steps than dln runs; 10⁹ steps are refused for their trajectory.csv on disk (with --record-every as the way out), GD and flow alike; in memory they fit', async () => {
+  refused(await dln([...train, '--dims', '5,4,5', '--steps', '1e15', '--out', 'run'], dir), /--steps must be an integer in 0\.\.1000000000 \(the most steps dln runs\), got '1e15'/);
+  // 100 features in and out: a record of 10⁹ steps is ~2.6 kB of trajectory.csv, terabytes in all, more than any disk here holds.
+  const files = mkdtempSync(join(tmpdir(), 'dln-wide-data-'));
+  try {
+    const rng = new Rng(5), x: Mat = zeros(200, 100), y: Mat = zeros(200, 100);
+    rng.fillNormal(x.data); rng.fillNormal(y.data);
+    writeFileSync(join(files, 'X.npy'), encodeNpy(x));
+    writeFileSync(join(files, 'Y.npy'), encodeNpy(y));
+    const data = ['--x', join(files, 'X.npy'), '--y', join(files, 'Y.npy'), '--dims', '100,100', '--no-progress'];
+    refused(await dln(['train', ...data, '--lr', '1e-5', '--steps', '1e9', '--record-every', '1', '--out', 'run'], dir),
+      /1000000000 steps records 100000000[12] rows into trajectory\.csv, about \d+(\.\d+)? TB, more than the .* free on the disk of/, /--record-every \d+ or more/);
+    const flow = ['train', ...data, '--flow', '--t-end', '1e-3', '--steps', '1e9', '--record-every', '1'];
+    refused(await dln([...flow, '--out', 'run'], dir), /gradient flow for 1000000000 steps records 100000000[12] rows into trajectory\.csv/, /--record-every \d+ or more/);
+    // The records kept in memory are bounded (decimated), so without --out the run is not refused: it ends at t_end.
+    const r = await dln([...flow, '--json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { status: string }).status, 'end-time');
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
   assert.deepEqual(readdirSync(dir), []);
 });
 

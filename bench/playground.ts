@@ -54,7 +54,7 @@ async function measure(ctx: BenchContext): Promise<BenchRow[]> {
   const server = await startPlaygroundServer(playgroundRoot(), '127.0.0.1', 0);
   const browser = await launchChromium();
   const rows: BenchRow[] = [];
-  let worstGap = 0, worstTask = 0;
+  let worstGap = 0, worstTask = 0, worstLoadTask = 0;
   try {
     for (const net of NETWORKS) {
       const { page } = await openLoopbackPage(browser, { width: 1366, height: 768 });
@@ -63,6 +63,7 @@ async function measure(ctx: BenchContext): Promise<BenchRow[]> {
       await page.waitForFunction(() => { const p = (window as unknown as { dlnPlayground?: PageProbe }).dlnPlayground; return p?.info != null && Number.isFinite(p.firstChartMs); }, null, { timeout: 60000 });
       const first = (await probe()).firstChartMs;
       await page.selectOption('#speed', 'Infinity');
+      const runStart = await page.evaluate(() => performance.now());
       await page.click('#runpause');
       await page.waitForTimeout(500);
       const a = await probe(), t0 = Date.now();
@@ -82,7 +83,10 @@ async function measure(ctx: BenchContext): Promise<BenchRow[]> {
       });
       if (net.id === 'P1') rows.push({ id: 'P3', workload: 'time to first chart (navigation → charts with the critical values drawn)', backend: 'page', threads: 1, dln: seconds(first / 1000), note: 'localhost; goal < 1 s' });
       worstGap = Math.max(worstGap, b.maxFrameGapMs);
-      worstTask = Math.max(worstTask, b.longestTaskMs);
+      // Tasks of the page's load (bundle compile, first set-up) are told apart from those while it runs.
+      for (const t of b.longTasks) {
+        if (t.start >= runStart) worstTask = Math.max(worstTask, t.ms); else worstLoadTask = Math.max(worstLoadTask, t.ms);
+      }
       await page.context().close();
     }
   } finally {
@@ -91,7 +95,7 @@ async function measure(ctx: BenchContext): Promise<BenchRow[]> {
   }
   rows.push({
     id: 'P4', workload: 'longest main-thread block during the runs (gap between animation frames)', backend: 'page', threads: 1, dln: seconds(worstGap / 1000),
-    note: `longest task reported by the Long Tasks API: ${worstTask > 0 ? `${worstTask.toFixed(0)} ms` : 'none ≥ 50 ms'}; goal ≤ 50 ms`,
+    note: `longest task the Long Tasks API reported while running: ${worstTask > 0 ? `${worstTask.toFixed(0)} ms` : 'none ≥ 50 ms'}, while loading the page: ${worstLoadTask > 0 ? `${worstLoadTask.toFixed(0)} ms` : 'none ≥ 50 ms'}; goal ≤ 50 ms`,
   });
   const size = folderBytes(playgroundRoot());
   rows.push({ id: 'P5', workload: 'bundle size of build/playground (page, worker, WASM kernels, CSS)', backend: 'vite', threads: 1, dln: { value: size.raw / 1024, unit: 'KiB', perSecond: false }, note: `${(size.gzip / 1024).toFixed(1)} KiB gzipped` });

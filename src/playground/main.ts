@@ -23,6 +23,8 @@ export interface PageProbe {
   /** The longest gap between animation frames while a run was going (ms), and the longest task the browser reported (ms, tasks ≥ 50 ms). */
   maxFrameGapMs: number;
   longestTaskMs: number;
+  /** The tasks ≥ 50 ms the browser reported: start (performance.now() time) and duration, ms (the first 200). */
+  longTasks: { start: number; ms: number }[];
   /** Animation frames the page painted while a run was going (the page's own frame rate; `frames` counts chart redraws). */
   animationFrames: number;
   /** Main-thread time of the slowest and of the latest chart redraw (ms). */
@@ -65,10 +67,15 @@ function start(): void {
   const form = $<HTMLFormElement>('config');
   const probe: PageProbe = {
     ready: false, backend: '', info: null, step: 0, status: 'loading', running: false, lastLoss: Number.NaN, records: 0,
-    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0, animationFrames: 0, maxFrameGapMs: 0, longestTaskMs: 0, redrawMaxMs: 0, redrawLastMs: 0,
+    frames: 0, firstChartMs: Number.NaN, stepsPerSecond: Number.NaN, errors: [], lastWeights: null, setups: 0, animationFrames: 0, maxFrameGapMs: 0, longestTaskMs: 0, longTasks: [], redrawMaxMs: 0, redrawLastMs: 0,
   };
   try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longestTaskMs = Math.max(probe.longestTaskMs, e.duration); }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        probe.longestTaskMs = Math.max(probe.longestTaskMs, e.duration);
+        if (probe.longTasks.length < 200) probe.longTasks.push({ start: e.startTime, ms: e.duration });
+      }
+    }).observe({ type: 'longtask', buffered: true });
   } catch { /* no Long Tasks API: maxFrameGapMs still says it */ }
   (window as unknown as { dlnPlayground: PageProbe }).dlnPlayground = probe;
   const store = new RunStore();

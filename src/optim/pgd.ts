@@ -39,7 +39,6 @@ export interface PgdOptions {
   resume?: PgdResume;
 }
 
-/** Where an interrupted PGD run stands: everything its loop carries from one iteration to the next. */
 /** The iterate w_t as PgdOptions.onProgress sees it. */
 export interface PgdPoint {
   /** W_1 … W_N of w_t (views of the iterate: not to be modified or kept). */
@@ -48,6 +47,7 @@ export interface PgdPoint {
   gradNorm: number;
 }
 
+/** Where an interrupted PGD run stands: everything its loop carries from one iteration to the next. */
 export interface PgdResume {
   /** The iteration t the run continues with (the top of its loop, before any perturbation at t). */
   t: number;

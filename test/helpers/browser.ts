@@ -42,6 +42,7 @@ export async function openLoopbackPage(browser: Browser, viewport = { width: 136
   });
   const page = await context.newPage();
   page.on('console', (m) => { lines.push(`${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => { lines.push(`pageerror: ${e.message}`); });
+  // DLN_DEBUG_PAGE=1 prints each page error's stack as it happens (the tests assert on the messages).
+  page.on('pageerror', (e) => { lines.push(`pageerror: ${e.message}`); if (process.env.DLN_DEBUG_PAGE) console.error('PAGEERROR', page.url(), e.stack); });
   return { page, context, blocked, console: lines };
 }

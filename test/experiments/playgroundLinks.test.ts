@@ -15,6 +15,7 @@ import { nrtConstantSteps } from '../../src/experiments/nrt-constant-steps.ts';
 import { amgEscape } from '../../src/experiments/amg-escape.ts';
 import { mnistDepth } from '../../src/experiments/mnist-depth.ts';
 import { nrtDecreasingSteps } from '../../src/experiments/nrt-decreasing-steps.ts';
+import { saxeModes } from '../../src/experiments/saxe-modes.ts';
 import type { FigureRun } from '../../src/experiments/types.ts';
 import type { Experiment, ExperimentResult } from '../../src/experiments/types.ts';
 import { packageRealData } from '../../src/node/realDataFiles.ts';
@@ -203,4 +204,21 @@ test('mnist-depth: the loss figure links the 50-16-10 network on the playground\
   const want = new Map(t.rows.filter((r) => r[h('widths')] === run.curve).map((r) => [r[h('iteration')] as number, r[h('train_loss')] as number]));
   sameLosses('mnist-depth', page, want, 8);
   assert.ok(Object.is(page.get(run.steps), want.get(run.steps)), 'the final loss');
+});
+
+test('saxe-modes: the aligned-modes and random-start figures link N = 3 on the playground\'s saxe data (aligned, then Gaussian std a₀/√5), with the experiment\'s losses bit for bit', async () => {
+  const e = saxeModes as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1 });
+  assert.deepEqual(result.figures.filter((f) => f.run !== undefined).map((f) => f.name), ['aligned-modes', 'random-start']);
+  for (const [figure, col, init] of [['aligned-modes', 'loss_aligned', 'aligned'], ['random-start', 'loss_random', 'gaussian']] as const) {
+    const { run, page, last } = await replay(e, figure, result);
+    assert.deepEqual([run.dims, run.data, run.init.kind], [[5, 5, 5, 5], { name: 'saxe', m: 40 }, init]);
+    const want = column(result, 'loss-curves', col);
+    sameLosses(`saxe-modes ${figure}`, page, want, 1000);
+    assert.equal(last.step, run.steps);
+    assert.ok(Object.is(last.loss, want.get(run.steps)), `${figure}: the final loss`);
+  }
+  // The aligned run learns every mode within its horizon: its loss falls by orders of magnitude.
+  const aligned = column(result, 'loss-curves', 'loss_aligned');
+  assert.ok((aligned.get(0) as number) > 100 * Math.max(...[...aligned.values()].slice(-5)));
 });

@@ -127,14 +127,20 @@ test('strict-vs-nonstrict: the escape curves link the perturbed strict critical 
   assert.ok(last.loss < 0.5 * (want.get(0) as number));
 });
 
-test('edge-of-stability: the first setting\'s figure links its first step size, ending at the experiment\'s final loss bit for bit', async () => {
-  const { result, run, last } = await replay(edgeOfStability as unknown as Experiment<object>, 'eos-N2-std0p1');
+test('edge-of-stability: every setting\'s figure links its first step size (W(0) right after the data), ending at the experiment\'s final loss bit for bit', async () => {
+  const e = edgeOfStability as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1 });
+  const linked = result.figures.filter((f) => f.run !== undefined);
+  assert.deepEqual(linked.map((f) => f.name), ['eos-N2-std0p1', 'eos-N2-std0p3', 'eos-N3-std0p1', 'eos-N3-std0p3']);
   const t = result.tables.runs, h = (n: string) => t.header.indexOf(n);
-  const row = t.rows.find((r) => r[h('N')] === run.dims.length - 1 && r[h('init_std')] === (run.init as { std: number }).std && Object.is(r[h('eta')], run.eta));
-  assert.ok(row !== undefined, 'the run\'s row');
-  assert.equal(last.step, row[h('steps')]);
-  assert.ok(Object.is(last.loss, row[h('loss_final')]), `final loss: playground ${last.loss}, experiment ${String(row[h('loss_final')])}`);
-  assert.equal(result.figures.filter((f) => f.run !== undefined).length, 1, 'only the first setting starts from a fresh generator\'s first W(0)');
+  for (const f of linked) {
+    const { run, last } = await replay(e, f.name, result);
+    const row = t.rows.find((r) => r[h('N')] === run.dims.length - 1 && r[h('init_std')] === (run.init as { std: number }).std && Object.is(r[h('eta')], run.eta));
+    assert.ok(row !== undefined, `${f.name}: the run's row`);
+    assert.equal(row[h('c')], 1.5, `${f.name}: the first step size`);
+    assert.equal(last.step, row[h('steps')]);
+    assert.ok(Object.is(last.loss, row[h('loss_final')]), `${f.name}: final loss: playground ${last.loss}, experiment ${String(row[h('loss_final')])}`);
+  }
 });
 
 test('invariant-drift: the drift figure links depth 2 at its smallest step, ending at the experiment\'s loss and drift at time T bit for bit', async () => {

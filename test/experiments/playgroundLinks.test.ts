@@ -16,6 +16,8 @@ import { amgEscape } from '../../src/experiments/amg-escape.ts';
 import { mnistDepth } from '../../src/experiments/mnist-depth.ts';
 import { nrtDecreasingSteps } from '../../src/experiments/nrt-decreasing-steps.ts';
 import { saxeModes } from '../../src/experiments/saxe-modes.ts';
+import { flatMinimaThreshold } from '../../src/experiments/flat-minima-threshold.ts';
+import { globalMinimum } from '../../src/theory/index.ts';
 import type { FigureRun } from '../../src/experiments/types.ts';
 import type { Experiment, ExperimentResult } from '../../src/experiments/types.ts';
 import { packageRealData } from '../../src/node/realDataFiles.ts';
@@ -227,4 +229,23 @@ test('saxe-modes: the aligned-modes and random-start figures link N = 3 on the p
   // The aligned run learns every mode within its horizon: its loss falls by orders of magnitude.
   const aligned = column(result, 'loss-curves', 'loss_aligned');
   assert.ok((aligned.get(0) as number) > 100 * Math.max(...[...aligned.values()].slice(-5)));
+});
+
+test('flat-minima-threshold: the between-thresholds figure links its first step on the first instance (report-sec5, 5-5-5), with the experiment\'s excess losses L − L* bit for bit to the last iteration', async () => {
+  const e = flatMinimaThreshold as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1 });
+  const fig = result.figures.find((f) => f.name === 'between-thresholds');
+  assert.ok(fig?.run, 'the figure carries its run');
+  const run = fig.run;
+  assert.deepEqual([run.dims, run.data, run.recordEvery], [[5, 5, 5], { name: 'report-sec5' }, 1]);
+  const cfg = configFromParams(new URLSearchParams(playgroundQuery(run)));
+  assert.deepEqual(cfg, playgroundConfig(run));
+  const setup = createSetup(cfg), s = createSession(cfg, setup);
+  advance(s, cfg.steps);
+  const minLoss = globalMinimum(setup.stats, run.dims).loss;
+  const page = new Map(s.trajectory.map((r) => [r.step, r.loss - minLoss]));
+  const want = column(result, 'between-thresholds', `excess_eta_${(run.eta as number).toPrecision(4)}`);
+  sameLosses('flat-minima-threshold', page, want, 50);
+  assert.ok(Object.is(page.get(s.step), want.get(s.step)), `the last iteration (${s.step})`);
+  assert.equal(Math.max(...want.keys()), s.step);
 });

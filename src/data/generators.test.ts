@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  reportSec4, reportSec5, nrt, amgEscape, lnPgd, builtinData, builtinNames, generateData, generatorDefaults, generatorParamsProblems,
+  reportSec4, reportSec5, nrt, amgEscape, lnPgd, saxe, builtinData, builtinNames, generateData, generatorDefaults, generatorParamsProblems,
 } from './generators.ts';
 import { type Mat, toRows } from '../linalg/mat.ts';
 import { Rng } from '../linalg/rng.ts';
@@ -124,7 +124,7 @@ test('every built-in data set gives identical bits for the same seed and differe
     const a = builtinData[name](new Rng(123)), b = builtinData[name](new Rng(123)), c = builtinData[name](new Rng(124));
     assert.deepEqual([a.x.data, a.y.data], [b.x.data, b.y.data], name);
     assert.equal(a.x.cols, a.y.cols, name);
-    assert.match(a.describe, new RegExp(`^${name}: .*THEORY §8\\.\\d\\)$`));
+    assert.match(a.describe, new RegExp(`^${name}: .*THEORY §(8|14)\\.\\d\\)$`));
     if (name !== 'ln-pgd') assert.notDeepEqual(a.y.data, c.y.data, name);
   }
 });
@@ -164,4 +164,17 @@ test('generator settings that do not fit are named, one message each', () => {
   assert.deepEqual(generatorParamsProblems('ln-pgd', { samples: 3 }), ['samples: ln-pgd takes no settings']);
   assert.deepEqual(generatorParamsProblems('nrt', { condition: 0.5 }), ['condition: must be a finite number ≥ 1 (σ_1/σ_r)']);
   assert.throws(() => generateData('nrt', new Rng(0), { rank: 9 }), /nrt: rank: 9 exceeds min\(d_x, d_y\) = 8/);
+});
+
+test('saxe: whitened inputs (X̃X̃ᵀ = I) and Σ_YX = ỸX̃ᵀ with singular values 3, 2, 1.5, 1, 0.5 (eigenvalues of Σ_YXᵀΣ_YX)', () => {
+  const { x, y } = saxe(new Rng(2), { m: 40 });
+  assert.deepEqual([x.rows, x.cols, y.rows, y.cols], [5, 40, 5, 40]);
+  const dot = (a: Mat, i: number, b: Mat, j: number) => { let v = 0; for (let k = 0; k < a.cols; k++) v += a.data[i * a.cols + k] * b.data[j * b.cols + k]; return v; };
+  for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) assert.ok(Math.abs(dot(x, i, x, j) - (i === j ? 1 : 0)) < 1e-12, `X̃X̃ᵀ[${i}][${j}]`);
+  const syx = Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => dot(y, i, x, j)));
+  const gram = { rows: 5, cols: 5, data: Float64Array.from({ length: 25 }, (_, k) => syx.reduce((v, r) => v + r[Math.floor(k / 5)] * r[k % 5], 0)) };
+  const sv = Array.from(eigh(gram).values, (v) => Math.sqrt(v)).reverse();
+  [3, 2, 1.5, 1, 0.5].forEach((s, i) => assert.ok(Math.abs(sv[i] - s) < 1e-12, `σ_${i + 1} = ${sv[i]}`));
+  assert.throws(() => saxe(new Rng(2), { m: 4 }), /saxe: 4 samples: whitening 5 inputs needs at least 5/);
+  assert.deepEqual(generatorParamsProblems('saxe', { samples: 4 }), ['samples: whitening saxe\'s 5 inputs needs at least 5 samples']);
 });

@@ -4,6 +4,7 @@ import { haarOrthogonal, randomNormal } from '../linalg/random.ts';
 import type { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { ArgumentError } from '../errors.ts';
+import { whitenInputs } from './whiten.ts';
 
 /** A synthetic data set (x: d_x×m, y: d_y×m) with a one-line description of how it was drawn. */
 export interface GeneratedData extends Dataset {
@@ -88,8 +89,38 @@ export function amgEscape(rng: Rng, options: { readonly dx?: number; readonly dy
   return { x, y, describe: `amg-escape: X ${dx}×${m} and Y ${dy}×${m} independent, i.i.d. N(0,1) (THEORY §8.8)` };
 }
 
+/** Saxe's default singular values of Σ_YX (saxe-modes'). */
+export const saxeSingularValues: readonly number[] = [3, 2, 1.5, 1, 0.5];
+
+/** Options of saxe (THEORY §14.1; the defaults are saxe-modes'). */
+export interface SaxeOptions {
+  /** Number of samples m (default 100; at least the width, len(s), for Σ_XX to be invertible). */
+  readonly m?: number;
+  /** Singular values of Σ_YX, descending (default 3, 2, 1.5, 1, 0.5); d_x = d_y = len(s). */
+  readonly s?: readonly number[];
+}
+
+/**
+ * THEORY §14.1: whitened inputs X̃ = Σ_XX^{−1/2}X with X d×m i.i.d. N(0, 1), then Haar-orthogonal U
+ * and V (d×d, drawn in that order), and Y = U diag(s) VᵀX̃, so that Σ_YX = U diag(s) Vᵀ exactly.
+ */
+export function saxe(rng: Rng, options: SaxeOptions = {}): GeneratedData {
+  const { m = 100, s = saxeSingularValues } = options;
+  const d = s.length;
+  if (!(Number.isInteger(m) && m >= d)) throw new ArgumentError(`saxe: ${m} samples: whitening ${d} inputs needs at least ${d}`);
+  const x = whitenInputs({ x: randomNormal(d, m, rng, 1), y: zeros(d, m) }).x;
+  const u = haarOrthogonal(d, rng), v = haarOrthogonal(d, rng);
+  const us = zeros(d, d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) us.data[i * d + j] = u.data[i * d + j] * s[j];
+  const map = matmulNT(zeros(d, d), us, v);
+  return {
+    x, y: matmul(zeros(d, m), map, x),
+    describe: `saxe: X̃ ${d}×${m} whitened N(0,1) inputs, Y = U diag(${s.join(',')}) VᵀX̃ with Haar U, V (THEORY §14.1)`,
+  };
+}
+
 /** Names of the built-in data sets. */
-export type BuiltinName = 'report-sec4' | 'report-sec5' | 'nrt' | 'amg-escape' | 'ln-pgd';
+export type BuiltinName = 'report-sec4' | 'report-sec5' | 'nrt' | 'amg-escape' | 'ln-pgd' | 'saxe';
 
 /** The built-in data sets with their default settings, by name. */
 export const builtinData: Record<BuiltinName, (rng: Rng) => GeneratedData> = {
@@ -98,10 +129,11 @@ export const builtinData: Record<BuiltinName, (rng: Rng) => GeneratedData> = {
   nrt: (rng) => nrt(rng),
   'amg-escape': (rng) => amgEscape(rng),
   'ln-pgd': () => lnPgd(),
+  saxe: (rng) => saxe(rng),
 };
 
 /** The names of builtinData, in a fixed order. */
-export const builtinNames: readonly BuiltinName[] = ['report-sec4', 'report-sec5', 'nrt', 'amg-escape', 'ln-pgd'];
+export const builtinNames: readonly BuiltinName[] = ['report-sec4', 'report-sec5', 'nrt', 'amg-escape', 'ln-pgd', 'saxe'];
 
 /** Settings of the built-in generators that a run may change (`dln train --samples, --noise, …`). */
 export interface GeneratorParams {
@@ -131,6 +163,7 @@ export const generatorDefaults: Readonly<Record<BuiltinName, Readonly<Partial<Re
   nrt: { dx: 10, dy: 8, samples: 30, rank: 4, condition: 2 },
   'amg-escape': { dx: 10, dy: 4, samples: 100 },
   'ln-pgd': {},
+  saxe: { samples: 100 },
 };
 
 /** Largest samples, d_x or d_y a generator is asked for (a data matrix stays below 10⁸ entries). */
@@ -163,6 +196,7 @@ export function generatorParamsProblems(name: BuiltinName, params: GeneratorPara
   if (out.length > 0) return out;
   const full = { ...takes, ...params };
   if (name === 'nrt' && (full.rank as number) > Math.min(full.dx as number, full.dy as number)) out.push(`rank: ${full.rank} exceeds min(d_x, d_y) = ${Math.min(full.dx as number, full.dy as number)}`);
+  if (name === 'saxe' && (full.samples as number) < 5) out.push(`samples: whitening saxe's 5 inputs needs at least 5 samples`);
   const width = Math.max(full.dx ?? 5, full.dy ?? 5);
   if (full.samples !== undefined && full.samples * width > 1e8) out.push(`samples: ${full.samples} samples of width ${width} exceed 10⁸ entries`);
   return out;
@@ -182,5 +216,6 @@ export function generateData(name: BuiltinName, rng: Rng, params: GeneratorParam
     case 'nrt': return nrt(rng, { dx: p.dx, dy: p.dy, m: p.samples, rank: p.rank, condition: p.condition });
     case 'amg-escape': return amgEscape(rng, { dx: p.dx, dy: p.dy, m: p.samples });
     case 'ln-pgd': return lnPgd();
+    case 'saxe': return saxe(rng, { m: p.samples });
   }
 }

@@ -4,7 +4,7 @@ export { type CsvTable, parseCsvTable, parseCsv, encodeCsv, formatNumber } from 
 export { matrixFromBytes, extensionOf } from './matrixBytes.ts';
 export { assertFinite, matrixFromSamples, checkPair } from './validate.ts';
 export {
-  type GeneratedData, type NrtOptions, type BuiltinName, reportSec4, reportSec5, nrt, amgEscape, lnPgd, builtinData, builtinNames,
+  type GeneratedData, type NrtOptions, type BuiltinName, reportSec4, reportSec5, nrt, amgEscape, lnPgd, saxe, saxeSingularValues, type SaxeOptions, builtinData, builtinNames,
   type GeneratorParams, type GeneratorParamName, generatorParamNames, generatorDefaults, generatorValueProblem, generatorParamsProblems,
   generateData, MAX_GENERATOR_SIZE,
 } from './generators.ts';

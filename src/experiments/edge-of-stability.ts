@@ -31,8 +31,9 @@ export const edgeOfStability: Experiment<EdgeOfStabilityConfig> = {
   defaults: { depths: [2, 3, 4], width: 10, initStds: [0.1, 0.3], ratios: [1.5, 0.8, 0.6, 0.4], steps: 6000, every: 10, refSteps: 10000 },
   quick: { depths: [2, 3], width: 10, initStds: [0.1, 0.3], ratios: [1.5, 0.8], steps: 1000, every: 10, refSteps: 1500 },
   long: true,
-  // 2: the first figure carries its first run for the report's playground link.
-  version: 2,
+  // 2: the first figure carries its first run for the report's playground link. 3: every setting's
+  // W(0) is drawn right after the data (a fresh generator at the seed), so every figure links its first run.
+  version: 3,
   run: runEdgeOfStability,
 };
 
@@ -45,8 +46,7 @@ function sharpnessScale(stats: Stats, n: number): number {
 interface Setting { n: number; std: number; dims: number[]; sStar: number; refLoss: number; runs: (EosRun & { c: number })[] }
 
 function runEdgeOfStability(config: EdgeOfStabilityConfig, ctx: ExperimentContext): ExperimentResult {
-  const rng = new Rng(ctx.seed);
-  const stats = statsFromData(nrt(rng));
+  const stats = statsFromData(nrt(new Rng(ctx.seed)));
   const total = config.depths.length * config.initStds.length * (config.refSteps + config.ratios.length * config.steps);
   let done = 0;
   const settings: Setting[] = [];
@@ -55,7 +55,10 @@ function runEdgeOfStability(config: EdgeOfStabilityConfig, ctx: ExperimentContex
     for (const std of config.initStds) {
       checkStop(ctx, 'edge-of-stability');
       const dims = [10, ...Array.from({ length: n - 1 }, () => config.width), 8];
-      const w0 = initGaussian(dims, rng, std);
+      // Right after the data, as `dln train --data nrt` and the playground draw it: the two stds of a depth share one direction.
+      const start = new Rng(ctx.seed);
+      nrt(start);
+      const w0 = initGaussian(dims, start, std);
       if (settings.length === 0) {
         const ev = eigvalsh(hessian(w0, stats));
         exactness = Math.abs(sharpness(w0, stats, { method: 'lanczos' }).lambdaMax - ev[ev.length - 1]) / ev[ev.length - 1];
@@ -142,12 +145,12 @@ function summarize(config: EdgeOfStabilityConfig, settings: Setting[], exactness
       },
       references: { header: ['N', 'init_std', 'S_star', 'reference_loss'], rows: settings.map((s) => [s.n, s.std, s.sStar, s.refLoss]) },
     },
-    figures: settings.map((s, i) => figure(s, config, i === 0 ? seed : null)),
+    figures: settings.map((s) => figure(s, config, seed)),
   };
 }
 
-/** The figure of one setting; `seed` (the first setting only: its W(0) is the first draw after the data) links its first column to the playground. */
-function figure(s: Setting, config: EdgeOfStabilityConfig, seed: number | null): Figure {
+/** The figure of one setting, its first column linked to the playground (its W(0) is the first draw after the data at `seed`). */
+function figure(s: Setting, config: EdgeOfStabilityConfig, seed: number): Figure {
   const panelWidth = 230, height = 170;
   const l0 = s.runs[0].lossStart;
   const finiteLoss = s.runs.flatMap((r) => r.loss.filter((v) => v > 0 && Number.isFinite(v)));
@@ -171,6 +174,6 @@ function figure(s: Setting, config: EdgeOfStabilityConfig, seed: number | null):
     name: `eos-N${s.n}-std${String(s.std).replace('.', 'p')}`,
     caption: `Full-batch GD, N = ${s.n} (widths ${s.dims.join('-')}), Gaussian start std ${s.std}, one column per step size: the loss (top, log scale) and the sharpness λ_max(∇²L) (bottom) against the linear-stability line 2/η; S* = ${fmt(s.sStar)} is the sharpness of the minimum a small-step GD reaches from the same start. Sharpness by warm-started Lanczos every ${config.every} steps (an even period: in a period-2 oscillation every record sees the same phase); axes clipped at 1.6× the larger of 2/η and S*.`,
     spec: panelGrid({ title: `Edge of stability, N = ${s.n}, start std ${s.std}`, subtitle: 'top: loss; bottom: sharpness against 2/η (dashed) and S* (grey)', panels: [...loss, ...sharp], columns: s.runs.length }),
-    ...(seed !== null ? { run: { curve: title(s.runs[0]), dims: s.dims, data: { name: 'nrt' as const }, init: { kind: 'gaussian' as const, std: s.std }, eta: s.runs[0].eta, seed, steps: s.runs[0].steps, recordEvery: config.every } } : {}),
+    run: { curve: title(s.runs[0]), dims: s.dims, data: { name: 'nrt' }, init: { kind: 'gaussian', std: s.std }, eta: s.runs[0].eta, seed, steps: s.runs[0].steps, recordEvery: config.every },
   };
 }

@@ -7,7 +7,7 @@ import { checkStop, report } from './common/interrupt.ts';
 import { check, fmt, median, q109050, quantile, sig } from './common/summary.ts';
 import { type ThresholdProblem, type Thresholds, bisectThresholds, runAt } from './common/thresholdBisection.ts';
 import { type GapOutcome, gapBehaviour } from './common/gapBehaviour.ts';
-import { type PatternResult, flatThresholdFigures } from './common/flatThresholdFigures.ts';
+import { BETWEEN_TAIL, type PatternResult, betweenExample, flatThresholdFigures } from './common/flatThresholdFigures.ts';
 
 export interface FlatMinimaThresholdConfig {
   /** Random instances per width pattern (≥ 100 in the full run). */
@@ -38,6 +38,8 @@ export const flatMinimaThreshold: Experiment<FlatMinimaThresholdConfig> = {
   defaults: { instances: 100, iterations: 20000, initStd: 0.2, rounds: 10, relTol: 1e-8, gapInstances: 10, searchInstances: 2, patterns: ALL },
   quick: { instances: 6, iterations: 2500, initStd: 0.2, rounds: 5, relTol: 1e-6, gapInstances: 1, searchInstances: 0, patterns: ['5-5-5', '5-5-5-5', '5-2-2-5'] },
   long: true,
+  // 2: the between-thresholds figure carries its first run (when it is the first draw after the seed) and its table.
+  version: 2,
   run: runFlatMinimaThreshold,
 };
 
@@ -73,6 +75,16 @@ function runPattern(name: string, config: FlatMinimaThresholdConfig, rng: Rng, c
   const searched = insts.slice(0, config.searchInstances).map((inst, i) => ({ closed: cf[i].lambda, search: flatMinimumSearch(inst.data.stats, dims, { rng: new Rng(1000 + i), starts: 4, iterations: 200 }).lambda }));
   progress(1);
   return { name, dims, etaFlat, proven: cf.every((c) => c.proven), etaMax, thresholds: t, reached, gaps, searched };
+}
+
+function betweenTail(results: readonly PatternResult[]): { header: string[]; rows: (number | string)[][] } {
+  const ex = betweenExample(results);
+  if (ex === undefined) return { header: ['iteration'], rows: [] };
+  const n = Math.max(...ex.runs.map((h) => h.outcome.trace.length)), first = Math.max(0, n - BETWEEN_TAIL);
+  return {
+    header: ['iteration', ...ex.runs.map((h) => `excess_eta_${h.eta.toPrecision(4)}`)],
+    rows: Array.from({ length: n - first }, (_, k) => [first + k, ...ex.runs.map((h) => h.outcome.trace[first + k] ?? '')]),
+  };
 }
 
 function runFlatMinimaThreshold(config: FlatMinimaThresholdConfig, ctx: ExperimentContext): ExperimentResult {
@@ -123,11 +135,13 @@ function runFlatMinimaThreshold(config: FlatMinimaThresholdConfig, ctx: Experime
         header: ['widths', 'instance', 'eta_flat', 'converges_up_to', 'no_convergence_at', 'finite_up_to', 'blows_up_at', 'eta_max', 'sharpness_reached', 'too_slow'],
         rows: results.flatMap((r) => r.thresholds.map((s, i) => [r.name, i + 1, r.etaFlat[i], s.convLo, s.convHi, s.blowLo, s.blowHi, r.etaMax[i], r.reached[i], s.slow ? 1 : 0])),
       },
+      // The excess loss L − L* of the between-thresholds figure's runs over their last iterations.
+      'between-thresholds': betweenTail(results),
       between: {
         header: ['widths', 'instance', 'eta', 'position_in_gap', 'behaviour', 'excess_loss', 'sharpness_times_eta_over_2'],
         rows: results.flatMap((r) => r.gaps.map((g) => [r.name, g.instance + 1, g.eta, g.where, g.outcome.kind, g.outcome.excess, g.outcome.sharpnessRatio])),
       },
     },
-    figures: flatThresholdFigures(results, config),
+    figures: flatThresholdFigures(results, config, ctx.seed),
   };
 }

@@ -31,20 +31,45 @@ export const saxeModes: Experiment<SaxeModesConfig> = {
   defaults: { s: [3, 2, 1.5, 1, 0.5], samples: 100, depths: [2, 3, 4], scales: [0.05, 0.15], etaFactor: 0.2, randomRuns: 5, etaSweep: [1, 0.5, 0.25] },
   quick: { s: [3, 2, 1.5, 1, 0.5], samples: 40, depths: [2, 3], scales: [0.15], etaFactor: 0.2, randomRuns: 1, etaSweep: [1, 0.5] },
   long: true,
+  // 2: every aligned start, and the figure's random start, drawn right after the data (the report's ▶ links).
+  version: 2,
   run: runSaxeModes,
 };
 
 /** One (depth, scale) setting: aligned run, its errors and learning steps; random runs' learning steps. */
 export interface SaxeSetting {
   n: number; scale: number; eta: number; steps: number;
+  /** Mode strengths and losses are recorded every `every` steps. */
+  every: number;
   aligned: ModeRun; recursion: number; flow: number;
   predicted: number[]; recursionSteps: number[]; alignedSteps: number[];
   random: { run: ModeRun; steps: number[] }[];
 }
 
+/** Step, the aligned run's loss and the first random run's, at the records of the figures' setting (empty cells past the aligned run's end). */
+function lossCurves(x: SaxeSetting | undefined): { header: string[]; rows: (number | string)[][] } {
+  const header = ['step', 'loss_aligned', 'loss_random'];
+  if (x === undefined) return { header, rows: [] };
+  const aligned = new Map(x.aligned.steps.map((k, i) => [k, x.aligned.loss[i]]));
+  const r = x.random[0]?.run;
+  const steps = [...new Set([...x.aligned.steps, ...(r?.steps ?? [])])].sort((a, b) => a - b);
+  const random = new Map(r?.steps.map((k, i) => [k, r.loss[i]]) ?? []);
+  return { header, rows: steps.map((k) => [k, aligned.get(k) ?? '', random.get(k) ?? '']) };
+}
+
+/** The setting the figures draw: N = 3 (else the first depth) at the first scale. */
+export function figureSetting(depths: readonly number[], scales: readonly number[]): { n: number; scale: number } {
+  return { n: depths.includes(3) ? 3 : depths[0], scale: scales[0] };
+}
+
 function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): ExperimentResult {
   const rng = new Rng(ctx.seed);
   const stats = saxeData(config.s, config.samples, rng);
+  // A fresh generator at the seed, just past the data: where `dln train --data saxe` (and the
+  // playground) draw W(0). Every aligned start comes from one (its hidden bases do not change the
+  // mode dynamics), and so does the figure's random start; the other random starts continue rng.
+  const afterData = (): Rng => { const r = new Rng(ctx.seed); saxeData(config.s, config.samples, r); return r; };
+  const shown = figureSetting(config.depths, config.scales);
   const d = config.s.length, s = config.s;
   const settings: SaxeSetting[] = [];
   const sweep: { n: number; eta: number; flow: number }[] = [];
@@ -57,14 +82,15 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
       checkStop(ctx, 'saxe-modes');
       const steps = stepsFor(s, scale, n, eta), every = Math.max(1, Math.floor(steps / 1500));
       longest = Math.max(longest, steps);
-      const aligned = runModes(stats, initAligned(dims, stats.syx, rng, scale), eta, steps, every);
+      const aligned = runModes(stats, initAligned(dims, stats.syx, afterData(), scale), eta, steps, every);
       const err = modeErrors(aligned, s, scale, n, eta);
-      const random = Array.from({ length: config.randomRuns }, () => {
-        const run = runModes(stats, initGaussian(dims, rng, scale / Math.sqrt(d)), eta, Math.ceil(steps * 4), every);
+      const random = Array.from({ length: config.randomRuns }, (_, k) => {
+        const from = k === 0 && n === shown.n && scale === shown.scale ? afterData() : rng;
+        const run = runModes(stats, initGaussian(dims, from, scale / Math.sqrt(d)), eta, Math.ceil(steps * 4), every);
         return { run, steps: s.map((si, i) => learningStep(run, i, si)) };
       });
       settings.push({
-        n, scale, eta, steps, aligned, recursion: err.recursion, flow: err.flow,
+        n, scale, eta, steps, every, aligned, recursion: err.recursion, flow: err.flow,
         predicted: s.map((si) => saxeLearningTime(scale ** n, si, n) / eta),
         recursionSteps: s.map((si) => saxeGdLearningStep(scale, si, n, eta, 10 * steps) ?? Number.NaN),
         alignedSteps: s.map((si, i) => learningStep(aligned, i, si)), random,
@@ -74,7 +100,7 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
     // O(η): GD's learning times (recorded every step) against the flow's t_half, from the largest scale.
     for (const m of config.etaSweep) {
       const e = eta * m, a0 = config.scales[config.scales.length - 1], steps = stepsFor(s, a0, n, e);
-      const run = runModes(stats, initAligned(dims, stats.syx, rng, a0), e, steps, 1);
+      const run = runModes(stats, initAligned(dims, stats.syx, afterData(), a0), e, steps, 1);
       sweep.push({ n, eta: e, flow: Math.max(...s.map((si, i) => { const t = saxeLearningTime(a0 ** n, si, n); return Math.abs(learningStep(run, i, si) * e - t) / t; })) });
     }
     report(ctx, ++done / (total + config.depths.length));
@@ -118,8 +144,10 @@ function runSaxeModes(config: SaxeModesConfig, ctx: ExperimentContext): Experime
         header: ['depth', 'scale', 'eta', 'mode', 's', 'predicted_steps', 'recursion_steps', 'aligned_steps', ...Array.from({ length: config.randomRuns }, (_, k) => `random${k + 1}_steps`)],
         rows: settings.flatMap((x) => s.map((si, i) => [x.n, x.scale, x.eta, i + 1, si, x.predicted[i], x.recursionSteps[i], x.alignedSteps[i], ...x.random.map((r) => r.steps[i])])),
       },
+      // The figures' runs (the setting they draw), the losses their ▶ links reproduce.
+      'loss-curves': lossCurves(settings.find((x) => x.n === shown.n && x.scale === shown.scale)),
       flow_error: { header: ['depth', 'eta', 'max_relative_learning_time_gap_to_flow'], rows: sweep.map((p) => [p.n, p.eta, p.flow]) },
     },
-    figures: saxeFigures(settings, sweep, s),
+    figures: saxeFigures(settings, sweep, s, { ...shown, seed: ctx.seed, samples: config.samples }),
   };
 }

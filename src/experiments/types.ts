@@ -47,7 +47,7 @@ export interface FigureRun {
   curve: string;
   dims: number[];
   data:
-    | { name: 'report-sec4' | 'report-sec5' | 'nrt' | 'amg-escape' | 'ln-pgd'; m?: number }
+    | { name: 'report-sec4' | 'report-sec5' | 'nrt' | 'amg-escape' | 'ln-pgd' | 'saxe'; m?: number }
     | { name: 'cars' | 'penguins' }
     | { name: 'mnist'; pca: number; train: number; center: boolean };
   /**
@@ -56,6 +56,7 @@ export interface FigureRun {
    */
   init:
     | { kind: 'gaussian'; std: number } | { kind: 'balanced'; scale: number } | { kind: 'orthogonal'; scale: number }
+    | { kind: 'aligned'; scale: number }
     | { kind: 'zero' }
     | { kind: 'critical'; subset: number[]; strict: boolean; perturb: number; relative: boolean };
   /**

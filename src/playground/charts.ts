@@ -58,7 +58,7 @@ function drawRefs(u: uPlot, refs: RefLine[], log: boolean): void {
 
 /** Ticks of a log axis: powers of ten, at most about six of them. */
 function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
-  // An axis whose data are not yet drawable (all zero or NaN: the gradient at the origin) can have an infinite range.
+  // An infinite end (an axis with nothing drawable yet, or a record that overflowed) would make the loop below endless.
   if (!(min > 0 && max > min && Number.isFinite(max))) return [];
   const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
   const step = Math.max(1, Math.ceil((hi - lo + 1) / 6));

@@ -20,6 +20,8 @@ export type InitConfig =
   | { kind: 'gaussian'; std: number }
   | { kind: 'balanced'; scale: number }
   | { kind: 'orthogonal'; scale: number }
+  /** Saxe et al.'s aligned balanced start along Σ_YX's singular vectors (THEORY §14.2). */
+  | { kind: 'aligned'; scale: number }
   | { kind: 'zero' }
   | { kind: 'upload' }
   /** perturb is the std of every entry, or with relative the per-layer std perturb·‖W_h‖_F/√(d_h d_{h−1}) of the experiments (THEORY §8.2). */
@@ -63,7 +65,7 @@ export const MAX_WIDTH = 64;
 
 const OPTIMIZERS = ['gd', 'power', 'flow', 'pgd'] as const;
 const ETA_MODES = ['value', 'bound', 'sharpness'] as const;
-const INITS = ['gaussian', 'balanced', 'orthogonal', 'zero', 'upload', 'critical'] as const;
+const INITS = ['gaussian', 'balanced', 'orthogonal', 'aligned', 'zero', 'upload', 'critical'] as const;
 
 function num(params: URLSearchParams, key: string, fallback: number, ok: (v: number) => boolean, need: string): number {
   const text = params.get(key);
@@ -132,7 +134,7 @@ export function configFromParams(params: URLSearchParams): PlaygroundConfig {
   }
   const kind = pick(params, 'init', INITS, 'gaussian');
   const init: InitConfig = kind === 'gaussian' ? { kind, std: num(params, 'std', 0.05, nonNegative, 'a finite number ≥ 0') }
-    : kind === 'balanced' || kind === 'orthogonal' ? { kind, scale: num(params, 'scale', 1, Number.isFinite, 'a finite number') }
+    : kind === 'balanced' || kind === 'orthogonal' || kind === 'aligned' ? { kind, scale: num(params, 'scale', 1, Number.isFinite, 'a finite number') }
       : kind === 'critical' ? {
         kind, subset: parseSubset(params.get('subset') ?? '1'), strict: params.get('strict') !== '0',
         perturb: num(params, 'perturb', 1e-3, nonNegative, 'a finite number ≥ 0'),
@@ -172,7 +174,7 @@ export function configToParams(cfg: PlaygroundConfig): URLSearchParams {
   }
   p.set('init', cfg.init.kind);
   if (cfg.init.kind === 'gaussian') p.set('std', String(cfg.init.std));
-  if (cfg.init.kind === 'balanced' || cfg.init.kind === 'orthogonal') p.set('scale', String(cfg.init.scale));
+  if (cfg.init.kind === 'balanced' || cfg.init.kind === 'orthogonal' || cfg.init.kind === 'aligned') p.set('scale', String(cfg.init.scale));
   if (cfg.init.kind === 'critical') {
     p.set('subset', cfg.init.subset.join(','));
     p.set('strict', cfg.init.strict ? '1' : '0');

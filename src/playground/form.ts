@@ -31,7 +31,7 @@ export function fillForm(form: HTMLFormElement, cfg: PlaygroundConfig): void {
   for (const k of ['m', 'dx', 'dy', 'rank']) set(k, p.get(k) ?? '');
   set('init', cfg.init.kind);
   set('std', cfg.init.kind === 'gaussian' ? String(cfg.init.std) : '0.05');
-  set('scale', cfg.init.kind === 'balanced' || cfg.init.kind === 'orthogonal' ? String(cfg.init.scale) : '1');
+  set('scale', cfg.init.kind === 'balanced' || cfg.init.kind === 'orthogonal' || cfg.init.kind === 'aligned' ? String(cfg.init.scale) : '1');
   set('subset', cfg.init.kind === 'critical' ? cfg.init.subset.join(',') : '1');
   set('strict', cfg.init.kind === 'critical' && !cfg.init.strict ? '0' : '1');
   set('perturb', cfg.init.kind === 'critical' ? String(cfg.init.perturb) : '0.001');
@@ -52,13 +52,13 @@ export function readForm(form: HTMLFormElement): PlaygroundConfig {
   const p = new URLSearchParams();
   p.set('dims', get('dims'));
   p.set('data', get('data'));
-  if (get('data') === 'report-sec4' || get('data') === 'nrt') if (get('m') !== '') p.set('m', get('m'));
+  if (get('data') === 'report-sec4' || get('data') === 'nrt' || get('data') === 'saxe') if (get('m') !== '') p.set('m', get('m'));
   if (get('data') === 'nrt') for (const k of ['dx', 'dy', 'rank']) if (get(k) !== '') p.set(k, get(k));
   if (get('data') === 'mnist') for (const k of ['pca', 'train', 'center']) p.set(k, get(k));
   const init = get('init');
   p.set('init', init);
   if (init === 'gaussian') p.set('std', get('std'));
-  if (init === 'balanced' || init === 'orthogonal') p.set('scale', get('scale'));
+  if (init === 'balanced' || init === 'orthogonal' || init === 'aligned') p.set('scale', get('scale'));
   if (init === 'critical') { p.set('subset', get('subset')); p.set('strict', get('strict')); p.set('perturb', get('perturb')); p.set('perturbRel', get('perturbRel')); }
   const opt = get('opt');
   p.set('opt', opt);

@@ -6,7 +6,7 @@ import {
   type Dataset, type InitSpec, type Stats, assertFitsData, initialize, maxRank, parameterCount, sharpness, statsFromData,
 } from '../model/index.ts';
 import {
-  builtinData, checkPair, decodeWeights, loadRealData, matrixFromBytes, matrixFromSamples, nrt, reportSec4,
+  builtinData, checkPair, decodeWeights, loadRealData, matrixFromBytes, matrixFromSamples, nrt, reportSec4, saxe,
 } from '../data/index.ts';
 import { type CriticalLadder, bestRankR, buildCriticalPoint, criticalLadder, criticalValues } from '../landscape/index.ts';
 import { boundData, nrtBound } from '../theory/index.ts';
@@ -111,7 +111,8 @@ function drawData(cfg: PlaygroundConfig, rng: Rng, uploads: Uploads): { dataset:
   if (d.kind === 'real') throw new Error('drawData: real data come from realDataset');
   const g = d.name === 'report-sec4' && d.m !== undefined ? reportSec4(rng, d.m)
     : d.name === 'nrt' && (d.m ?? d.dx ?? d.dy ?? d.rank) !== undefined ? nrt(rng, { m: d.m, dx: d.dx, dy: d.dy, rank: d.rank })
-      : builtinData[d.name](rng);
+      : d.name === 'saxe' && d.m !== undefined ? saxe(rng, { m: d.m })
+        : builtinData[d.name](rng);
   return { dataset: g, describe: g.describe };
 }
 
@@ -134,7 +135,8 @@ function initialWeights(cfg: PlaygroundConfig, stats: Stats, rng: Rng, uploads: 
     }
     return { w0, spec: null };
   }
-  return { w0: initialize(cfg.dims, init, rng), spec: init };
+  // The aligned start reads Σ_YX: the statistics' own, as saxe-modes starts from them.
+  return { w0: initialize(cfg.dims, init, rng, stats.syx), spec: init };
 }
 
 /** Theorem 2.4's bound as `dln bound` computes it: ‖Y‖ exact, from the data set itself. */

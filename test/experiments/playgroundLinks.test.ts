@@ -15,6 +15,9 @@ import { nrtConstantSteps } from '../../src/experiments/nrt-constant-steps.ts';
 import { amgEscape } from '../../src/experiments/amg-escape.ts';
 import { mnistDepth } from '../../src/experiments/mnist-depth.ts';
 import { nrtDecreasingSteps } from '../../src/experiments/nrt-decreasing-steps.ts';
+import { saxeModes } from '../../src/experiments/saxe-modes.ts';
+import { flatMinimaThreshold } from '../../src/experiments/flat-minima-threshold.ts';
+import { globalMinimum } from '../../src/theory/index.ts';
 import type { FigureRun } from '../../src/experiments/types.ts';
 import type { Experiment, ExperimentResult } from '../../src/experiments/types.ts';
 import { packageRealData } from '../../src/node/realDataFiles.ts';
@@ -126,14 +129,20 @@ test('strict-vs-nonstrict: the escape curves link the perturbed strict critical 
   assert.ok(last.loss < 0.5 * (want.get(0) as number));
 });
 
-test('edge-of-stability: the first setting\'s figure links its first step size, ending at the experiment\'s final loss bit for bit', async () => {
-  const { result, run, last } = await replay(edgeOfStability as unknown as Experiment<object>, 'eos-N2-std0p1');
+test('edge-of-stability: every setting\'s figure links its first step size (W(0) right after the data), ending at the experiment\'s final loss bit for bit', async () => {
+  const e = edgeOfStability as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1 });
+  const linked = result.figures.filter((f) => f.run !== undefined);
+  assert.deepEqual(linked.map((f) => f.name), ['eos-N2-std0p1', 'eos-N2-std0p3', 'eos-N3-std0p1', 'eos-N3-std0p3']);
   const t = result.tables.runs, h = (n: string) => t.header.indexOf(n);
-  const row = t.rows.find((r) => r[h('N')] === run.dims.length - 1 && r[h('init_std')] === (run.init as { std: number }).std && Object.is(r[h('eta')], run.eta));
-  assert.ok(row !== undefined, 'the run\'s row');
-  assert.equal(last.step, row[h('steps')]);
-  assert.ok(Object.is(last.loss, row[h('loss_final')]), `final loss: playground ${last.loss}, experiment ${String(row[h('loss_final')])}`);
-  assert.equal(result.figures.filter((f) => f.run !== undefined).length, 1, 'only the first setting starts from a fresh generator\'s first W(0)');
+  for (const f of linked) {
+    const { run, last } = await replay(e, f.name, result);
+    const row = t.rows.find((r) => r[h('N')] === run.dims.length - 1 && r[h('init_std')] === (run.init as { std: number }).std && Object.is(r[h('eta')], run.eta));
+    assert.ok(row !== undefined, `${f.name}: the run's row`);
+    assert.equal(row[h('c')], 1.5, `${f.name}: the first step size`);
+    assert.equal(last.step, row[h('steps')]);
+    assert.ok(Object.is(last.loss, row[h('loss_final')]), `${f.name}: final loss: playground ${last.loss}, experiment ${String(row[h('loss_final')])}`);
+  }
 });
 
 test('invariant-drift: the drift figure links depth 2 at its smallest step, ending at the experiment\'s loss and drift at time T bit for bit', async () => {
@@ -203,4 +212,40 @@ test('mnist-depth: the loss figure links the 50-16-10 network on the playground\
   const want = new Map(t.rows.filter((r) => r[h('widths')] === run.curve).map((r) => [r[h('iteration')] as number, r[h('train_loss')] as number]));
   sameLosses('mnist-depth', page, want, 8);
   assert.ok(Object.is(page.get(run.steps), want.get(run.steps)), 'the final loss');
+});
+
+test('saxe-modes: the aligned-modes and random-start figures link N = 3 on the playground\'s saxe data (aligned, then Gaussian std a₀/√5), with the experiment\'s losses bit for bit', async () => {
+  const e = saxeModes as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1 });
+  assert.deepEqual(result.figures.filter((f) => f.run !== undefined).map((f) => f.name), ['aligned-modes', 'random-start']);
+  for (const [figure, col, init] of [['aligned-modes', 'loss_aligned', 'aligned'], ['random-start', 'loss_random', 'gaussian']] as const) {
+    const { run, page, last } = await replay(e, figure, result);
+    assert.deepEqual([run.dims, run.data, run.init.kind], [[5, 5, 5, 5], { name: 'saxe', m: 40 }, init]);
+    const want = column(result, 'loss-curves', col);
+    sameLosses(`saxe-modes ${figure}`, page, want, 1000);
+    assert.equal(last.step, run.steps);
+    assert.ok(Object.is(last.loss, want.get(run.steps)), `${figure}: the final loss`);
+  }
+  // The aligned run learns every mode within its horizon: its loss falls by orders of magnitude.
+  const aligned = column(result, 'loss-curves', 'loss_aligned');
+  assert.ok((aligned.get(0) as number) > 100 * Math.max(...[...aligned.values()].slice(-5)));
+});
+
+test('flat-minima-threshold: the between-thresholds figure links its first step on the first instance (report-sec5, 5-5-5), with the experiment\'s excess losses L − L* bit for bit to the last iteration', async () => {
+  const e = flatMinimaThreshold as unknown as Experiment<object>;
+  const result = await e.run(e.quick, { quick: true, seed: 1 });
+  const fig = result.figures.find((f) => f.name === 'between-thresholds');
+  assert.ok(fig?.run, 'the figure carries its run');
+  const run = fig.run;
+  assert.deepEqual([run.dims, run.data, run.recordEvery], [[5, 5, 5], { name: 'report-sec5' }, 1]);
+  const cfg = configFromParams(new URLSearchParams(playgroundQuery(run)));
+  assert.deepEqual(cfg, playgroundConfig(run));
+  const setup = createSetup(cfg), s = createSession(cfg, setup);
+  advance(s, cfg.steps);
+  const minLoss = globalMinimum(setup.stats, run.dims).loss;
+  const page = new Map(s.trajectory.map((r) => [r.step, r.loss - minLoss]));
+  const want = column(result, 'between-thresholds', `excess_eta_${(run.eta as number).toPrecision(4)}`);
+  sameLosses('flat-minima-threshold', page, want, 50);
+  assert.ok(Object.is(page.get(s.step), want.get(s.step)), `the last iteration (${s.step})`);
+  assert.equal(Math.max(...want.keys()), s.step);
 });

@@ -162,6 +162,22 @@ describe('the playground page in Chromium: perturbed GD, real data, the status l
     }
   });
 
+  test('Saxe\'s data with the aligned start from the menus give the bits of dln train --data saxe --init aligned, and the export names both again', async () => {
+    const page = await open('?dims=5,5,5,5&data=saxe&init=aligned&scale=0.15&opt=gd&etaMode=value&eta=0.01&seed=3&steps=5000&every=10');
+    assert.deepEqual([await page.inputValue('#data'), await page.inputValue('#init'), await page.inputValue('#scale')], ['saxe', 'aligned', '0.15']);
+    const p = await runSteps(page, 400);
+    const out = join(dir, 'cli-saxe');
+    const r = await dln(['--backend', 'wasm', 'train', '--data', 'saxe', '--dims', '5,5,5,5', '--init', 'aligned', '--init-scale', '0.15', '--lr', '0.01', '--seed', '3', '--steps', '400', '--record-every', '10', '--out', out, '--json', '--no-progress'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(liveHex(p), hex(decodeWeights(readFileSync(join(out, 'weights.npz')))), 'the page\'s weights are dln train\'s');
+    const run = await exportRun(page, 'export-saxe');
+    const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { settings: { data: { kind: string; name: string }; init: { kind: string; scale: number } } };
+    assert.deepEqual([config.settings.data, config.settings.init], [{ kind: 'builtin', name: 'saxe', seed: 3 }, { kind: 'aligned', scale: 0.15 }]);
+    const again = await dln(['train', '--config', 'config.json', '--out', 'again', '--json', '--no-progress'], run);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(hex(decodeWeights(readFileSync(join(run, 'again', 'weights.npz')))), liveHex(p), 'dln train --config replays the export');
+  });
+
   test('choosing a real data set in the menu sets the widths\' ends, and the run starts on it', async () => {
     const page = await open('');
     const setups = (await probe(page)).setups;

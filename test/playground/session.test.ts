@@ -13,7 +13,7 @@ import { type Mat, matmul, singularValues, zeros } from '../../src/linalg/index.
 
 /** W_N ⋯ W_1. */
 const productOf = (w: readonly Mat[]): Mat => w.slice(1).reduce((p, wj) => matmul(zeros(wj.rows, p.cols), wj, p), w[0]);
-import { builtinData } from '../../src/data/index.ts';
+import { builtinData, generateData } from '../../src/data/index.ts';
 import { gradientFlow, pgd, trainGD } from '../../src/optim/index.ts';
 import { decodeWeights } from '../../src/data/npz.ts';
 import { exportFiles } from '../../src/playground/exportRun.ts';
@@ -263,4 +263,27 @@ test('the status line places the loss as dln train does: the global minimum and 
   assert.equal(stateText(false, 'max-steps', near, { lossInit: 10, loss: 0.1 + 9e-6 }), 'stopped: converged');
   assert.equal(stateText(false, 'max-steps', near, { lossInit: 10, loss: 0.1 + 2e-5 }), 'stopped: max-steps');
   assert.equal(stateText(false, 'max-steps', near), 'stopped: max-steps');
+});
+
+test('saxe data with the aligned start: the URL keeps it, W(0) is `dln train --data saxe --init aligned`\'s to the bit, and the product is a₀^N U_kV_kᵀ of Σ_YX', () => {
+  const cfg = configFromParams(new URLSearchParams('dims=5,5,5,5&data=saxe&m=30&init=aligned&scale=0.3&seed=7'));
+  assert.deepEqual([cfg.data, cfg.init], [{ kind: 'builtin', name: 'saxe', m: 30 }, { kind: 'aligned', scale: 0.3 }]);
+  assert.deepEqual(configFromParams(configToParams(cfg)), cfg);
+  const setup = createSetup(cfg);
+  assert.equal(setup.dataset.x.cols, 30);
+  const rng = new Rng(7), data = generateData('saxe', rng, { samples: 30 });
+  const w = initialize(cfg.dims, { kind: 'aligned', scale: 0.3 }, rng, statsFromData(data).syx);
+  w.forEach((wj, j) => assert.equal(bits(setup.w0[j].data), bits(wj.data), `W${j + 1}`));
+  // P = 0.027·UVᵀ: PᵀP = 0.027²·I, and Σ_YXᵀP = 0.027·V diag(s) Vᵀ is symmetric with trace 0.027·Σs.
+  const p = productOf(setup.w0), syx = setup.stats.syx;
+  const tn = (a: Mat, b: Mat): Mat => { const out = zeros(a.cols, b.cols); for (let i = 0; i < a.cols; i++) for (let j = 0; j < b.cols; j++) for (let k = 0; k < a.rows; k++) out.data[i * b.cols + j] += a.data[k * a.cols + i] * b.data[k * b.cols + j]; return out; };
+  const ptp = tn(p, p), sp = tn(syx, p), c = 0.3 ** 3;
+  for (let i = 0; i < 5; i++) {
+    for (let j = 0; j < 5; j++) {
+      assert.ok(Math.abs(ptp.data[i * 5 + j] - (i === j ? c * c : 0)) < 1e-14, `PᵀP[${i}][${j}]`);
+      assert.ok(Math.abs(sp.data[i * 5 + j] - sp.data[j * 5 + i]) < 1e-12, `Σ_YXᵀP symmetric at ${i},${j}`);
+    }
+  }
+  assert.ok(Math.abs([0, 1, 2, 3, 4].reduce((t, i) => t + sp.data[i * 6], 0) - c * 8) < 1e-12);
+  assert.throws(() => configFromParams(new URLSearchParams('init=aligned&scale=x')), { name: 'InputError', message: "scale must be a finite number, got 'x'" });
 });

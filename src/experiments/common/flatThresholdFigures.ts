@@ -1,5 +1,5 @@
 import { histogram, lineChart } from '../../plot/chartSpecs.ts';
-import type { Figure } from '../types.ts';
+import type { Figure, FigureRun } from '../types.ts';
 import type { Thresholds } from './thresholdBisection.ts';
 import type { GapOutcome } from './gapBehaviour.ts';
 
@@ -30,8 +30,17 @@ function medianOf(v: number[]): number {
   return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)];
 }
 
-/** The figures of flat-minima-threshold: ratio histograms, thresholds against 2/λ_flat, one instance's runs between the thresholds. */
-export function flatThresholdFigures(results: readonly PatternResult[], config: { instances: number; iterations: number }): Figure[] {
+/** The instance the between-thresholds figure draws: the first with all three steps in its gap, and those runs. */
+export function betweenExample(results: readonly PatternResult[]): { r: PatternResult; instance: number; runs: PatternResult['gaps'] } | undefined {
+  const example = results.flatMap((r) => r.gaps.map((g) => ({ r, g }))).filter(({ r, g }) => r.gaps.filter((h) => h.instance === g.instance).length === 3)[0];
+  return example === undefined ? undefined : { r: example.r, instance: example.g.instance, runs: example.r.gaps.filter((h) => h.instance === example.g.instance) };
+}
+
+/** The iterations the between-thresholds figure draws: the last 60 of each run. */
+export const BETWEEN_TAIL = 60;
+
+/** The figures of flat-minima-threshold: ratio histograms, thresholds against 2/λ_flat, one instance's runs between the thresholds. (its first run linked when it is the first draw after `seed`). */
+export function flatThresholdFigures(results: readonly PatternResult[], config: { instances: number; iterations: number; initStd: number }, seed: number): Figure[] {
   const conv = results.map((r) => ({ name: r.name, values: r.thresholds.map((s, i) => (s.slow ? Number.NaN : s.convLo / r.etaFlat[i])) }));
   const blow = results.map((r) => ({ name: r.name, values: r.thresholds.map((s, i) => s.blowHi / r.etaFlat[i]) }));
   const slow = results.reduce((n, r) => n + r.thresholds.filter((t) => t.slow).length, 0);
@@ -63,20 +72,25 @@ export function flatThresholdFigures(results: readonly PatternResult[], config: 
     { name: 'threshold-ratios', caption: 'The largest converging step and the first blow-up step of every instance, divided by its 2/λ_flat (per-pattern medians in the comparison table).', spec: ratios },
     { name: 'thresholds-vs-prediction', caption: 'Per instance, the thresholds against 2/λ_flat (log–log), with the step guaranteed by Theorem 2.4 for contrast.', spec: scatter },
   ];
-  const example = results.flatMap((r) => r.gaps.map((g) => ({ r, g }))).filter(({ r, g }) => r.gaps.filter((h) => h.instance === g.instance).length === 3)[0];
+  const example = betweenExample(results);
   if (example !== undefined) {
-    const { r } = example;
-    const runs = r.gaps.filter((h) => h.instance === example.g.instance);
-    const s = r.thresholds[example.g.instance];
+    const { r, runs } = example;
+    const s = r.thresholds[example.instance];
+    // Only the first pattern's first instance is the first draw after the seed (report-sec5's data, then W(0)), as the playground draws it.
+    const run: FigureRun | undefined = r === results[0] && example.instance === 0 ? {
+      curve: `η = ${runs[0].eta.toPrecision(4)}`, dims: r.dims, data: { name: 'report-sec5' }, init: { kind: 'gaussian', std: config.initStd },
+      eta: runs[0].eta, seed, steps: config.iterations, recordEvery: 1,
+    } : undefined;
     figures.push({
+      ...(run !== undefined ? { run } : {}),
       name: 'between-thresholds',
       caption: `One ${r.name} instance run at three steps between the convergence threshold (${s.convLo.toPrecision(4)}) and the blow-up threshold (${s.blowHi.toPrecision(4)}): the excess loss L − L* over the last 60 of ${config.iterations} iterations.`,
       spec: lineChart({
-        title: `GD between non-convergence and blow-up (${r.name}, instance ${example.g.instance + 1})`,
-        subtitle: [`2/λ_flat = ${r.etaFlat[example.g.instance].toPrecision(4)}; the last 60 iterations: the runs neither converge nor diverge`],
+        title: `GD between non-convergence and blow-up (${r.name}, instance ${example.instance + 1})`,
+        subtitle: [`2/λ_flat = ${r.etaFlat[example.instance].toPrecision(4)}; the last 60 iterations: the runs neither converge nor diverge`],
         xLabel: 'iteration', yLabel: 'L − L* (log scale)', logY: true, legendTitle: 'step',
         series: runs.map((h) => {
-          const tail = h.outcome.trace.slice(-60), first = h.outcome.trace.length - tail.length;
+          const tail = h.outcome.trace.slice(-BETWEEN_TAIL), first = h.outcome.trace.length - tail.length;
           return { name: `η = ${h.eta.toPrecision(4)}: ${h.outcome.kind}`, x: tail.map((_, k) => first + k), y: tail, mark: 'linepoint' as const };
         }),
       }),

@@ -1,11 +1,24 @@
 import { lineChart, scatterChart, SERIES_COLORS } from '../../plot/chartSpecs.ts';
 import { saxeFlowValue } from '../../theory/index.ts';
-import type { Figure } from '../types.ts';
+import { saxeSingularValues } from '../../data/index.ts';
+import type { Figure, FigureRun } from '../types.ts';
 import type { SaxeSetting } from '../saxe-modes.ts';
 
-/** The figures of saxe-modes: aligned trajectories with the flow's closed form, the O(η) gap, learning times, one random-init run. */
-export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { n: number; eta: number; flow: number }[], s: readonly number[]): Figure[] {
-  const pick = settings.find((x) => x.n === 3) ?? settings[0];
+/**
+ * The figures of saxe-modes: aligned trajectories with the flow's closed form, the O(η) gap, learning
+ * times, one random-init run; those of the setting `shown` draws carry their run (the playground's
+ * saxe data, which has the default singular values) when its starts were drawn right after the data.
+ */
+export function saxeFigures(
+  settings: readonly SaxeSetting[], sweep: readonly { n: number; eta: number; flow: number }[], s: readonly number[],
+  shown: { n: number; scale: number; seed: number; samples: number },
+): Figure[] {
+  const pick = settings.find((x) => x.n === shown.n && x.scale === shown.scale) ?? settings[0];
+  const linkable = pick.n === shown.n && pick.scale === shown.scale && s.length === saxeSingularValues.length && s.every((v, i) => v === saxeSingularValues[i]);
+  const dims = Array.from({ length: pick.n + 1 }, () => s.length);
+  const figureRun = (curve: string, init: FigureRun['init'], steps: number): FigureRun | undefined => (linkable
+    ? { curve, dims, data: { name: 'saxe', m: shown.samples }, init, eta: pick.eta, seed: shown.seed, steps, recordEvery: pick.every }
+    : undefined);
   const t = pick.aligned.steps.map((k) => k * pick.eta);
   const tf = Array.from({ length: 301 }, (_, k) => (k / 300) * t[t.length - 1]);
   const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length];
@@ -39,13 +52,14 @@ export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { 
     ],
   });
   const figures: Figure[] = [
-    { name: 'aligned-modes', caption: "Product singular values of dln's GD from the aligned balanced start, against the flow's closed form: sigmoidal transitions, stronger modes first.", spec: traj },
+    withRun({ name: 'aligned-modes', caption: "Product singular values of dln's GD from the aligned balanced start, against the flow's closed form: sigmoidal transitions, stronger modes first.", spec: traj },
+      figureRun('aligned', { kind: 'aligned', scale: pick.scale }, pick.steps)),
     { name: 'flow-gap', caption: "The relative gap between GD's learning times and the closed-form flow's shrinks linearly with the step size.", spec: err },
     { name: 'learning-times', caption: 'Learning step of every mode: aligned starts sit on the prediction, random small starts scatter around it.', spec: times },
   ];
   const r = pick.random[0];
   if (r !== undefined) {
-    figures.push({
+    figures.push(withRun({
       name: 'random-start',
       caption: `A random small start (N = ${pick.n}): the modes still rise one after the other, near the aligned predictions (dashed).`,
       spec: lineChart({
@@ -55,7 +69,11 @@ export function saxeFigures(settings: readonly SaxeSetting[], sweep: readonly { 
         series: s.map((si, i) => ({ name: `s = ${si}`, x: r.run.steps, y: r.run.sigma.map((v) => v[i] / si), color: color(i) })),
         vlines: s.map((si, i) => ({ x: pick.predicted[i], label: `s=${si}`, color: color(i) })),
       }),
-    });
+    }, figureRun('random', { kind: 'gaussian', std: pick.scale / Math.sqrt(s.length) }, r.run.steps[r.run.steps.length - 1])));
   }
   return figures;
+}
+
+function withRun(f: Figure, run: FigureRun | undefined): Figure {
+  return run === undefined ? f : { ...f, run };
 }

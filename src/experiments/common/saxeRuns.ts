@@ -1,21 +1,16 @@
-import { type Mat, type Rng, type SvdResult, zeros, matmul, matmulNT, randomNormal, haarOrthogonal, svd } from '../../linalg/index.ts';
+import { type Mat, type Rng, type SvdResult, zeros, matmul, svd } from '../../linalg/index.ts';
 import { type Stats, type Weights, statsFromData } from '../../model/index.ts';
-import { whitenInputs } from '../../data/index.ts';
+import { saxe } from '../../data/index.ts';
 import { constantSchedule, trainGD } from '../../optim/index.ts';
 import { saxeFlowValue, saxeGdMode, saxeLearningTime } from '../../theory/index.ts';
 
-/** Whitened data with Σ_YX = U diag(s) Vᵀ exactly (THEORY §14.1): X̃ = whitened Gaussian 5×m, Y = U diag(s) Vᵀ X̃. */
+/** Whitened data with Σ_YX = U diag(s) Vᵀ exactly (THEORY §14.1): the saxe generator's statistics. */
 export function saxeData(s: readonly number[], m: number, rng: Rng): Stats {
-  const d = s.length, x = whitenInputs({ x: randomNormal(d, m, rng, 1), y: zeros(d, m) }).x;
-  const u = haarOrthogonal(d, rng), v = haarOrthogonal(d, rng);
-  const us = zeros(d, d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) us.data[i * d + j] = u.data[i * d + j] * s[j];
-  const map = matmulNT(zeros(d, d), us, v);
-  return statsFromData({ x, y: matmul(zeros(d, m), map, x) });
+  return statsFromData(saxe(rng, { m, s }));
 }
 
-/** One GD run's mode strengths σ_i(k) = u_iᵀPv_i (Σ_YX = U diag(s) Vᵀ) at the recorded steps. */
-export interface ModeRun { steps: number[]; sigma: number[][] }
+/** One GD run's mode strengths σ_i(k) = u_iᵀPv_i (Σ_YX = U diag(s) Vᵀ) and losses at the recorded steps. */
+export interface ModeRun { steps: number[]; sigma: number[][]; loss: number[] }
 
 /** u_iᵀ(W_N⋯W_1)v_i for every mode i: the product's singular values when aligned, Saxe's mode strengths otherwise. */
 function modeStrengths(weights: readonly Mat[], f: SvdResult): number[] {
@@ -30,12 +25,12 @@ function modeStrengths(weights: readonly Mat[], f: SvdResult): number[] {
 
 /** GD from weights for `steps` steps at η, recording the mode strengths every `every` steps and at the end. */
 export function runModes(stats: Stats, weights: Weights, eta: number, steps: number, every: number): ModeRun {
-  const f = svd(stats.syx), out: ModeRun = { steps: [], sigma: [] };
+  const f = svd(stats.syx), out: ModeRun = { steps: [], sigma: [], loss: [] };
   const run = trainGD(stats, weights, {
     schedule: constantSchedule(eta), maxSteps: steps, recordEvery: steps,
-    onProgress: (k) => { if (k % every === 0) { out.steps.push(k); out.sigma.push(modeStrengths(weights, f)); } },
+    onProgress: (k, loss) => { if (k % every === 0) { out.steps.push(k); out.sigma.push(modeStrengths(weights, f)); out.loss.push(loss); } },
   });
-  if (out.steps[out.steps.length - 1] !== run.steps) { out.steps.push(run.steps); out.sigma.push(modeStrengths(run.weights, f)); }
+  if (out.steps[out.steps.length - 1] !== run.steps) { out.steps.push(run.steps); out.sigma.push(modeStrengths(run.weights, f)); out.loss.push(run.loss); }
   return out;
 }
 

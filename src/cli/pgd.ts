@@ -11,7 +11,7 @@ import { type DataFlags, addDataOptions, loadDataFromFlags } from './dataFlags.t
 import { integerAtLeast, nonNegativeNumber, parseNumber, positiveNumber } from './flagParsers.ts';
 import { type NetworkFlags, addNetworkOptions, initChoiceFromFlags, initialWeights } from './initFlags.ts';
 import { fmt, printResult, warn } from './printResult.ts';
-import { explanationJson, explanationLine } from '../landscape/index.ts';
+import { explanationJson, explanationLine, finalStatus } from '../landscape/index.ts';
 import { checkOutputFile } from './outputFile.ts';
 import { planFromConfig } from './trainConfig.ts';
 import { type CliContext, type CliIO, EXIT_INTERRUPTED } from './run.ts';
@@ -64,7 +64,8 @@ Examples:
   dln pgd --data ln-pgd --dims 2,2,2,2 --init zero --epsilon 1e-3 --json         (returns the origin)
   dln pgd --config run/config.json --out again.npz      (a playground export, bit for bit)
 
-JSON fields: status (returned, max-iterations, diverged or interrupted), iterations, perturbations, loss,
+JSON fields: status (returned, max-iterations, converged (its iterations used, with the gradient at rounding
+level or the loss test of dln train), diverged or interrupted), iterations, perturbations, loss,
 gradNorm, constants {d, beta, rho, epsilon, c, delta, deltaF, chi, eta, r, gThres, fThres, tThres,
 epsilonInRange}, dims, out, weights (W1..WN as nested arrays, rows of W_j).
 Progress goes to stderr (a bar on a terminal, plain lines otherwise; --no-progress silences it).
@@ -124,7 +125,9 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
     stopping: 'stopping after the current iteration and reporting the point reached',
   });
   if (outcome === null) return EXIT_INTERRUPTED;
-  const { result: r, lossOLS, explanation: x } = outcome;
+  const { result: r, lossOLS, explanation: x, lossInit } = outcome;
+  // Named as dln train and the playground name a run that used its iterations (finalStatus, THEORY §15.2).
+  const status = finalStatus(r.status, x, Number.isFinite(lossInit) ? { lossInit, loss: r.loss } : undefined);
   const k = r.constants;
   if (!k.epsilonInRange) {
     warn(io, [`ε = ${fmt(k.epsilon)} exceeds β²/ρ = ${fmt((k.beta * k.beta) / k.rho)}: Jin et al.'s guarantee (Theorem 3) does not apply`]);
@@ -132,13 +135,13 @@ async function pgdCommand(flags: PgdFlags, cmd: Command, io: CliIO): Promise<num
   const out = flags.out !== undefined ? resolve(flags.out) : undefined;
   if (out !== undefined) writeFileAtomic(out, encodeWeights(r.weights));
   const result = {
-    status: r.status, iterations: r.iterations, perturbations: r.perturbations, loss: r.loss, gradNorm: r.gradNorm,
+    status, iterations: r.iterations, perturbations: r.perturbations, loss: r.loss, gradNorm: r.gradNorm,
     ...(x !== null ? { criticalValue: explanationJson(x) } : {}),
     constants: k, dims, ...(out !== undefined ? { out } : {}),
     weights: r.weights.map((w) => Array.from({ length: w.rows }, (_, i) => Array.from(w.data.subarray(i * w.cols, (i + 1) * w.cols)))),
   };
   printResult(io, flags.json === true, result, () => [
-    `${r.status} after ${r.iterations} iterations and ${r.perturbations} perturbation${r.perturbations === 1 ? '' : 's'}`,
+    `${status} after ${r.iterations} iterations and ${r.perturbations} perturbation${r.perturbations === 1 ? '' : 's'}`,
     `  loss            ${fmt(r.loss)}   (best linear map: ${fmt(lossOLS)})`,
     `  gradient norm   ${fmt(r.gradNorm)}`,
     ...(x !== null ? [`  where           ${explanationLine(explanationJson(x))}`] : []),

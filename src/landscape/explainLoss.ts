@@ -120,14 +120,15 @@ export function lossConverged(loss: number, lossInit: number, lossMin: number, r
 
 /**
  * How a finished run is named (THEORY §15.2), the one rule of `dln train`, `dln sweep` and the
- * playground: a run that ran out of steps has converged when its gradient is at rounding level (no
+ * playground, for GD, the flow and PGD alike: a run that ran out of steps (max-steps, PGD's
+ * max-iterations) has converged when its gradient is at rounding level (no
  * step can improve it) or, given L(0), when its excess loss over the global minimum x.globalMinimum has
  * shrunk below rel·(L(0) − L*) (lossConverged); any other stop stands.
  */
 export function finalStatus<S extends string>(
   status: S, x: Pick<LossExplanation, 'gradientAtRounding' | 'globalMinimum'> | null, run?: { lossInit: number; loss: number; rel?: number },
 ): S | 'converged' {
-  if (status !== 'max-steps' || x === null) return status;
+  if ((status !== 'max-steps' && status !== 'max-iterations') || x === null) return status;
   if (x.gradientAtRounding) return 'converged';
   return run !== undefined && lossConverged(run.loss, run.lossInit, x.globalMinimum, run.rel) ? 'converged' : status;
 }

@@ -20,6 +20,8 @@ export interface PgdOutcome {
   lossOLS: number;
   /** Where the final loss sits among the critical values; null when it cannot be said. */
   explanation: LossExplanation | null;
+  /** L at iteration 0 as PGD's progress saw it (NaN for a run that did not start at 0): finalStatus's L(0). */
+  lossInit: number;
 }
 
 /**
@@ -42,11 +44,12 @@ export function pgdJob(input: PgdJobInput, job: JobContext): PgdOutcome {
     }
   }
   job.begin(input.options.maxIterations);
+  let lossInit = Number.NaN;
   const result = pgd(stats, input.weights, {
     ...input.options, beta, rho, rng: Rng.fromState(input.rngState),
-    onProgress: (t, loss) => job.progress(t, loss),
+    onProgress: (t, loss) => { if (t === 0) lossInit = loss; job.progress(t, loss); },
     shouldStop: () => job.shouldStop(),
   });
   job.progress(result.iterations, result.loss);
-  return { result, lossOLS: stats.lossOLS, explanation: explainFinal(result, stats, dimsOf(result.weights)) };
+  return { result, lossOLS: stats.lossOLS, explanation: explainFinal(result, stats, dimsOf(result.weights)), lossInit };
 }

@@ -70,6 +70,6 @@ export function whereText(x: LossExplanation, plateau: { value: number; steps: n
 export function stateText(running: boolean, status: string, x: LossExplanation | null, run?: { lossInit: number; loss: number }): string {
   if (running) return 'running';
   if (status === 'paused' || status === 'ready') return x?.gradientAtRounding === true ? 'paused (converged: the gradient is at rounding level)' : 'paused';
-  if ((status === 'max-iterations' && x?.gradientAtRounding === true) || finalStatus(status, x, run) === 'converged') return 'stopped: converged';
+  if (finalStatus(status, x, run) === 'converged') return 'stopped: converged';
   return `stopped: ${status}`;
 }

@@ -132,4 +132,17 @@ describe('dln pgd', () => {
     const w = decodeWeights(readFileSync(join(dir, 'cut.npz')));
     assert.deepEqual(w.map((m) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)))), p.weights);
   });
+  test('a run that uses its iterations is converged by dln train\'s rule (gradient at rounding level), and max-iterations otherwise', async () => {
+    const args = ['--data', 'ln-pgd', '--dims', '2,2,2', '--init', 'zero', '--epsilon', '1e-3', '--seed', '3', '--json', '--no-progress'];
+    const long = ok(await pgd([...args, '--max-iterations', '1500']));
+    // From the origin PGD escapes and reaches the global minimum L* = 0 well within 1500 iterations.
+    assert.equal(long.iterations, 1500);
+    assert.ok(long.loss < 1e-25 && long.gradNorm < 1e-12, `loss ${long.loss}, gradient ${long.gradNorm}`);
+    assert.equal(long.status, 'converged');
+    const short = ok(await pgd([...args, '--max-iterations', '20']));
+    assert.ok(short.loss > 0.6, `still near the origin: loss ${short.loss}`);
+    assert.equal(short.status, 'max-iterations');
+    const text = await pgd(args.filter((a) => a !== '--json').concat('--max-iterations', '1500'));
+    assert.match(text.stdout, /^converged after 1500 iterations and 1 perturbation\n/);
+  });
 });

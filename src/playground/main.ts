@@ -240,10 +240,10 @@ function start(): void {
     });
   };
   pick('xfile', 'x'); pick('yfile', 'y'); pick('wfile', 'weights');
-  $('runpause').addEventListener('click', () => {
+  runpause.addEventListener('click', () => {
     runAsked = runLabel() === 'Run';
     send({ type: runAsked ? 'run' : 'pause' });
-    $('runpause').textContent = runLabel();
+    runpause.textContent = runLabel();
   });
   $('step1').addEventListener('click', () => { send({ type: 'step', n: 1 }); });
   $('stepn').addEventListener('click', () => {

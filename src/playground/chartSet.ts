@@ -74,12 +74,13 @@ export function createCharts(parent: HTMLElement, info: SetupInfo, cfg: Playgrou
       const r = logRangeWithRefs(data.slice(1) as (number | null)[][], c.spec.refs?.() ?? []);
       if (r !== null) c.plot.setScale('y', { min: r[0], max: r[1] });
     } else {
-      // Constant or nearly constant data (all zero at the origin; λ_max = 1 and 1 + 1e-15 after a step)
-      // give uPlot a range too narrow to space ticks in (its tick loop never ends): such a chart gets a
-      // range around the value.
+      // Constant or nearly constant data (all zero at the origin; λ_max from 1 to 1 − 1.2e-9 over PGD's
+      // first steps) get from uPlot a range it rounds to a single value, where no line is drawn: such a
+      // chart gets a range around the value. (Its tick labels have four digits: a spread below 1e-6 of
+      // the value could not be labelled anyway.)
       let lo = Infinity, hi = -Infinity;
       for (let k = 1; k < data.length; k++) for (const v of data[k] as (number | null)[]) if (v !== null && Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
-      if (lo <= hi && hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi))) {
+      if (lo <= hi && hi - lo <= 1e-6 * Math.max(Math.abs(lo), Math.abs(hi))) {
         const pad = hi === 0 && lo === 0 ? 1 : Math.max(Math.abs(lo), Math.abs(hi)) * 0.1;
         c.plot.setScale('y', { min: lo - pad, max: hi + pad });
       }

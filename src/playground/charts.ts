@@ -1,5 +1,6 @@
 // Live line charts (uPlot on canvas) with labelled dashed reference lines drawn by a hook.
 import uPlot from 'uplot';
+import { decadeSplits, linearLabel, linearSplits, logLabel } from './ticks.ts';
 
 /** Okabe & Ito's palette: distinguishable with every common colour-vision deficiency. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
@@ -56,32 +57,9 @@ function drawRefs(u: uPlot, refs: RefLine[], log: boolean): void {
   ctx.restore();
 }
 
-/** Ticks of a log axis: powers of ten, at most about six of them. */
-function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
-  // An infinite end (an axis with nothing drawable yet, or a record that overflowed) would make the loop below endless.
-  if (!(min > 0 && max > min && Number.isFinite(max))) return [];
-  const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
-  const step = Math.max(1, Math.ceil((hi - lo + 1) / 6));
-  const out: number[] = [];
-  for (let e = lo; e <= hi; e += step) out.push(10 ** e);
-  if (out.length === 0) out.push(min, max);
-  return out;
-}
-
-/** A linear axis's tick: small and huge values in exponent form (uPlot's own labels round 1e-4 to 0). */
-function linearLabel(v: number | null): string {
-  if (v === null) return '';
-  const a = Math.abs(v);
-  if (v === 0) return '0';
-  if (a < 1e-3 || a >= 1e7) return v.toExponential(1).replace('e+', 'e');
-  return v.toLocaleString('en', { maximumSignificantDigits: 4 });
-}
-
-function logLabel(v: number | null): string {
-  if (v === null || !(v > 0)) return '';
-  const e = Math.log10(v);
-  return Math.abs(e - Math.round(e)) < 1e-9 && Math.abs(e) >= 3 ? `1e${Math.round(e)}` : String(Number(v.toPrecision(3)));
-}
+// uPlot's splits callbacks: every axis takes its ticks from ticks.ts, whose loops are bounded for any range.
+const logAxisSplits = (_u: uPlot, _axis: number, min: number, max: number): number[] => decadeSplits(min, max);
+const linearAxisSplits = (_u: uPlot, _axis: number, min: number, max: number, incr: number): number[] => linearSplits(min, max, incr);
 
 /** Creates a chart inside parent, sized to its box. */
 export function createChart(parent: HTMLElement, spec: ChartSpec): LiveChart {
@@ -105,10 +83,12 @@ export function createChart(parent: HTMLElement, spec: ChartSpec): LiveChart {
       ...(spec.bars === true ? { paths: uPlot.paths.bars?.({ size: [0.9, Infinity] }), fill: `${s.color}99` } : {}),
     }))],
     axes: [
-      { label: spec.x, labelSize: 16, size: 34, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif' },
+      { label: spec.x, labelSize: 16, size: 34, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif', splits: linearAxisSplits },
       {
         label: spec.y, labelSize: 16, size: 62, font: '12px system-ui, sans-serif', labelFont: '12px system-ui, sans-serif',
-        ...(spec.log ? { splits: decadeSplits, values: (_u: uPlot, v: (number | null)[]) => v.map(logLabel) } : { values: (_u: uPlot, v: (number | null)[]) => v.map(linearLabel) }),
+        // decadeSplits thins its ticks itself: uPlot's own filter of log ticks would thin them again (10 and 1e-8 alone over ten decades).
+        ...(spec.log ? { splits: logAxisSplits, filter: (_u: uPlot, v: number[]) => v, values: (_u: uPlot, v: (number | null)[]) => v.map(logLabel) }
+          : { splits: linearAxisSplits, values: (_u: uPlot, v: (number | null)[]) => v.map(linearLabel) }),
       },
     ],
     legend: { show: spec.series.length === 2, live: false },

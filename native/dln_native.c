@@ -246,6 +246,86 @@ static napi_value GemmR(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Element-wise kernels with the bits of dln's TypeScript loops (linalg/elementwise.ts): every
+ * operation is rounded on its own (the addon is built with -ffp-contract=off, so no multiply-add is
+ * fused) and sums keep the TypeScript order, so a result does not depend on the backend. Where the
+ * compiler and CPU allow, an AVX2 clone runs the same operations four lanes at a time. */
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
+#define DLN_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DLN_CLONES
+#endif
+
+/* w[i] = w[i] − eta·g[i] for i < n. */
+DLN_CLONES static void descend(double *restrict w, const double *restrict g, double eta, size_t n) {
+  for (size_t i = 0; i < n; i++) w[i] = w[i] - eta * g[i];
+}
+
+/* Σ x_i²: eight partial sums s_r over i ≡ r (mod 8) up to the last multiple of eight, the rest
+ * added to s_0 in order, then ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). */
+DLN_CLONES static double sum_squares(const double *x, size_t n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    s0 += x[i] * x[i]; s1 += x[i + 1] * x[i + 1]; s2 += x[i + 2] * x[i + 2]; s3 += x[i + 3] * x[i + 3];
+    s4 += x[i + 4] * x[i + 4]; s5 += x[i + 5] * x[i + 5]; s6 += x[i + 6] * x[i + 6]; s7 += x[i + 7] * x[i + 7];
+  }
+  for (; i < n; i++) s0 += x[i] * x[i];
+  return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+}
+
+/* A registered array's id from the parameter block, or -1 (with a RangeError thrown). */
+static ptrdiff_t registered(napi_env env, const State *s, double id, const char *what) {
+  if (!(id >= 0 && id < s->cap && s->ptr[(size_t)id] != NULL)) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "%s: array id not registered", what);
+    napi_throw_range_error(env, NULL, msg);
+    return -1;
+  }
+  return (ptrdiff_t)id;
+}
+
+/* descendR(): descend(w, g, eta, n) with [idW, idG, eta, n] from the bound block. */
+static napi_value DescendR(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  State *s = get_state(env, info, &argc, NULL);
+  if (s == NULL) return NULL;
+  const double *q = s->params;
+  if (q == NULL) {
+    napi_throw_error(env, NULL, "descendR: call bindParams first");
+    return NULL;
+  }
+  ptrdiff_t w = registered(env, s, q[0], "descendR"), g = w < 0 ? -1 : registered(env, s, q[1], "descendR");
+  if (g < 0) return NULL;
+  if (!(q[3] >= 0 && q[3] <= (double)s->len[w] && q[3] <= (double)s->len[g])) {
+    napi_throw_range_error(env, NULL, "descendR: n exceeds an array's length");
+    return NULL;
+  }
+  descend(s->ptr[w], s->ptr[g], q[2], (size_t)q[3]);
+  return NULL;
+}
+
+/* sumSquaresR(): writes sum_squares(x, n) into block[2], with [idX, n] from the bound block
+ * (a returned double would be a fresh JavaScript number each call). */
+static napi_value SumSquaresR(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  State *s = get_state(env, info, &argc, NULL);
+  if (s == NULL) return NULL;
+  double *q = s->params;
+  if (q == NULL) {
+    napi_throw_error(env, NULL, "sumSquaresR: call bindParams first");
+    return NULL;
+  }
+  ptrdiff_t x = registered(env, s, q[0], "sumSquaresR");
+  if (x < 0) return NULL;
+  if (!(q[1] >= 0 && q[1] <= (double)s->len[x])) {
+    napi_throw_range_error(env, NULL, "sumSquaresR: n exceeds the array's length");
+    return NULL;
+  }
+  q[2] = sum_squares(s->ptr[x], (size_t)q[1]);
+  return NULL;
+}
+
 static void transpose_square(double *a, int n) {
   for (int i = 0; i < n; i++)
     for (int j = i + 1; j < n; j++) {
@@ -381,6 +461,8 @@ NAPI_MODULE_INIT() {
       {"bindParams", NULL, BindParams, NULL, NULL, NULL, napi_enumerable, s},
       {"register", NULL, Register, NULL, NULL, NULL, napi_enumerable, s},
       {"gemmR", NULL, GemmR, NULL, NULL, NULL, napi_enumerable, s},
+      {"descendR", NULL, DescendR, NULL, NULL, NULL, napi_enumerable, s},
+      {"sumSquaresR", NULL, SumSquaresR, NULL, NULL, NULL, napi_enumerable, s},
       {"syevd", NULL, Syevd, NULL, NULL, NULL, napi_enumerable, s},
       {"gesdd", NULL, Gesdd, NULL, NULL, NULL, napi_enumerable, s},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_enumerable, s},

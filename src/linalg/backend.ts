@@ -27,6 +27,14 @@ export interface KernelBackend {
    */
   gesdd?(m: number, n: number, a: Float64Array, s: Float64Array, u: Float64Array, vt: Float64Array,
     full: boolean): void;
+  /**
+   * Optional: w[i] ← w[i] − eta·g[i] for i < w.length (g at least as long, not aliasing w), with the
+   * bits of elementwise.ts's descendLoop: one rounded product and one rounded difference per entry,
+   * no fused multiply-add. Used through elementwise.ts's descend.
+   */
+  descend?(w: Float64Array, g: Float64Array, eta: number): void;
+  /** Optional: Σ x_i² with the bits of elementwise.ts's sumSquaresLoop (its eight partial sums, in its order). */
+  sumSquares?(x: Float64Array): number;
   /** Optional: the number of threads the backend's kernels run on. */
   threads?(): number;
   /** Optional: sets the number of threads (n ≥ 1) the backend's kernels run on. */

@@ -5,7 +5,9 @@ import { validateDims } from './network.ts';
 
 /**
  * Every buffer one loss-and-gradient evaluation needs, allocated once per shape.
- * fwd[j] = W_{j:1} (d_j × d_0) for j = 1..N (fwd[N] = P); back[j] = W_{N:j+1}ᵀ G (d_j × d_0).
+ * fwd[j] = W_{j:1} (d_j × d_0) for j = 1..N (fwd[N] = P); back[j] = W_{N:j+1}ᵀ G (d_j × d_0) for
+ * j = 2..N−1 (back[1] is ∇_{W_1}L, written straight into the gradient; back[0], back[1] and back[N]
+ * are empty).
  */
 export interface GradWorkspace {
   readonly dims: readonly number[];
@@ -24,7 +26,7 @@ export function createGradWorkspace(dims: readonly number[]): GradWorkspace {
   validateDims(dims);
   const d0 = dims[0], n = dims.length - 1;
   const fwd: Mat[] = [], back: Mat[] = [];
-  for (let j = 0; j <= n; j++) { fwd.push(zeros(dims[j], d0)); back.push(zeros(dims[j], d0)); }
+  for (let j = 0; j <= n; j++) { fwd.push(zeros(dims[j], d0)); back.push(zeros(j >= 2 && j < n ? dims[j] : 0, d0)); }
   return { dims: [...dims], fwd, back, e: zeros(dims[n], d0), g: zeros(dims[n], d0), loss: new Float64Array(1) };
 }
 
@@ -56,12 +58,14 @@ export function backwardFromG(weights: readonly Mat[], grads: Mat[], ws: GradWor
   let r = ws.g;
   for (let j = n; j >= 1; j--) {
     const gj = grads[j - 1];
-    if (j === 1) gj.data.set(r.data);
-    else gemm(false, true, ws.dims[j], ws.dims[j - 1], d0, 1, r.data, ws.fwd[j - 1].data, 0, gj.data);
+    if (j === 1) {
+      // W_{N:2}ᵀG is ∇_{W_1}L itself: the last product below wrote it there (a copy only for one layer).
+      if (r !== gj) gj.data.set(r.data);
+    } else gemm(false, true, ws.dims[j], ws.dims[j - 1], d0, 1, r.data, ws.fwd[j - 1].data, 0, gj.data);
     if (j > 1) {
-      const w = weights[j - 1];
-      gemm(true, false, w.cols, d0, w.rows, 1, w.data, r.data, 0, ws.back[j - 1].data);
-      r = ws.back[j - 1];
+      const w = weights[j - 1], into = j === 2 ? grads[0] : ws.back[j - 1];
+      gemm(true, false, w.cols, d0, w.rows, 1, w.data, r.data, 0, into.data);
+      r = into;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../linalg/rng.ts';
+import { sumSquaresLoop } from '../linalg/elementwise.ts';
 import { type Mat, zeros } from '../linalg/mat.ts';
 import { statsFromData } from './stats.ts';
 import { createGradWorkspace, lossAndGrad } from './lossAndGrad.ts';
@@ -27,9 +28,10 @@ for (const dims of [[1, 1], [3, 2], [5, 4, 4, 5], [5, 5, 5, 5], [2, 7, 1, 3, 4],
     const l1 = lossAndGrad(w, stats, g1, createGradWorkspace(dims)), l2 = out[0];
     assert.ok(Object.is(l1, l2), `loss ${l1} vs ${l2}`);
     g1.forEach((g, j) => assert.ok(sameBits(g.data, g2[j].data), `∇W${j + 1}`));
+    // Summed as gd.ts's tupleNorm: each layer in sumSquaresLoop's order, then the layers in order.
     let s = 0;
-    for (const g of g1) for (const v of g.data) s += v * v;
-    assert.ok(Object.is(s, out[1]), 'squared gradient norm summed in tupleNorm order');
+    for (const g of g1) s += sumSquaresLoop(g.data);
+    assert.ok(Object.is(s, out[1]), `squared gradient norm ${s} vs ${out[1]}`);
   });
 }
 

@@ -31,12 +31,14 @@ type Name = (r: number, c: number) => string;
 
 /**
  * One assignment of the straight-line program: 'dot' is out = 0 + a₀·b₀ + a₁·b₁ + … summed left to
- * right (wrapped: out = 0 + (that sum), tsBackend's a·bᵀ branch); 'sub' is out = a − b; 'loss' is
+ * right (wrapped: out = 0 + (that sum), tsBackend's a·bᵀ branch); 'sub' is out = a − b; 'add' is
+ * out = a + b; 'loss' is
  * out = lossOLS + 0.5·max(a, 0); 'copy' is out = a.
  */
 export type KernelOp =
   | { kind: 'dot'; out: string; terms: [string, string][]; wrapped: boolean }
   | { kind: 'sub'; out: string; a: string; b: string }
+  | { kind: 'add'; out: string; a: string; b: string }
   | { kind: 'copy'; out: string; a: string }
   | { kind: 'loss'; out: string; a: string };
 
@@ -89,9 +91,20 @@ export function lossAndGradProgram(dims: readonly number[]): KernelOp[] {
     ops.push(...product(dims[j - 1], d0, dims[j], (a, pp) => wt(pp, a), r, back, false));
     r = back;
   }
-  const sq: [string, string][] = [];
-  for (let j = 0; j < n; j++) for (let i = 0; i < dims[j + 1] * dims[j]; i++) sq.push([`g${j}_${i}`, `g${j}_${i}`]);
-  ops.push({ kind: 'dot', out: 'gradSq', terms: sq, wrapped: false });
+  // Σ_j‖∇_{W_j}L‖_F² as gd.ts's tupleNorm sums it: each layer's squares in sumSquaresLoop's eight
+  // partial sums, then the layers in order.
+  for (let j = 0; j < n; j++) {
+    const len = dims[j + 1] * dims[j], main = len - (len % 8);
+    const part: [string, string][][] = Array.from({ length: 8 }, () => []);
+    for (let i = 0; i < len; i++) part[i < main ? i % 8 : 0].push([`g${j}_${i}`, `g${j}_${i}`]);
+    part.forEach((terms, r) => ops.push({ kind: 'dot', out: `q${j}_${r}`, terms, wrapped: false }));
+    const add = (out: string, a: string, b: string): void => { ops.push({ kind: 'add', out, a, b }); };
+    add(`q${j}_01`, `q${j}_0`, `q${j}_1`); add(`q${j}_23`, `q${j}_2`, `q${j}_3`); add(`q${j}_45`, `q${j}_4`, `q${j}_5`); add(`q${j}_67`, `q${j}_6`, `q${j}_7`);
+    add(`q${j}_03`, `q${j}_01`, `q${j}_23`); add(`q${j}_47`, `q${j}_45`, `q${j}_67`);
+    // tupleNorm's 0 + ‖G_1‖² is ‖G_1‖² itself (a sum of squares is never −0).
+    if (j === 0) add(n === 1 ? 'gradSq' : 'sq0', 'q0_03', 'q0_47');
+    else { add(`q${j}`, `q${j}_03`, `q${j}_47`); add(j === n - 1 ? 'gradSq' : `sq${j}`, `sq${j - 1}`, `q${j}`); }
+  }
   return ops;
 }
 
@@ -99,6 +112,7 @@ export function lossAndGradProgram(dims: readonly number[]): KernelOp[] {
 export function lossAndGradStatements(dims: readonly number[]): string {
   return lossAndGradProgram(dims).map((op) => {
     if (op.kind === 'sub') return `const ${op.out} = ${op.a} - ${op.b};`;
+    if (op.kind === 'add') return `const ${op.out} = ${op.a} + ${op.b};`;
     if (op.kind === 'copy') return `const ${op.out} = ${op.a};`;
     if (op.kind === 'loss') return `const ${op.out} = lossOLS + 0.5 * Math.max(${op.a}, 0);`;
     const s = op.terms.reduce((acc, [a, b]) => `${acc} + ${a} * ${b}`, '0');

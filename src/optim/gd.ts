@@ -1,3 +1,4 @@
+import { descend, sumSquares } from '../linalg/elementwise.ts';
 import type { Mat } from '../linalg/mat.ts';
 import { type Schedule, stepSize, validateSchedule } from './schedules.ts';
 
@@ -22,15 +23,7 @@ export interface GdState { step: number }
  * allocates nothing. grads[j] must have the shape of weights[j] and not alias it.
  */
 export function gdStep(weights: Mat[], grads: readonly Mat[], eta: number): void {
-  for (let j = 0; j < weights.length; j++) {
-    const w = weights[j].data, g = grads[j].data, n = w.length;
-    // Four entries per iteration (the same operation on each entry, so the same bits): about 1.5× faster on wide layers.
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      w[i] -= eta * g[i]; w[i + 1] -= eta * g[i + 1]; w[i + 2] -= eta * g[i + 2]; w[i + 3] -= eta * g[i + 3];
-    }
-    for (; i < n; i++) w[i] -= eta * g[i];
-  }
+  for (let j = 0; j < weights.length; j++) descend(weights[j].data, grads[j].data, eta);
 }
 
 /** Throws a RangeError when grads does not have the shapes of weights. */
@@ -58,12 +51,12 @@ export function gd(schedule: Schedule): Optimizer<GdState> {
   };
 }
 
-/** √(Σ_j ‖G_j‖_F²), the Frobenius norm of a gradient tuple (THEORY §1.5). */
+/**
+ * √(Σ_j ‖G_j‖_F²), the Frobenius norm of a gradient tuple (THEORY §1.5): each ‖G_j‖_F² in
+ * sumSquares's order, added over j in order.
+ */
 export function tupleNorm(grads: readonly Mat[]): number {
   let s = 0;
-  for (const g of grads) {
-    const d = g.data;
-    for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  }
+  for (const g of grads) s += sumSquares(g.data);
   return Math.sqrt(s);
 }

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { createNativeBackend, loadNativeAddon } from './nativeBackend.ts';
+import { twoProd } from '../doubleDouble.ts';
+import { descendLoop, sumSquaresLoop } from '../elementwise.ts';
+import { NATIVE_DESCEND_MIN, createNativeBackend, loadNativeAddon } from './nativeBackend.ts';
 
 const loaded = loadNativeAddon();
 const skip = 'reason' in loaded ? loaded.reason : false;
@@ -76,4 +78,57 @@ test('eigvalsh through LAPACK (values only) equals the eigenvalues of the full d
     for (let k = 0; k < n; k++) assert.ok(Math.abs(full[k] - only[k]) <= 50 * n * 2.2e-16 * scale, `λ_${k}: ${full[k]} vs ${only[k]}`);
     for (let k = 1; k < n; k++) assert.ok(only[k - 1] <= only[k], 'ascending');
   } finally { setBackend(prev); }
+});
+
+test('descend (the gradient step\'s update) gives the JavaScript loop\'s bits, vectorised or not, for every length', { skip }, () => {
+  const be = createNativeBackend();
+  assert.ok('addon' in loaded && typeof loaded.addon.descendR === 'function', 'this build of the addon has descendR');
+  // Values where a fused multiply-add would round differently from a product then a difference,
+  // signed zeros, subnormals, infinities and NaN.
+  let seed = 7;
+  const next = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const special = [0, -0, 5e-324, -5e-324, Infinity, -Infinity, Number.NaN, 1e308, -1e-308];
+  for (const n of [1, 7, NATIVE_DESCEND_MIN - 1, NATIVE_DESCEND_MIN, NATIVE_DESCEND_MIN + 5, 100003]) {
+    const w = new Float64Array(n), g = new Float64Array(n + 3);
+    for (let i = 0; i < n; i++) {
+      w[i] = i % 97 === 0 ? special[(i / 97) % special.length] : (next() - 0.5) * 10 ** Math.round(next() * 8 - 4);
+      g[i] = i % 89 === 0 ? special[(i / 89) % special.length] : 1 / 3 + next() * 1e-9;
+    }
+    g[n] = Number.NaN; // past w's length: never read
+    for (const eta of [0.1, 1e-6, 3, -2.5]) {
+      const want = w.slice(), got = w.slice();
+      descendLoop(want, g, eta);
+      be.descend!(got, g, eta);
+      const a = new BigUint64Array(want.buffer), b = new BigUint64Array(got.buffer);
+      let differ = 0;
+      for (let i = 0; i < n; i++) if (a[i] !== b[i] && !(Number.isNaN(want[i]) && Number.isNaN(got[i]))) differ++;
+      assert.equal(differ, 0, `n = ${n}, η = ${eta}: ${differ} entries differ`);
+      if (n === 100003 && eta === 0.1) {
+        // The check can tell a fused multiply-add: w − (η·g exactly, as hi + lo) rounded once differs
+        // from w − round(η·g) on some of these entries.
+        const dd = new Float64Array(2);
+        let fusedDiffers = 0;
+        for (let i = 0; i < n; i++) {
+          twoProd(dd, eta, g[i]);
+          if (Number.isFinite(dd[0]) && (w[i] - dd[0]) - dd[1] !== want[i]) fusedDiffers++;
+        }
+        assert.ok(fusedDiffers > 100, `${fusedDiffers} entries where a fused step would differ`);
+      }
+    }
+  }
+  assert.throws(() => be.descend!(new Float64Array(NATIVE_DESCEND_MIN), new Float64Array(10), 0.1), /native descend: a gradient of length 10 for weights of length 2048/);
+});
+
+test('sumSquares gives sumSquaresLoop\'s bits, vectorised or not, for every length', { skip }, () => {
+  const be = createNativeBackend();
+  let seed = 11;
+  const next = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 - 0.5; };
+  for (const n of [0, 5, 8, NATIVE_DESCEND_MIN - 1, NATIVE_DESCEND_MIN, NATIVE_DESCEND_MIN + 7, 100003]) {
+    const x = new Float64Array(n).map(() => next() * 10 ** Math.round(next() * 12));
+    assert.ok(Object.is(be.sumSquares!(x), sumSquaresLoop(x)), `n = ${n}`);
+    if (n > 100) {
+      x[n - 1] = Number.NaN;
+      assert.ok(Number.isNaN(be.sumSquares!(x)));
+    }
+  }
 });

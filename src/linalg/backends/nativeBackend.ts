@@ -1,4 +1,8 @@
 import type { KernelBackend } from '../backend.ts';
+import { descendLoop, sumSquaresLoop } from '../elementwise.ts';
+
+/** Arrays at least this long take the addon's descend and sumSquares; shorter ones the JavaScript loops (the same bits). */
+export const NATIVE_DESCEND_MIN = 2048;
 
 /** The functions of native/build/Release/dln_native.node (see native/dln_native.c). */
 export interface NativeAddon {
@@ -11,6 +15,10 @@ export interface NativeAddon {
   register(id: number, array: Float64Array): void;
   /** gemm on registered arrays, with its arguments taken from the bound parameter block (no N-API argument conversion). */
   gemmR(): void;
+  /** w[i] ← w[i] − eta·g[i] on registered arrays, [idW, idG, eta, n] from the bound block (see KernelBackend.descend); absent from builds before it. */
+  descendR?(): void;
+  /** Σ x_i² of a registered array into block[2], [idX, n] from the bound block (see KernelBackend.sumSquares); absent from builds before it. */
+  sumSquaresR?(): void;
   /** LAPACKE_dsyevd (see KernelBackend.syevd). */
   syevd(n: number, a: Float64Array, w: Float64Array, vectors?: boolean): void;
   /** LAPACKE_dgesdd (see KernelBackend.gesdd). */
@@ -112,9 +120,28 @@ function wrap(addon: NativeAddon): KernelBackend {
     addon.gemmR();
   }
 
+  const descendR = addon.descendR?.bind(addon);
+  function descend(w: Float64Array, g: Float64Array, eta: number): void {
+    // Short arrays stay in JavaScript: the call into the addon costs more than their loop.
+    if (descendR === undefined || w.length < NATIVE_DESCEND_MIN) { descendLoop(w, g, eta); return; }
+    if (g.length < w.length) throw new RangeError(`native descend: a gradient of length ${g.length} for weights of length ${w.length}`);
+    params[0] = idOf(w); params[1] = idOf(g); params[2] = eta; params[3] = w.length;
+    descendR();
+  }
+
+  const sumSquaresR = addon.sumSquaresR?.bind(addon);
+  function sumSquares(x: Float64Array): number {
+    if (sumSquaresR === undefined || x.length < NATIVE_DESCEND_MIN) return sumSquaresLoop(x);
+    params[0] = idOf(x); params[1] = x.length;
+    sumSquaresR();
+    return params[2];
+  }
+
   return {
     name: 'native',
     gemm,
+    descend,
+    sumSquares,
     syevd: (n, a, w, vectors = true) => addon.syevd(n, a, w, vectors),
     gesdd: (m, n, a, s, u, vt, full) => addon.gesdd(m, n, a, s, u, vt, full),
     threads: () => addon.getThreads(),

@@ -91,10 +91,25 @@ export function batchLossAndGrad(batch: Batch, lo = 0, hi = batch.lanes): void {
       r = back[j - 1];
     }
   }
-  for (let l = lo; l < hi; l++) batch.gradSq[l] = 0;
-  for (const gj of grads) {
-    for (let i = 0; i < gj.length / B; i++) { const o = i * B; for (let l = lo; l < hi; l++) batch.gradSq[l] += gj[o + l] * gj[o + l]; }
+  // Σ_j‖∇_{W_j}L‖_F² per lane in tupleNorm's order (each layer in sumSquaresLoop's eight partial sums).
+  for (let l = lo; l < hi; l++) {
+    let s = 0;
+    for (const gj of grads) s += laneSumSquares(gj, gj.length / B, B, l);
+    batch.gradSq[l] = s;
   }
+}
+
+/** sumSquaresLoop (linalg/elementwise.ts) of lane l's len entries, entry i at x[i·B + l]: the same bits. */
+function laneSumSquares(x: Float64Array, len: number, B: number, l: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const o = i * B + l;
+    const a0 = x[o], a1 = x[o + B], a2 = x[o + 2 * B], a3 = x[o + 3 * B], a4 = x[o + 4 * B], a5 = x[o + 5 * B], a6 = x[o + 6 * B], a7 = x[o + 7 * B];
+    s0 += a0 * a0; s1 += a1 * a1; s2 += a2 * a2; s3 += a3 * a3; s4 += a4 * a4; s5 += a5 * a5; s6 += a6 * a6; s7 += a7 * a7;
+  }
+  for (; i < len; i++) { const v = x[i * B + l]; s0 += v * v; }
+  return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
 }
 
 /**

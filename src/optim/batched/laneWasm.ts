@@ -103,6 +103,7 @@ export function laneWasmBytes(dims: readonly number[]): Uint8Array {
     const op = ops[at];
     if (op.kind === 'copy') { alias.set(op.out, name(op.a)); at++; continue; }
     if (op.kind === 'sub') { assign(op.out, () => { get(name(op.a)); get(name(op.b)); w.simd(Simd.f64x2Sub); }); at++; continue; }
+    if (op.kind === 'add') { assign(op.out, () => { get(name(op.a)); get(name(op.b)); w.simd(Simd.f64x2Add); }); at++; continue; }
     if (op.kind === 'loss') {
       assign(op.out, () => { get('lossOLS'); get('half'); get(name(op.a)); get('zero'); w.simd(Simd.f64x2Max).simd(Simd.f64x2Mul).simd(Simd.f64x2Add); });
       at++; continue;

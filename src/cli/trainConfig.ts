@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, isBadInput } from '../errors.ts';
 import type { Mat } from '../linalg/mat.ts';
+import { MAX_STEPS } from '../optim/index.ts';
 import { Rng } from '../linalg/rng.ts';
 import type { Dataset } from '../model/stats.ts';
 import { type DataSource, loadDataFromFlags, loadDataFromSource } from './dataFlags.ts';
@@ -40,6 +41,16 @@ function readConfig(file: string, replayer: Replayer): { settings: TrainSettings
   for (const key of required) {
     if ((s as Record<string, unknown>)[key] === undefined) fail(file, `settings.${key} is missing`);
   }
+  // The numbers a run's length and records depend on, held to the limits of the flags they stand for.
+  const v = s as Record<string, unknown>;
+  const integer = (key: string, min: number, max: number, need: string): void => {
+    const x = v[key];
+    if (x !== undefined && !(typeof x === 'number' && Number.isSafeInteger(x) && x >= min && x <= max)) fail(file, `settings.${key} must be ${need}, got ${JSON.stringify(x)}`);
+  };
+  integer('steps', 0, MAX_STEPS, `an integer in 0..${MAX_STEPS} (the most steps dln runs, as for --steps)`);
+  integer('recordEvery', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
+  integer('seed', 0, 0xffffffff, 'an integer in 0..4294967295');
+  if (v.divergeAbove !== undefined && !(typeof v.divergeAbove === 'number' && v.divergeAbove > 0)) fail(file, `settings.divergeAbove must be a positive number, got ${JSON.stringify(v.divergeAbove)}`);
   if (s.method === 'gd' && s.schedule === undefined) fail(file, 'settings.schedule is missing (a gd run needs its step sizes)');
   if (c.backend !== undefined && typeof c.backend !== 'string') fail(file, 'backend must be a string');
   return { settings: s as TrainSettings, backend: c.backend as string | undefined };

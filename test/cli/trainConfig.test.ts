@@ -1,7 +1,7 @@
 // dln train --config: a config.json replays its run to the same bits; conflicting flags and bad files are one-line errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDln } from '../helpers/cli.ts';
@@ -44,6 +44,21 @@ test('--config refuses flags that would change the run, and files that are not r
   const noise = await dln(['--config', 'noise.json', '--no-progress']);
   assert.equal(noise.code, 2);
   assert.match(noise.stderr, /^dln: --config noise\.json: [^\n]*noise[^\n]*\n$/);
+  // A run's length and records are held to the limits of their flags (--steps: at most 10⁹), before any work.
+  const limits: [string, unknown, RegExp][] = [
+    ['steps', 1e15, /settings\.steps must be an integer in 0\.\.1000000000 \(the most steps dln runs, as for --steps\), got 1000000000000000/],
+    ['steps', 2.5, /settings\.steps must be an integer in 0\.\.1000000000 \(the most steps dln runs, as for --steps\), got 2\.5/],
+    ['recordEvery', 0, /settings\.recordEvery must be an integer ≥ 1, got 0/],
+    ['seed', -1, /settings\.seed must be an integer in 0\.\.4294967295, got -1/],
+    ['divergeAbove', 'big', /settings\.divergeAbove must be a positive number, got "big"/],
+  ];
+  for (const [key, value, message] of limits) {
+    writeFileSync(join(dir, 'limit.json'), JSON.stringify({ ...a, settings: { ...a.settings, [key]: value } }));
+    const r = await dln(['--config', 'limit.json', '--out', 'never', '--no-progress']);
+    assert.equal(r.code, 2, `${key} = ${String(value)}`);
+    assert.match(r.stderr, new RegExp(`^dln: --config limit\\.json: ${message.source}\n$`));
+    assert.equal(existsSync(join(dir, 'never')), false, 'nothing written');
+  }
   writeFileSync(join(dir, 'bad.json'), '{');
   assert.match((await dln(['--config', 'bad.json'])).stderr, /^dln: --config bad\.json: not JSON/);
 });

@@ -1,4 +1,3 @@
-import { ArgumentError } from '../../errors.ts';
 import { type Mat, Rng, matmulNT, zeros } from '../../linalg/index.ts';
 import { type Dataset, type Stats, statsFromData } from '../../model/index.ts';
 import { type BuiltinName, type MnistClass, type RealDataSource, builtinData, generateData, loadRealData } from '../../data/index.ts';
@@ -72,7 +71,7 @@ export class SweepData {
     const rng = new Rng(s.seed);
     let dataset: Dataset, drew: boolean;
     if (isRealData(s.data)) {
-      if (this.source === undefined) throw new ArgumentError(`data ${s.data} is read from its package's files, which this sweep evaluator was not given`);
+      if (this.source === undefined) throw new Error(`data ${s.data} is read from its package's files, which this sweep evaluator was not given`);
       dataset = loadRealData(s.data, this.source, rng, s.data === 'mnist' ? mnistSettings(s) : {}).train;
       drew = s.data === 'mnist';
     } else {

@@ -1,4 +1,5 @@
 import type { AxisValue } from './axes.ts';
+import { ArgumentError, DataError, PremiseError, ShapeError } from '../../errors.ts';
 import type { Mat } from '../../linalg/index.ts';
 import type { GeneratorParams } from '../../data/index.ts';
 import { type ExplanationJson, classifyLoss, explanationJson, finalStatus, gradientAtRoundingLevel } from '../../landscape/index.ts';
@@ -132,43 +133,60 @@ export function evaluateCells(spec: SweepSpec, indices: readonly number[], optio
   if (cells.some((c) => c.dims.join(',') !== dims.join(','))) throw new RangeError('evaluateCells: a chunk must hold one network shape');
   // 2/λ_flat costs about a millisecond per instance: recorded only where a phase diagram over the step can draw it.
   const withFlat = spec.axes.some((a) => a.name === 'lr' || a.name === 'lrMultiple');
-  const instances = new Map<string, Instance>();
+  // An instance that cannot be prepared for a reason of its own (its data or initial weights are
+  // refused: a premise, shape, argument or data error) fails its cells alone, with the reason stored:
+  // the chunk's other cells run, and a resumed sweep does not stop there again. Anything else (a file
+  // that cannot be read, an interruption, a bug) stops the chunk: stored as failed, a cell is never
+  // computed again.
+  const instances = new Map<string, Instance | { error: string }>();
   const data = options.data ?? new SweepData();
-  const inst = cells.map((c) => {
+  const prepared = cells.map((c) => {
     const k = instanceKey(c);
     let v = instances.get(k);
-    if (v === undefined) { v = prepareInstance(c, spec.sharpness !== 'none', data, withFlat); instances.set(k, v); }
+    if (v === undefined) {
+      try {
+        v = prepareInstance(c, spec.sharpness !== 'none', data, withFlat);
+      } catch (e) {
+        if (!(e instanceof PremiseError || e instanceof ShapeError || e instanceof ArgumentError || e instanceof DataError)) throw e;
+        v = { error: `this cell's data or initial weights could not be prepared: ${e.message}` };
+      }
+      instances.set(k, v);
+    }
     return v;
   });
-  const steps = cells.map((c, i) => cellStep(c.settings, inst[i]));
+  const steps = cells.map((c, i) => { const v = prepared[i]; return 'error' in v ? v.error : cellStep(c.settings, v); });
+  const inst = prepared.map((v) => ('error' in v ? null : v));
   const runnable = cells.map((_, i) => i).filter((i) => typeof steps[i] === 'number');
   const s0 = spec.base;
-  const runs = runnable.length === 0 ? [] : segmentedRun(dims, runnable.map((i) => ({ weights: inst[i].weights, stats: inst[i].stats, lr: steps[i] as number })),
+  const runs = runnable.length === 0 ? [] : segmentedRun(dims, runnable.map((i) => ({ weights: (inst[i] as Instance).weights, stats: (inst[i] as Instance).stats, lr: steps[i] as number })),
     { steps: cells[runnable[0]].settings.steps, divergeAbove: s0.divergeAbove, lossTol: s0.lossTol, gradTol: s0.gradTol }, spec.classify.window, options.shouldStop);
   if (cells.some((c) => c.settings.steps !== cells[runnable[0] ?? 0].settings.steps)) throw new RangeError('evaluateCells: a chunk must hold one step budget');
   const byCell = new Map(runnable.map((i, k) => [i, runs[k]]));
   return cells.map((c, i): CellRecord => {
-    const I = inst[i], lr = typeof steps[i] === 'number' ? steps[i] as number : Number.NaN;
+    const I = inst[i], lr = typeof steps[i] === 'number' ? steps[i] as number : c.settings.lr ?? Number.NaN;
     const config = trainConfig(c.settings, dims, lr);
     const common = {
-      index: c.index, key: c.key, coords: c.coords, lossInit: I.loss0, lossMin: I.lossMin, sharpnessStart: I.sharpness0,
-      etaMax: I.etaMax, ...(withFlat ? { etaFlat: I.etaFlat } : {}), lr, dims, dln: options.dln, config, command: Number.isFinite(lr) ? trainCommand(config) : null,
+      index: c.index, key: c.key, coords: c.coords, lossInit: I?.loss0 ?? Number.NaN, lossMin: I?.lossMin ?? Number.NaN, sharpnessStart: I?.sharpness0 ?? null,
+      etaMax: I?.etaMax ?? null, ...(withFlat ? { etaFlat: I?.etaFlat ?? null } : {}), lr, dims, dln: options.dln, config, command: Number.isFinite(lr) ? trainCommand(config) : null,
     };
     const r = byCell.get(i);
     if (r === undefined) {
-      const error = `no step size could be computed for lrMultiple ${c.settings.lrMultiple ?? '?'}: ${steps[i] as string}; no dln train command reruns this cell`;
-      return { ...common, status: 'failed', error, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I.loss0, nearestCritical: null, critical: null, plateauSteps: [], sharpnessEnd: null };
+      const error = I === null ? steps[i] as string
+        : `no step size could be computed for lrMultiple ${c.settings.lrMultiple ?? '?'}: ${steps[i] as string}; no dln train command reruns this cell`;
+      return { ...common, status: 'failed', error, stop: 'failed', steps: 0, loss: Number.NaN, gradNorm: Number.NaN, lossMax: I?.loss0 ?? Number.NaN, nearestCritical: null, critical: null, plateauSteps: [], sharpnessEnd: null };
     }
-    const summary = { stop: r.stop, steps: [0, ...r.sampleSteps], loss: [I.loss0, ...r.sampleLoss], lossMin: I.lossMin, plateaus: I.plateaus };
+    // A cell that ran had its instance prepared.
+    const ran = I as Instance;
+    const summary = { stop: r.stop, steps: [0, ...r.sampleSteps], loss: [ran.loss0, ...r.sampleLoss], lossMin: ran.lossMin, plateaus: ran.plateaus };
     const finite = summary.loss.filter(Number.isFinite);
-    const critical = r.stop === 'diverged' ? null : explain(I, r);
+    const critical = r.stop === 'diverged' ? null : explain(ran, r);
     return {
       // Converged or not by dln train's own rule (finalStatus: ‖∇L‖ at rounding level, or the loss test of THEORY §15.2).
-      ...common, status: finalStatus(r.stop, critical, { lossInit: I.loss0, loss: r.loss, rel: spec.classify.convergedRel }) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
+      ...common, status: finalStatus(r.stop, critical, { lossInit: ran.loss0, loss: r.loss, rel: spec.classify.convergedRel }) === 'converged' ? 'converged' : classifyRun(summary, spec.classify), stop: r.stop, steps: r.steps, loss: r.loss, gradNorm: r.gradNorm,
       lossMax: finite.length > 0 ? Math.max(...finite) : Number.NaN,
       nearestCritical: critical === null ? null : { loss: critical.nearest, rank: critical.rank, subset: critical.subset }, critical,
-      plateauSteps: I.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],
-      sharpnessEnd: spec.sharpness === 'both' && r.stop !== 'diverged' ? cellSharpness(r.weights, I.stats) : null,
+      plateauSteps: ran.plateaus.length > 0 ? plateauSteps(summary, spec.classify.plateauRel) : [],
+      sharpnessEnd: spec.sharpness === 'both' && r.stop !== 'diverged' ? cellSharpness(r.weights, ran.stats) : null,
     };
   });
 }

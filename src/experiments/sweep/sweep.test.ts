@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError } from '../../errors.ts';
+import { ArgumentError, DataError } from '../../errors.ts';
 import { Rng } from '../../linalg/index.ts';
 import { hessian, initialize, statsFromData } from '../../model/index.ts';
 import { eigvalsh } from '../../linalg/index.ts';
@@ -232,6 +232,40 @@ test('a failed cell (no step size can be computed) records why, and no command w
   assert.ok(Number.isFinite(ok.lr) && ok.lr > 0);
   assert.match(ok.command ?? '', new RegExp(` --lr ${String(ok.lr).replace('.', '\\.')} `));
   assert.doesNotMatch(ok.command ?? '', /NaN/);
+});
+
+test('a cell whose data cannot be prepared fails alone, with the reason; the other cells of its chunk keep their bits', () => {
+  const s = spec({ seed: [1, 2, 3] }, { lr: 1e-5, steps: 200 });
+  // Data that are refused for one seed (a DataError, as non-finite entries would be).
+  class FlakyData extends SweepData {
+    override load(c: Parameters<SweepData['load']>[0]): ReturnType<SweepData['load']> {
+      if (c.seed === 2) throw new DataError('report-sec5: X has a non-finite entry');
+      return super.load(c);
+    }
+  }
+  const recs = evaluateCells(s, [0, 1, 2], { dln: 'test', data: new FlakyData() });
+  const whole = evaluateCells(s, [0, 1, 2], { dln: 'test' });
+  assert.deepEqual(recs.map((r) => r.status === 'failed'), [false, true, false]);
+  const bad = recs[1];
+  assert.equal(bad.error, 'this cell\'s data or initial weights could not be prepared: report-sec5: X has a non-finite entry');
+  assert.equal(bad.stop, 'failed');
+  assert.equal(bad.steps, 0);
+  assert.ok(Number.isNaN(bad.loss) && Number.isNaN(bad.lossInit));
+  // Its step is given (lr), so its command reruns it alone, where the cause can be seen.
+  assert.equal(bad.lr, 1e-5);
+  assert.match(bad.command ?? '', /^dln train --data report-sec5 --seed 2 .* --lr 0\.00001 /);
+  for (const k of [0, 2]) {
+    assert.ok(Object.is(recs[k].loss, whole[k].loss) && recs[k].steps === whole[k].steps, `cell ${k}: the bits of a chunk without the failure`);
+    assert.equal(recs[k].status, whole[k].status);
+  }
+  // Anything else stops the chunk: a cell stored as failed is never computed again.
+  class GoneData extends SweepData {
+    override load(c: Parameters<SweepData['load']>[0]): ReturnType<SweepData['load']> {
+      if (c.seed === 2) throw new Error('EIO: the disk is gone');
+      return super.load(c);
+    }
+  }
+  assert.throws(() => evaluateCells(s, [0, 1, 2], { dln: 'test', data: new GoneData() }), /EIO: the disk is gone/);
 });
 
 test('a generator setting that some data of the sweep do not take is refused by its field: nrt has no noise', () => {

@@ -2,8 +2,8 @@
  * `node --expose-gc --import tsx bench/longRunProbe.ts TOTAL EVERY CHECKPOINT…`: one GD run of a
  * 5-4-4-5 network for TOTAL steps, a record every EVERY steps (at most 10⁴ kept in memory, every
  * record streamed to a CSV file as `dln train` does); when the run passes each CHECKPOINT step, the
- * heap is collected and the resident memory read. Prints JSON { kept, points: [{ steps, rss, heap,
- * streamed, csvBytes, seconds }] } (kept: records held in memory at the end; one point per checkpoint),
+ * heap is collected and the resident memory read. Prints JSON { kept, points: [{ steps, rss, heap
+ * (used), heapTotal (what V8 has committed), streamed, csvBytes, seconds }] } (kept: records held in memory at the end; one point per checkpoint),
  * so that the points show whether memory grows with the run.
  */
 import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dln-longrun-')), csv = join(dir, 'trajec
 const stats = statsFromData(reportSec4(new Rng(1)));
 let lines: string[] = [], streamed = 0, kept = 0;
 const flush = (): void => { if (lines.length > 0) appendFileSync(csv, lines.join('\n') + '\n'); lines = []; };
-const out: { steps: number; rss: number; heap: number; streamed: number; csvBytes: number; seconds: number }[] = [];
+const out: { steps: number; rss: number; heap: number; heapTotal: number; streamed: number; csvBytes: number; seconds: number }[] = [];
 const t0 = performance.now();
 try {
   let next = 0;
@@ -34,7 +34,7 @@ try {
         flush();
         (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
-        out.push({ steps: rec.step, rss: m.rss, heap: m.heapUsed, streamed, csvBytes: statSync(csv).size, seconds: (performance.now() - t0) / 1000 });
+        out.push({ steps: rec.step, rss: m.rss, heap: m.heapUsed, heapTotal: m.heapTotal, streamed, csvBytes: statSync(csv).size, seconds: (performance.now() - t0) / 1000 });
         next++;
       }
     },

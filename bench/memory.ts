@@ -49,12 +49,12 @@ const m3: Workload = {
     const [total, every, marks] = ctx.quick ? [1e6, 100, [1e5, 1e6]] : [1e8, 1000, [1e6, 1e7, 1e8]];
     const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', longProbe, String(total), String(every), ...marks.map(String)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`long-run probe failed: ${r.stderr.trim().split('\n').pop()}`);
-    const run = JSON.parse(r.stdout) as { kept: number; points: { steps: number; rss: number; heap: number; streamed: number; csvBytes: number; seconds: number }[] };
+    const run = JSON.parse(r.stdout) as { kept: number; points: { steps: number; rss: number; heap: number; heapTotal: number; streamed: number; csvBytes: number; seconds: number }[] };
     const first = run.points[0];
     return run.points.map((x) => ({
       id: 'M3', workload: `resident memory after ${x.steps.toExponential(0)} steps of one ${total.toExponential(0)}-step GD run, 5-4-4-5, a record every ${every} steps`,
       backend: 'ts', threads: 1, dln: bytes(x.rss),
-      note: `heap ${mib(x.heap)}; ${x.streamed} records streamed to trajectory.csv (${mib(x.csvBytes)}) in ${x.seconds.toFixed(1)} s`
+      note: `heap ${mib(x.heap)} used of ${mib(x.heapTotal)} committed; ${x.streamed} records streamed to trajectory.csv (${mib(x.csvBytes)}) in ${x.seconds.toFixed(1)} s`
         + (x === first ? '' : `; ${mib(x.rss - first.rss)} more resident than at ${first.steps.toExponential(0)} steps, ${run.kept} records kept in memory at the end`),
     }));
   },

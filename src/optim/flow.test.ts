@@ -8,7 +8,7 @@ import { statsFromData } from '../model/stats.ts';
 import { initGaussian } from '../model/init.ts';
 import { cloneWeights } from '../model/network.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { invariants, invariantDrift } from '../model/invariants.ts';
+import { balancedness, invariants, invariantDrift } from '../model/invariants.ts';
 import { type FlowOptions, type FlowResume, gradientFlow } from './flow.ts';
 import { trainGD } from './train.ts';
 import { gdStep } from './gd.ts';
@@ -181,4 +181,21 @@ test('an interrupted flow leaves its last state unrecorded, and gradientFlow rej
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1 }, { ...cut.resume, c0: [] }), /resume\.c0 holds no matrices/);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1 }, { ...cut.resume, step: -1 }), /resume\.step must be/);
   assert.throws(() => gradientFlow(stats, cloneWeights(w0), { tEnd: 1 }, { ...cut.resume, h: Number.NaN }), /resume\.h/);
+});
+
+test('the result\'s balancedness is that of the returned weights, even after the caller changes them, for the flow and for GD', () => {
+  const rng = new Rng(21);
+  const stats = statsFromData({ x: gaussian(4, 30, rng, 0.3), y: gaussian(3, 30, rng, 0.3) });
+  const w0 = initGaussian([4, 5, 3], rng, 0.4);
+  const runs = [
+    gradientFlow(stats, cloneWeights(w0), { tEnd: 0.5, maxSteps: 1000 }),
+    trainGD(stats, cloneWeights(w0), { schedule: { kind: 'constant', lr: 1e-3 }, maxSteps: 50 }),
+  ];
+  for (const r of runs) {
+    const want = balancedness(cloneWeights(r.weights));
+    assert.ok(want > 0 && Number.isFinite(want));
+    for (const w of r.weights) w.data.fill(7); // the caller goes on with the arrays (the playground's next slice)
+    assert.ok(Object.is(r.balancedness, want), `${r.balancedness} vs ${want}`);
+    assert.equal(JSON.parse(JSON.stringify({ b: r.balancedness })).b, want, 'enumerable, as a plain field');
+  }
 });

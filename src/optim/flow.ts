@@ -1,11 +1,11 @@
 import type { Mat } from '../linalg/mat.ts';
 import type { Stats } from '../model/stats.ts';
 import { createGradWorkspace, lossAndGrad } from '../model/lossAndGrad.ts';
-import { initialInvariants, balancedness, assertInvariantsMatch } from '../model/invariants.ts';
+import { initialInvariants, assertInvariantsMatch } from '../model/invariants.ts';
 import { createDopri5Workspace, dopri5Step, initialStepSize, nextStepSize } from './dopri5.ts';
 import { type TrajectoryRecord, createRecorder } from './trajectory.ts';
 import { createRetention, retainRecord } from './retainedTrajectory.ts';
-import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS } from './train.ts';
+import { type TrainResult, type TrainStatus, TRAIN_DEFAULTS, lazyBalancedness } from './train.ts';
 import { assertFitsData } from '../model/network.ts';
 import type { SharpnessState } from '../model/index.ts';
 import { type SharpnessRecording, createSharpnessRecorder, recordSharpness } from './sharpnessRecording.ts';
@@ -213,9 +213,8 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
   }
   const recording = { stride: retention.stride, produced: retention.produced, last: retention.last };
   weights.forEach((w, j) => w.data.set(yW[j].data));
-  const bal = Number.isFinite(loss) && y.every(Number.isFinite) ? balancedness(weights) : Number.NaN;
-  return {
-    status, steps, loss, gradNorm: gradNorm(), balancedness: bal, weights, trajectory, c0, t,
+  const result: FlowResult = {
+    status, steps, loss, gradNorm: gradNorm(), balancedness: Number.NaN, weights, trajectory, c0, t,
     rejectedSteps: rejected, gradientEvaluations: evaluations, recording,
     resume: {
       step: steps, t, h, facMax, rejectedSteps: rejected, gradientEvaluations: evaluations, nextRecord, trajectory, c0, recording,
@@ -223,4 +222,6 @@ export function gradientFlow(stats: Stats, weights: Mat[], options: FlowOptions,
     },
     ...(sharp !== null ? { sharpnessState: sharp.tracker.state() } : {}),
   };
+  lazyBalancedness(result, weights, Number.isFinite(loss));
+  return result;
 }

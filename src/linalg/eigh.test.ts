@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachBackend } from '../../test/helpers/forEachBackend.ts';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { JACOBI_EIGH_MAX_N, eigh, eigvalsh } from './eigh.ts';
+import { JACOBI_EIGH_MAX_N, eigh, eigvalsh, eigvalshQR } from './eigh.ts';
 import { type Mat, fromRows, zeros, eye } from './mat.ts';
 import { Rng } from './rng.ts';
 import { EPS, eigResidual, frob, hilbert, noWorseThan, orthogonalityError, randomSymmetric, withSpectrum } from '../../test/helpers/linalgChecks.ts';
@@ -117,6 +117,28 @@ emit(res)`, all.map(([, a]) => Array.from(a.data))) as { w: number[]; v: number[
         assert.ok(ok, `${name}: ${['residual', 'orthogonality'][i]} ${ours[i] / EPS}ε vs numpy ${r / EPS}ε`);
       });
     });
+  });
+
+  test('eigvalshQR (tridiagonal QR at every size, for norms) matches numpy.linalg.eigvalsh and eigvalsh within 4nε‖A‖_F', (t) => {
+    const all = cases().filter(([name]) => !name.startsWith('scaled'));
+    const out = runNumpy(`
+res = []
+for c in data:
+    a = np.array(c, dtype=float).reshape(int(round(len(c) ** 0.5)), -1)
+    res.append(np.linalg.eigvalsh(a, UPLO='L').tolist())
+emit(res)`, all.map(([, a]) => Array.from(a.data))) as number[][] | null;
+    if (out === null) { t.skip('python3 with numpy is not available'); return; }
+    all.forEach(([name, a], c) => {
+      const n = a.rows, values = eigvalshQR(a), jacobi = eigvalsh(a), tol = 4 * n * EPS * frob(a);
+      assert.equal(values.length, n);
+      for (let k = 0; k < n; k++) {
+        assert.ok(Math.abs(values[k] - out[c][k]) <= tol, `${name}: λ${k} ${values[k]} vs numpy ${out[c][k]}`);
+        assert.ok(Math.abs(values[k] - jacobi[k]) <= tol, `${name}: λ${k} ${values[k]} vs eigvalsh ${jacobi[k]}`);
+        if (k > 0) assert.ok(values[k] >= values[k - 1], `${name}: ascending`);
+      }
+    });
+    assert.equal(eigvalshQR(zeros(0, 0)).length, 0);
+    assert.throws(() => eigvalshQR(fromRows([[1, 2, 3]])), /eigvalshQR: matrix must be square/);
   });
 
   test('eigh of a 0×0 matrix is empty', () => {

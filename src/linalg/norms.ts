@@ -1,5 +1,5 @@
 import { type Mat, isFiniteMat } from './mat.ts';
-import { eigvalsh } from './eigh.ts';
+import { eigvalshQR } from './eigh.ts';
 import { nrm2 } from './householder.ts';
 import { singularValues } from './svd.ts';
 
@@ -25,6 +25,8 @@ export function symmetricSpectralNorm(a: Mat): number {
   let bad = 0;
   for (let i = 0; i < a.rows; i++) for (let j = 0; j <= Math.min(i, a.cols - 1); j++) bad = Math.max(bad, Math.abs(a.data[i * a.cols + j]));
   if (!Number.isFinite(bad)) return bad;
-  const values = eigvalsh(a);
+  // Only the extreme eigenvalues matter here: tridiagonal QR's absolute accuracy (nε·‖a‖₂) is that of
+  // the norm, at a tenth of Jacobi's cost for n = 32 (ten layers of width 32: 9 such norms a record).
+  const values = eigvalshQR(a);
   return values.length === 0 ? 0 : Math.max(-values[0], values[values.length - 1]);
 }

@@ -28,6 +28,8 @@ export interface Batch {
   readonly loss: Float64Array;
   /** Squared Frobenius norm of every lane's gradient tuple. */
   readonly gradSq: Float64Array;
+  /** The eight partial sums of sumSquaresLoop for every lane (entry r·B + l), the scratch of gradSq. */
+  readonly sq: Float64Array;
 }
 
 /** Allocates a batch; shared = true places every array in a SharedArrayBuffer. */
@@ -43,7 +45,7 @@ export function createBatch(dims: readonly number[], lanes: number, shared = fal
   return {
     dims: [...dims], lanes, weights, grads, fwd, back,
     sxx: alloc(d0 * d0), ols: alloc(dy * d0), lossOLS: alloc(1),
-    e: alloc(dy * d0), g: alloc(dy * d0), acc: alloc(1), loss: alloc(1), gradSq: alloc(1),
+    e: alloc(dy * d0), g: alloc(dy * d0), acc: alloc(1), loss: alloc(1), gradSq: alloc(1), sq: alloc(8),
   };
 }
 
@@ -91,25 +93,23 @@ export function batchLossAndGrad(batch: Batch, lo = 0, hi = batch.lanes): void {
       r = back[j - 1];
     }
   }
-  // Σ_j‖∇_{W_j}L‖_F² per lane in tupleNorm's order (each layer in sumSquaresLoop's eight partial sums).
-  for (let l = lo; l < hi; l++) {
-    let s = 0;
-    for (const gj of grads) s += laneSumSquares(gj, gj.length / B, B, l);
-    batch.gradSq[l] = s;
+  // Σ_j‖∇_{W_j}L‖_F² per lane in tupleNorm's order: each layer in sumSquaresLoop's eight partial sums
+  // (entry i into sum i mod 8 up to the last multiple of eight, the rest into sum 0, in order), then
+  // the layers in order. The entries are read as they lie (all lanes of entry i together).
+  const sq = batch.sq;
+  for (let l = lo; l < hi; l++) batch.gradSq[l] = 0;
+  for (const gj of grads) {
+    const len = gj.length / B, main = len - (len % 8);
+    for (let r = 0; r < 8; r++) for (let l = lo; l < hi; l++) sq[r * B + l] = 0;
+    for (let i = 0; i < len; i++) {
+      const o = i * B, q = (i < main ? i % 8 : 0) * B;
+      for (let l = lo; l < hi; l++) sq[q + l] += gj[o + l] * gj[o + l];
+    }
+    for (let l = lo; l < hi; l++) {
+      const s01 = sq[l] + sq[B + l], s23 = sq[2 * B + l] + sq[3 * B + l], s45 = sq[4 * B + l] + sq[5 * B + l], s67 = sq[6 * B + l] + sq[7 * B + l];
+      batch.gradSq[l] += (s01 + s23) + (s45 + s67);
+    }
   }
-}
-
-/** sumSquaresLoop (linalg/elementwise.ts) of lane l's len entries, entry i at x[i·B + l]: the same bits. */
-function laneSumSquares(x: Float64Array, len: number, B: number, l: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-  let i = 0;
-  for (; i + 8 <= len; i += 8) {
-    const o = i * B + l;
-    const a0 = x[o], a1 = x[o + B], a2 = x[o + 2 * B], a3 = x[o + 3 * B], a4 = x[o + 4 * B], a5 = x[o + 5 * B], a6 = x[o + 6 * B], a7 = x[o + 7 * B];
-    s0 += a0 * a0; s1 += a1 * a1; s2 += a2 * a2; s3 += a3 * a3; s4 += a4 * a4; s5 += a5 * a5; s6 += a6 * a6; s7 += a7 * a7;
-  }
-  for (; i < len; i++) { const v = x[i * B + l]; s0 += v * v; }
-  return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
 }
 
 /**

@@ -23,6 +23,8 @@ function instance(rng: Rng, dims: number[], m: number) {
 
 const cases: [number[], BatchKernels, number][] = [
   [[5, 3, 4, 2], 'wasm-simd', 2 * CHUNK + 3], [[5, 3, 4, 2], 'js', 9], [[5, 3, 4, 2], 'loops', 9], [[12, 12, 12], 'auto', 5],
+  // Layers of 8k + 5 and 8k + 3 entries: the eight partial sums of the gradient norm and their rest.
+  [[3, 7, 5, 3], 'loops', 6], [[3, 7, 5, 3], 'wasm-simd', 5],
 ];
 for (const [dims, kernels, lanes] of cases) test(`every lane of a batched run ends with the bits trainGD gives that network alone (${dims.join('-')}, ${kernels} kernels, ${lanes} lanes)`, () => {
   const rng = new Rng(7);
@@ -41,6 +43,7 @@ for (const [dims, kernels, lanes] of cases) test(`every lane of a batched run en
     statuses.add(alone.status);
     if (alone.status !== 'diverged') {
       assert.ok(Object.is(res.loss[l], alone.loss), `lane ${l} loss ${res.loss[l]} vs ${alone.loss}`);
+      assert.ok(Object.is(res.gradNorm[l], alone.gradNorm), `lane ${l} gradient norm ${res.gradNorm[l]} vs ${alone.gradNorm}`);
       const got = laneWeights(batch, l);
       got.forEach((w, j) => assert.deepEqual(w.data, alone.weights[j].data, `lane ${l} W${j + 1}`));
     }

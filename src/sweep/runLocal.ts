@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import { SweepData, cellAt, evaluateCells, isRealData, specDataNames } from '../experiments/sweep/index.ts';
+import { SweepData, cellAt, evaluateCells, isRealData, specDataNames, sweepWork } from '../experiments/sweep/index.ts';
 import { setBackend } from '../linalg/index.ts';
 import { resolveBackend } from '../linalg/backends/index.ts';
 import { onInterrupts } from '../node/jobRunner.ts';
 import { checkRealDataInstalled, packageRealData } from '../node/realDataFiles.ts';
 import { ChunkPool } from './chunkPool.ts';
 import { pendingChunks } from './sweepDir.ts';
-import { SweepProgress } from './sweepProgress.ts';
+import { SweepProgress, WorkTally } from './sweepProgress.ts';
 import type { SweepStore } from './sweepStore.ts';
 
 /** Options of runLocal. */
@@ -47,7 +47,8 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
   const spec = store.meta.spec, total = store.meta.total;
   const queue = pendingChunks(spec, store.doneIndices());
   let done = store.doneIndices().size;
-  const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress);
+  const work = new WorkTally(sweepWork(spec), store.doneIndices());
+  const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress, undefined, work);
   if (queue.length === 0) return { done, total, interrupted: false };
   // The threads read real data from this machine's packages: say before starting when one is missing.
   for (const name of specDataNames(spec)) if (isRealData(name)) checkRealDataInstalled(name);
@@ -70,6 +71,7 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
     for (let next = queue.shift(); next !== undefined && stops === 0; next = queue.shift()) {
       const records = await Promise.race([p.run(spec, next.cells), aborted]);
       done += store.put(records, worker);
+      work.add(records);
       progress.update(done);
     }
   };
@@ -96,7 +98,9 @@ export async function runLocal(store: SweepStore, dln: string, o: RunLocalOption
       const size = Math.max(1, Math.min(MAIN_THREAD_PIECE.cells, Math.floor(MAIN_THREAD_PIECE.cellSteps / steps)));
       const piece = next.cells.slice(0, size);
       if (next.cells.length > piece.length) queue.unshift({ ...next, cells: next.cells.slice(piece.length) });
-      done += store.put(evaluateHere(piece), worker);
+      const records = evaluateHere(piece);
+      done += store.put(records, worker);
+      work.add(records);
       here += piece.length;
       progress.update(done);
       startThreads();

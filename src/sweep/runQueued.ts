@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
-import { type CellRecord, SWEEP_FORMAT } from '../experiments/sweep/index.ts';
+import { type CellRecord, SWEEP_FORMAT, sweepWork } from '../experiments/sweep/index.ts';
 import { decodeExactJson } from '../node/exactJson.ts';
 import { type ChunkJob, QUEUE_NAME, REDIS_GRACE_SECONDS, RedisLostError, chunkJobId, connectRedis, settleWithin, watchRedis } from './redisQueue.ts';
 import type { RunLocalOptions, RunOutcome } from './runLocal.ts';
 import { pendingChunks } from './sweepDir.ts';
-import { SweepProgress } from './sweepProgress.ts';
+import { SweepProgress, WorkTally } from './sweepProgress.ts';
 import type { SweepStore } from './sweepStore.ts';
 
 /** How often the coordinator collects finished chunks (a short listing of the completed jobs: cheap, and the last chunk is stored soon after it is done). */
@@ -27,7 +27,8 @@ export async function runQueued(store: SweepStore, dln: string, url: string, o: 
   // A lost connection is the watch's to report, in one line (BullMQ would print each error with its stack).
   queue.on('error', () => undefined);
   let done = store.doneIndices().size;
-  const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress);
+  const work = new WorkTally(sweepWork(spec), store.doneIndices());
+  const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress, undefined, work);
   let stop = false;
   const off = o.onInterrupt(() => { stop = true; });
   const reported = new Set<string>();
@@ -35,7 +36,9 @@ export async function runQueued(store: SweepStore, dln: string, url: string, o: 
   const drain = async (): Promise<void> => {
     for (const job of await guard(queue.getJobs(['completed'], 0, -1))) {
       if (!ours(job.id) || typeof job.returnvalue !== 'string') continue;
-      done += store.put(decodeExactJson(job.returnvalue) as CellRecord[], `queue:${job.processedBy ?? '?'}`);
+      const records = decodeExactJson(job.returnvalue) as CellRecord[];
+      done += store.put(records, `queue:${job.processedBy ?? '?'}`);
+      work.add(records);
       await guard(job.remove());
     }
     for (const job of await guard(queue.getJobs(['failed'], 0, -1))) {

@@ -133,6 +133,23 @@ export function instanceKey(c: CellPlan): string {
 }
 
 /**
+ * A cell's work in multiply-add units, for estimates of time (progress and ETA): its steps times
+ * its network's parameters Σ_j d_j·d_{j−1} times d_0 (about what a step costs, from the statistics).
+ */
+export function cellWork(c: CellPlan): number {
+  let params = 0;
+  for (let j = 1; j < c.dims.length; j++) params += c.dims[j] * c.dims[j - 1];
+  return Math.max(1, c.settings.steps) * params * c.dims[0];
+}
+
+/** cellWork of every cell of the spec, by index. */
+export function sweepWork(spec: SweepSpec): Float64Array {
+  const n = cellCount(spec), w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = cellWork(cellAt(spec, i));
+  return w;
+}
+
+/**
  * The cells in chunks of at most spec.chunkSize, each of one network shape and step budget (one batch), cells of
  * one instance together, in a fixed order: the plan depends on the spec alone.
  */

@@ -48,14 +48,7 @@ export function eigvalshQR(a: Mat): Float64Array {
   const big = lowerMaxAbs('eigvalshQR', a);
   const viaBackend = backendEigh(a, false);
   if (viaBackend !== null) return viaBackend.values;
-  const n = a.rows, w = new Float64Array(n * n);
-  if (n === 0) return new Float64Array(0);
-  const scale = scaledLower(a, big, w);
-  const { d, e } = tridiagonalize(w, n);
-  steqr(d, e, null, n);
-  const values = d.sort();
-  for (let k = 0; k < n; k++) values[k] /= scale;
-  return values;
+  return tridiagonalValues(a, big);
 }
 
 /**
@@ -130,7 +123,13 @@ export function eigvalsh(a: Mat, options: EigvalshOptions = {}): Float64Array {
   const viaBackend = backendEigh(a, false);
   if (viaBackend !== null) return viaBackend.values;
   if (a.rows <= JACOBI_EIGH_MAX_N) return jacobiEighSorted(a, big, false).values;
+  return tridiagonalValues(a, big, onProgress);
+}
+
+/** The eigenvalues, ascending, by Householder tridiagonalisation and implicit QR (no vectors); big = max |a_ij| of the lower triangle. */
+function tridiagonalValues(a: Mat, big: number, onProgress?: (done: number, total: number) => void): Float64Array {
   const n = a.rows, w = new Float64Array(n * n);
+  if (n === 0) return new Float64Array(0);
   const scale = scaledLower(a, big, w);
   const { d, e } = tridiagonalize(w, n, onProgress);
   steqr(d, e, null, n);

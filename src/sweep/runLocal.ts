@@ -45,9 +45,10 @@ export const THREAD_START = { afterSeconds: 1, remainingSeconds: 3 };
  */
 export async function runLocal(store: SweepStore, dln: string, o: RunLocalOptions): Promise<RunOutcome> {
   const spec = store.meta.spec, total = store.meta.total;
-  const queue = pendingChunks(spec, store.doneIndices());
-  let done = store.doneIndices().size;
-  const work = new WorkTally(sweepWork(spec), store.doneIndices());
+  const stored = store.doneIndices();
+  const queue = pendingChunks(spec, stored);
+  let done = stored.size;
+  const work = new WorkTally(sweepWork(spec), stored);
   const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress, undefined, work);
   if (queue.length === 0) return { done, total, interrupted: false };
   // The threads read real data from this machine's packages: say before starting when one is missing.

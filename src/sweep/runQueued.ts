@@ -26,8 +26,9 @@ export async function runQueued(store: SweepStore, dln: string, url: string, o: 
   const queue = new Queue<ChunkJob, string>(QUEUE_NAME, { connection });
   // A lost connection is the watch's to report, in one line (BullMQ would print each error with its stack).
   queue.on('error', () => undefined);
-  let done = store.doneIndices().size;
-  const work = new WorkTally(sweepWork(spec), store.doneIndices());
+  const stored = store.doneIndices();
+  let done = stored.size;
+  const work = new WorkTally(sweepWork(spec), stored);
   const progress = new SweepProgress(o.stderr, 'sweep', total, done, o.progress, undefined, work);
   let stop = false;
   const off = o.onInterrupt(() => { stop = true; });
